@@ -1,0 +1,18 @@
+"""Slack listeners: parse what arrived, call a service, render the answer. No SQL here."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from handlers import campaign_commands
+from handlers.context import inject_context
+from handlers.errors import handle_error
+from warroom_bot.ids import CallbackId
+from warroom_bot.runtime import Runtime
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    app.middleware(inject_context(runtime))
+    app.error(handle_error)
+    app.command("/warroom")(campaign_commands.warroom_command)
+    app.view(CallbackId.START_CAMPAIGN)(campaign_commands.start_campaign_submitted)

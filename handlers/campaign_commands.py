@@ -1,0 +1,217 @@
+"""`/warroom` and the campaign modal.
+
+Listeners do their database work (milliseconds) before acknowledging, so the answer rides on the
+acknowledgement; whatever goes to the channel is written to the outbox in the same transaction and
+delivered after the commit. Only opening a modal calls Slack directly: its trigger lives 3 seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers.context import require_campaign
+from models import Campaign, Phase
+from warroom_bot import campaigns, render
+from warroom_bot.errors import UserError
+from warroom_bot.ids import ActionId, BlockId, ModalContext
+from warroom_bot.parsing import parse_local_datetime, parse_mention, parse_timezone, split_args
+from warroom_bot.runtime import Runtime
+
+START_USAGE = '/warroom start "<name>" <start YYYY-MM-DDTHH:MM> <end YYYY-MM-DDTHH:MM> [time zone]'
+PHASE_USAGE = "/warroom phase <warmup|live|extension|wrapup|closed>"
+CONFIG_USAGE = "/warroom config <key> <value>"
+
+
+@dataclass
+class Invocation:
+    """One `/warroom` call: who, where, the words after the subcommand, and the tools to answer."""
+
+    ack: AsyncAck
+    runtime: Runtime
+    client: AsyncWebClient
+    campaign: Campaign | None
+    user_id: str
+    channel_id: str
+    trigger_id: str
+    args: list[str]
+
+    async def reply(self, message: render.Message) -> None:
+        """Answer the caller only (an ephemeral message riding on the acknowledgement)."""
+        await self.ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+
+
+async def warroom_command(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    runtime: Runtime,
+    campaign: Campaign | None,
+    client: AsyncWebClient,
+) -> None:
+    words = split_args(command.get("text", ""))
+    name = words[0].lower() if words else "help"
+    subcommand = SUBCOMMANDS.get(name)
+    if subcommand is None:
+        raise UserError(f"`{words[0]}` is not a /warroom command; `/warroom help` lists them.")
+    await subcommand(
+        Invocation(
+            ack=ack,
+            runtime=runtime,
+            client=client,
+            campaign=campaign,
+            user_id=command["user_id"],
+            channel_id=command["channel_id"],
+            trigger_id=command.get("trigger_id", ""),
+            args=words[1:],
+        )
+    )
+
+
+async def show_help(call: Invocation) -> None:
+    await call.reply(render.help_message())
+
+
+@contextmanager
+def amended(*, usage: str | None = None, field: BlockId | None = None) -> Iterator[None]:
+    """Add to a `UserError` raised inside: the command's right form, or the modal input it concerns."""
+    try:
+        yield
+    except UserError as error:
+        raise UserError(error.message, usage=error.usage or usage, field=error.field or field) from None
+
+
+async def _start(
+    runtime: Runtime, *, channel_id: str, user_id: str, name: str, starts: str, ends: str, timezone: str
+) -> Campaign:
+    """Parse the start form (one line or modal: the same rules) and open the campaign."""
+    with amended(field=BlockId.TIMEZONE):
+        zone = parse_timezone(timezone)
+    with amended(field=BlockId.STARTS):
+        starts_at = parse_local_datetime(starts, zone)
+    with amended(field=BlockId.ENDS):
+        ends_at = parse_local_datetime(ends, zone)
+    async with runtime.transaction() as session:
+        return await campaigns.start(
+            session,
+            channel_id=channel_id,
+            name=name,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            timezone=zone.key,
+            user_id=user_id,
+            now=runtime.clock.now(),
+        )
+
+
+async def start(call: Invocation) -> None:
+    if not call.args:
+        await call.ack()
+        await call.client.views_open(trigger_id=call.trigger_id, view=render.start_campaign_modal(call.channel_id))
+        return
+    if len(call.args) not in (3, 4):
+        raise UserError("`start` takes a name, a start, an end and optionally a time zone.", usage=START_USAGE)
+    with amended(usage=START_USAGE):
+        campaign = await _start(
+            call.runtime,
+            channel_id=call.channel_id,
+            user_id=call.user_id,
+            name=call.args[0],
+            starts=call.args[1],
+            ends=call.args[2],
+            timezone=call.args[3] if len(call.args) == 4 else "UTC",
+        )
+    await call.reply(
+        render.notice(f":white_check_mark: Started *{render.escape(campaign.name)}*; you are its commander.")
+    )
+
+
+async def start_campaign_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
+    values = view["state"]["values"]
+
+    def value(block_id: BlockId) -> str:
+        return values.get(block_id, {}).get(ActionId.INPUT, {}).get("value") or ""
+
+    context = ModalContext.load(view["private_metadata"])
+    await _start(
+        runtime,
+        channel_id=context.channel_id,
+        user_id=body["user"]["id"],
+        name=value(BlockId.NAME),
+        starts=value(BlockId.STARTS),
+        ends=value(BlockId.ENDS),
+        timezone=value(BlockId.TIMEZONE) or "UTC",
+    )
+    await ack()
+
+
+async def status(call: Invocation) -> None:
+    campaign = require_campaign(call.campaign)
+    async with call.runtime.sessions() as session:
+        roster = await campaigns.roster(session, campaign.id)
+    await call.reply(render.status(campaign, roster, call.runtime.clock.now()))
+
+
+async def phase(call: Invocation) -> None:
+    campaign = require_campaign(call.campaign)
+    if len(call.args) != 1:
+        raise UserError("`phase` takes one phase.", usage=PHASE_USAGE)
+    try:
+        new_phase = Phase(call.args[0].lower().replace("-", ""))
+    except ValueError:
+        raise UserError(f"`{call.args[0]}` is not a phase.", usage=PHASE_USAGE) from None
+    async with call.runtime.transaction() as session:
+        await campaigns.set_phase(
+            session,
+            campaign_id=campaign.id,
+            phase=new_phase,
+            user_id=call.user_id,
+            now=call.runtime.clock.now(),
+        )
+    await call.reply(render.notice(f":white_check_mark: Phase set to *{new_phase}*."))
+
+
+async def role(call: Invocation) -> None:
+    campaign = require_campaign(call.campaign)
+    if len(call.args) not in (2, 3):
+        raise UserError("`role` takes a role, a person and optionally a backup.", usage=campaigns.ROLE_USAGE)
+    with amended(usage=campaigns.ROLE_USAGE):
+        role_name = campaigns.normalise_role(call.args[0])
+        primary = parse_mention(call.args[1])
+        backup = parse_mention(call.args[2]) if len(call.args) == 3 else None
+    async with call.runtime.transaction() as session:
+        await campaigns.assign_role(
+            session,
+            campaign_id=campaign.id,
+            role=role_name,
+            primary=primary,
+            backup=backup,
+            user_id=call.user_id,
+            now=call.runtime.clock.now(),
+        )
+    await call.reply(render.notice(f":white_check_mark: {role_name} is now {render.mention(primary)}."))
+
+
+async def configure(call: Invocation) -> None:
+    campaign = require_campaign(call.campaign)
+    if len(call.args) != 2:
+        raise UserError("`config` takes a key and a value.", usage=CONFIG_USAGE)
+    async with call.runtime.transaction() as session:
+        key, value = await campaigns.set_config(
+            session, campaign_id=campaign.id, key=call.args[0], raw=call.args[1], user_id=call.user_id
+        )
+    await call.reply(render.notice(f":white_check_mark: `{key}` is now `{value}`."))
+
+
+SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {
+    "help": show_help,
+    "start": start,
+    "status": status,
+    "phase": phase,
+    "role": role,
+    "config": configure,
+}

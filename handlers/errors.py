@@ -1,0 +1,61 @@
+"""The one place where errors become answers.
+
+A `UserError` becomes an ephemeral reply (or an error beside the modal input it concerns); anything
+else is logged with a short id, and the user sees that id so a report can be matched to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.response import BoltResponse
+
+from warroom_bot import render
+from warroom_bot.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+async def handle_error(
+    error: Exception, body: dict[str, Any], response: BoltResponse | None, respond: AsyncRespond | None
+) -> BoltResponse | None:
+    if body.get("type") == "view_submission":
+        return _modal_errors(error, body)
+    if isinstance(error, UserError):
+        answer = render.user_error(error)
+    else:
+        error_id = secrets.token_hex(4)
+        log.error(
+            "unexpected error %s handling %s",
+            error_id,
+            body.get("command") or body.get("type"),
+            exc_info=error,
+        )
+        answer = render.notice(f":boom: Something went wrong on our side (error id `{error_id}`); nothing was changed.")
+    if response is not None and body.get("command"):
+        # Not acknowledged yet: the answer rides on the acknowledgement itself.
+        return BoltResponse(
+            status=200, body={"response_type": "ephemeral", "text": answer.text, "blocks": answer.blocks}
+        )
+    if respond is not None:
+        await respond(text=answer.text, blocks=answer.blocks, response_type="ephemeral", replace_original=False)
+    return BoltResponse(status=200, body="") if response is not None else None
+
+
+def _modal_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:
+    """Show the problem beside the input it concerns (or the first input) and keep the modal open."""
+    if isinstance(error, UserError):
+        message = error.message
+        field = error.field
+    else:
+        error_id = secrets.token_hex(4)
+        log.error("unexpected error %s in a modal", error_id, exc_info=error)
+        message = f"Something went wrong on our side (error id {error_id}); nothing was changed."
+        field = None
+    blocks = list(body["view"]["state"]["values"])
+    if field not in blocks:
+        field = blocks[0] if blocks else "error"
+    return BoltResponse(status=200, body={"response_action": "errors", "errors": {field: message[:150]}})

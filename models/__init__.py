@@ -1,0 +1,151 @@
+"""Database tables and the enums stored in them.
+
+This package imports nothing from the rest of warroom-bot: services, handlers, the scheduler and the
+REST API all depend on it, never the other way round.
+
+Every datetime is stored as UTC and comes back timezone-aware (see `UTCDateTime`); a campaign's own
+time zone is only used to display times and to compute its schedule.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC and returned timezone-aware.
+
+    SQLite has no time zone support, so storing naive UTC everywhere keeps the value identical on
+    SQLite and PostgreSQL, and comparisons in SQL (``next_attempt_at <= :now``) stay correct.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Phase(StrEnum):
+    """Where a campaign stands; `closed` is final."""
+
+    WARMUP = "warmup"
+    LIVE = "live"
+    EXTENSION = "extension"
+    WRAPUP = "wrapup"
+    CLOSED = "closed"
+
+
+class Severity(StrEnum):
+    """Escalation severities, lowest to highest."""
+
+    BLUE = "blue"
+    YELLOW = "yellow"
+    ORANGE = "orange"
+    RED = "red"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+def _utc_column(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Campaign(SQLModel, table=True):
+    """A campaign and the channel that is its war room.
+
+    At most one campaign that is not closed may be bound to a channel (a partial unique index).
+    """
+
+    __table_args__ = (
+        sa.Index(
+            "uq_campaign_open_per_channel",
+            "channel_id",
+            unique=True,
+            sqlite_where=sa.text("phase != 'closed'"),
+            postgresql_where=sa.text("phase != 'closed'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: str = Field(max_length=32)
+    name: str = Field(max_length=80)
+    timezone: str = Field(max_length=64)
+    starts_at: datetime = _utc_column()
+    ends_at: datetime = _utc_column()
+    phase: str = Field(max_length=16)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = _utc_column()
+    config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class RoleAssignment(SQLModel, table=True):
+    """Who holds a role in a campaign: a primary and an optional backup (the "A/B roles")."""
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "role", name="uq_role_per_campaign"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    role: str = Field(max_length=48)
+    primary_user: str = Field(max_length=32)
+    backup_user: str | None = Field(default=None, max_length=32)
+    updated_by: str = Field(max_length=32)
+    updated_at: datetime = _utc_column()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A Slack message that a domain change caused, written in the same transaction as the change.
+
+    The sender delivers it afterwards and records the `ts` Slack gave it, so that later updates
+    (`chat.update`) and thread replies can refer to it.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    method: str = Field(max_length=32)
+    channel: str = Field(max_length=32)
+    text: str
+    blocks: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
+    thread_of_id: int | None = Field(default=None, foreign_key="outboxmessage.id")
+    updates_id: int | None = Field(default=None, foreign_key="outboxmessage.id")
+    status: str = Field(default=OutboxStatus.PENDING, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = _utc_column(index=True)
+    claimed_until: datetime | None = _utc_column(nullable=True)
+    last_error: str | None = None
+    created_at: datetime = _utc_column()
+    sent_at: datetime | None = _utc_column(nullable=True)
+    sent_channel: str | None = Field(default=None, max_length=32)
+    ts: str | None = Field(default=None, max_length=32)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the REST API, stored only as its SHA-256 hash.
+
+    A token with a `campaign_id` sees and changes that campaign only; one without is an admin token.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    token_hash: str = Field(max_length=64, unique=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
+    created_at: datetime = _utc_column()
+    last_used_at: datetime | None = _utc_column(nullable=True)

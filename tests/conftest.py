@@ -1,0 +1,122 @@
+"""Fixtures that run the real service the way Slack drives it.
+
+`bot` starts the FastAPI app (lifespan and all: migrations, scheduler, outbox) on a fresh database,
+with its Slack client pointed at an in-process stand-in, and sends it signed requests in Slack's own
+shapes. Time is a `ManualClock` the test moves; the scheduler's own tick is slowed to an hour so
+that tests decide when due work runs (`bot.tick()`), except where a test checks the scheduler itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlmodel import select
+
+from models import Campaign, OutboxMessage
+from scheduler.jobs import tick
+from warroom_bot.app import create_app
+from warroom_bot.clock import ManualClock
+from warroom_bot.runtime import Runtime
+from warroom_bot.settings import Settings, load_settings
+from warroom_bot.slack_requests import SignedRequest, SlackRequestFactory
+from warroom_bot.standin import SlackStandIn
+
+SIGNING_SECRET = "test-signing-secret"
+CHANNEL = "C0WARROOM1"
+COMMANDER = "U0COMMAND1"
+OTHER = "U0OTHER001"
+START_LINE = '"Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai'
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[SlackStandIn]:
+    server = await SlackStandIn().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 11, 9, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path}/warroom.db"
+
+
+@pytest.fixture
+def settings(database_url: str, standin: SlackStandIn) -> Settings:
+    return load_settings(
+        database_url=database_url,
+        slack_api_url=standin.api_url,
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        tick_seconds=3600,
+    )
+
+
+class SlackDriver:
+    """Sends what Slack would send to `/slack/events`, and reads back what the service stored."""
+
+    def __init__(self, app: FastAPI, http: httpx.AsyncClient, standin: SlackStandIn) -> None:
+        self.app = app
+        self.http = http
+        self.standin = standin
+        self.runtime: Runtime = app.state.runtime
+        self.requests = SlackRequestFactory(SIGNING_SECRET, response_url_base=standin.url + "response/")
+
+    async def send(self, request: SignedRequest) -> httpx.Response:
+        return await self.http.post("/slack/events", content=request.body, headers=request.headers)
+
+    async def command(
+        self, text: str, *, user: str = COMMANDER, channel: str = CHANNEL, command: str = "/warroom"
+    ) -> httpx.Response:
+        return await self.send(self.requests.slash_command(command, text, user_id=user, channel_id=channel))
+
+    async def ephemeral(self, text: str, **kwargs: Any) -> str:
+        """Run a command and return the text of the answer only the caller sees."""
+        response = await self.command(text, **kwargs)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["response_type"] == "ephemeral"
+        return body["text"]
+
+    async def tick(self) -> None:
+        await tick(self.runtime)
+
+    async def campaigns(self) -> list[Campaign]:
+        async with self.runtime.sessions() as session:
+            return list((await session.exec(select(Campaign))).all())
+
+    async def outbox(self) -> list[OutboxMessage]:
+        async with self.runtime.sessions() as session:
+            return list((await session.exec(select(OutboxMessage).order_by(OutboxMessage.id))).all())
+
+
+async def running(settings: Settings, clock: ManualClock, standin: SlackStandIn) -> AsyncIterator[SlackDriver]:
+    app = create_app(settings, clock)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service.test") as http:
+            yield SlackDriver(app, http, standin)
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: ManualClock, standin: SlackStandIn) -> AsyncIterator[SlackDriver]:
+    async for driver in running(settings, clock, standin):
+        yield driver
+
+
+@pytest.fixture
+async def campaign(bot: SlackDriver) -> Campaign:
+    """A campaign started in CHANNEL by COMMANDER, its announcement delivered."""
+    await bot.ephemeral(f"start {START_LINE}")
+    await bot.standin.wait_for("chat.postMessage")
+    (started,) = await bot.campaigns()
+    return started

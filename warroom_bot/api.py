@@ -1,0 +1,96 @@
+"""The REST API under `/api`, for dashboards and finance's own tools (OpenAPI at `/docs`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import ApiToken, Campaign
+from warroom_bot import campaigns, tokens
+from warroom_bot.runtime import Runtime
+
+bearer = HTTPBearer(auto_error=False, description="A token made with `warroom token create`.")
+
+
+class RoleOut(BaseModel):
+    role: str
+    primary_user: str
+    backup_user: str | None
+
+
+class CampaignOut(BaseModel):
+    id: int
+    name: str
+    channel_id: str
+    phase: str
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    created_by: str
+    config: dict[str, str]
+
+
+class CampaignDetailOut(CampaignOut):
+    roster: list[RoleOut]
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+async def session_of(runtime: Annotated[Runtime, Depends(runtime_of)]) -> AsyncIterator[AsyncSession]:
+    async with runtime.transaction() as session:
+        yield session
+
+
+Session = Annotated[AsyncSession, Depends(session_of)]
+
+
+async def token_of(
+    session: Session,
+    runtime: Annotated[Runtime, Depends(runtime_of)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> ApiToken:
+    token = None
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        token = await tokens.authenticate(session, credentials.credentials, now=runtime.clock.now())
+    if token is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "A valid bearer token is required: make one with `warroom token create`.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return token
+
+
+Token = Annotated[ApiToken, Depends(token_of)]
+
+router = APIRouter(prefix="/api", tags=["campaigns"])
+
+
+@router.get("/campaigns", response_model=list[CampaignOut])
+async def list_campaigns(session: Session, token: Token) -> list[Campaign]:
+    """Every campaign this token may see, newest first."""
+    query = select(Campaign).order_by(Campaign.id.desc())
+    if token.campaign_id is not None:
+        query = query.where(Campaign.id == token.campaign_id)
+    return list((await session.exec(query)).all())
+
+
+@router.get("/campaigns/{campaign_id}", response_model=CampaignDetailOut)
+async def get_campaign(campaign_id: int, session: Session, token: Token) -> CampaignDetailOut:
+    campaign = await session.get(Campaign, campaign_id)
+    if campaign is None or token.campaign_id not in (None, campaign_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"No campaign {campaign_id} for this token.")
+    roster = await campaigns.roster(session, campaign_id)
+    return CampaignDetailOut(
+        **CampaignOut.model_validate(campaign, from_attributes=True).model_dump(),
+        roster=[RoleOut.model_validate(role, from_attributes=True) for role in roster],
+    )

@@ -1,0 +1,195 @@
+"""The `warroom` command: run the service, migrate, make API tokens, and local-development helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+import httpx
+import uvicorn
+
+from warroom_bot.errors import ConfigError, UserError
+from warroom_bot.settings import Settings, load_settings
+
+# Used only with `--standin`, where the service and the stand-in both listen on loopback.
+STANDIN_SIGNING_SECRET = "warroom-local-standin-secret"
+STANDIN_BOT_TOKEN = "xoxb-warroom-local-standin"
+
+
+def _friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Configuration and input problems end the program with one sentence, not a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (ConfigError, UserError) as error:
+            click.echo(f"warroom: {error}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@click.group()
+def main() -> None:
+    """warroom-bot: the Slack war room of a promotion campaign."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=3000, show_default=True, help="Port to listen on.")
+@click.option("--standin", is_flag=True, help="Talk to a local Slack stand-in instead of Slack (try-out mode).")
+@_friendly_errors
+def serve(host: str, port: int, standin: bool) -> None:
+    """Run the HTTP service: Slack at POST /slack/events, REST API under /api, the scheduler inside."""
+    if standin:
+        asyncio.run(_serve_with_standin(host, port))
+        return
+    settings = load_settings()
+    settings.require("slack_bot_token", "slack_signing_secret", purpose="warroom serve")
+    _configure_logging(settings)
+    asyncio.run(_serve(settings, host, port))
+
+
+async def _serve(settings: Settings, host: str, port: int) -> None:
+    from warroom_bot.app import create_app
+
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning"))
+    click.echo(f"warroom-bot listening on http://{host}:{port} (Slack requests at /slack/events)")
+    await server.serve()
+
+
+async def _serve_with_standin(host: str, port: int) -> None:
+    from warroom_bot.standin import SlackStandIn, print_transcript_line
+
+    standin = await SlackStandIn(on_message=print_transcript_line).start()
+    settings = load_settings(
+        slack_bot_token=STANDIN_BOT_TOKEN,
+        slack_signing_secret=STANDIN_SIGNING_SECRET,
+        slack_api_url=standin.api_url,
+    )
+    _configure_logging(settings)
+    click.echo(f"Local Slack stand-in at {standin.api_url}; messages the bot posts are printed below.")
+    click.echo(f'Try: warroom command "/warroom help" --url http://{host}:{port}/slack/events')
+    try:
+        await _serve(settings, host, port)
+    finally:
+        await standin.stop()
+
+
+@main.command()
+@_friendly_errors
+def socket() -> None:
+    """Run the bot over Socket Mode (no public URL needed); the scheduler runs inside."""
+    settings = load_settings()
+    settings.require("slack_bot_token", "slack_app_token", purpose="warroom socket")
+    _configure_logging(settings)
+    asyncio.run(_socket(settings))
+
+
+async def _socket(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from warroom_bot.app import Service
+
+    service = Service(settings)
+    async with service.running():
+        await AsyncSocketModeHandler(service.bolt, settings.secret("slack_app_token")).start_async()
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command()
+@_friendly_errors
+def upgrade() -> None:
+    """Apply the database migrations (the service also does this when it starts)."""
+    from warroom_bot.db import upgrade as run_upgrade
+
+    settings = load_settings()
+    run_upgrade(settings.database_url)
+    click.echo("Database is up to date.")
+
+
+@main.group()
+def token() -> None:
+    """REST API tokens."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="Who or what uses the token, e.g. finance-dashboard.")
+@click.option("--campaign", "campaign_id", type=int, help="Limit the token to this campaign id.")
+@_friendly_errors
+def token_create(name: str, campaign_id: int | None) -> None:
+    """Make a bearer token for the REST API; it is shown once and stored only as a hash."""
+    settings = load_settings()
+    token_value = asyncio.run(_create_token(settings, name, campaign_id))
+    scope = f"campaign {campaign_id}" if campaign_id is not None else "all campaigns"
+    click.echo(f"Token for {name} ({scope}); store it now, it is not shown again:\n{token_value}")
+
+
+async def _create_token(settings: Settings, name: str, campaign_id: int | None) -> str:
+    from warroom_bot import tokens
+    from warroom_bot.clock import SystemClock
+    from warroom_bot.db import create_engine, create_sessions, upgrade_async
+
+    await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessions(engine)() as session:
+            value, _row = await tokens.create(session, name=name, campaign_id=campaign_id, now=SystemClock().now())
+            await session.commit()
+        return value
+    finally:
+        await engine.dispose()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8900, show_default=True)
+def standin(host: str, port: int) -> None:
+    """Run the local Slack stand-in on its own (for a service started separately)."""
+    from warroom_bot.standin import serve_forever
+
+    asyncio.run(serve_forever(host, port))
+
+
+@main.command()
+@click.argument("command_line")
+@click.option("--url", default="http://127.0.0.1:3000/slack/events", show_default=True)
+@click.option("--user", "user_id", default="U0LOCALUSER", show_default=True, help="Slack user id of the sender.")
+@click.option("--channel", "channel_id", default="C0LOCALROOM", show_default=True, help="Slack channel id.")
+@_friendly_errors
+def command(command_line: str, url: str, user_id: str, channel_id: str) -> None:
+    """Send a signed slash command, as Slack would, and print the answer only the sender sees.
+
+    Signed with SLACK_SIGNING_SECRET, or with the stand-in's secret when that is not set.
+    """
+    from warroom_bot.slack_requests import SlackRequestFactory
+
+    settings = load_settings()
+    secret = settings.secret("slack_signing_secret") if settings.slack_signing_secret else STANDIN_SIGNING_SECRET
+    name, _, text = command_line.strip().partition(" ")
+    if not name.startswith("/"):
+        raise UserError('Give the command as you would type it in Slack, e.g. "/warroom help".')
+    request = SlackRequestFactory(secret).slash_command(name, text, user_id=user_id, channel_id=channel_id)
+    try:
+        response = httpx.post(url, content=request.body, headers=request.headers, timeout=10)
+    except httpx.HTTPError as error:
+        raise UserError(f"Could not reach {url} ({error}); is `warroom serve` running?") from None
+    if response.status_code != 200:
+        raise UserError(f"The service answered {response.status_code}: {response.text[:200]}")
+    body = response.json() if response.content else {}
+    click.echo(body.get("text") or json.dumps(body) or "(acknowledged)")

@@ -1,0 +1,106 @@
+"""Per-campaign settings changed with `/warroom config <key> <value>`.
+
+They are stored in `campaign.config` as the normalised text of each value (a JSON object that needs
+no migration when a key is added) and read back through `CampaignConfig`, which supplies defaults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from models import Severity
+from warroom_bot.errors import UserError
+from warroom_bot.parsing import (
+    format_duration,
+    parse_amount,
+    parse_clock_time,
+    parse_duration,
+    parse_percent,
+    parse_time_range,
+)
+
+DEFAULT_ACK_DEADLINES = {
+    Severity.RED: timedelta(minutes=5),
+    Severity.ORANGE: timedelta(minutes=15),
+    Severity.YELLOW: timedelta(minutes=30),
+    Severity.BLUE: timedelta(minutes=60),
+}
+
+
+def _normalise_digest_every(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"1h", "2h"}:
+        raise UserError(f"`{raw}` is not a digest cadence: use `1h` or `2h`.")
+    return value
+
+
+def _normalise_threshold(raw: str) -> str:
+    if raw.strip().endswith("%"):
+        return f"{parse_percent(raw)}%"
+    return str(parse_amount(raw))
+
+
+def _normalise_time_range(raw: str) -> str:
+    start, end = parse_time_range(raw)
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    name: str
+    form: str
+    default: str
+    help: str
+    normalise: Callable[[str], str]
+
+
+CONFIG_KEYS: dict[str, ConfigKey] = {
+    key.name: key
+    for key in [
+        *(
+            ConfigKey(
+                f"ack.{severity}",
+                "<duration>",
+                format_duration(DEFAULT_ACK_DEADLINES[severity]),
+                f"time to acknowledge a {severity} escalation",
+                lambda raw: format_duration(parse_duration(raw)),
+            )
+            for severity in Severity
+        ),
+        ConfigKey(
+            "retro.time",
+            "<HH:MM>",
+            "21:00",
+            "daily retrospective prompt",
+            lambda raw: f"{parse_clock_time(raw):%H:%M}",
+        ),
+        ConfigKey("digest.every", "<1h|2h>", "1h", "status digest cadence", _normalise_digest_every),
+        ConfigKey("quiet", "<HH:MM-HH:MM>", "none", "quiet hours: no digests or reminders", _normalise_time_range),
+        ConfigKey(
+            "approval.threshold",
+            "<percent|amount>",
+            "5%",
+            "budget changes above this wait for approval",
+            _normalise_threshold,
+        ),
+    ]
+}
+
+
+def normalise(key: str, raw: str) -> tuple[str, str]:
+    """Validate `raw` for `key`; return the key and the text to store. `UserError` names the right form."""
+    spec = CONFIG_KEYS.get(key.strip().lower())
+    if spec is None:
+        raise UserError(f"`{key}` is not a setting. Settings: {', '.join(f'`{name}`' for name in CONFIG_KEYS)}.")
+    try:
+        return spec.name, spec.normalise(raw)
+    except UserError as error:
+        raise UserError(error.message, usage=f"/warroom config {spec.name} {spec.form}") from None
+
+
+def current_values(stored: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every setting with its value in force (stored, or the default), for `/warroom status`."""
+    return [(name, stored.get(name, spec.default)) for name, spec in CONFIG_KEYS.items()]

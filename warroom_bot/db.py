@@ -1,0 +1,60 @@
+"""The async database engine, sessions and migrations.
+
+SQLite (the default) runs in WAL mode with a busy timeout so that the web requests, the scheduler's
+tick and a second process can share one file; PostgreSQL is used when `DATABASE_URL` says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+def create_engine(database_url: str) -> AsyncEngine:
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return create_async_engine(url, pool_pre_ping=True)
+    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def create_sessions(engine: AsyncEngine) -> Sessions:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str) -> None:
+    """Apply every migration (`warroom db upgrade`; also run when the service starts)."""
+    command.upgrade(alembic_config(database_url), "head")
+
+
+async def upgrade_async(database_url: str) -> None:
+    """`upgrade` from inside a running event loop: Alembic's async env needs a loop of its own."""
+    await asyncio.to_thread(upgrade, database_url)

@@ -1,0 +1,43 @@
+"""What every listener, job and API route shares: settings, clock, database, Slack client, outbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.clock import Clock, SystemClock
+from warroom_bot.db import Sessions, create_engine, create_sessions
+from warroom_bot.outbox import OutboxSender
+from warroom_bot.settings import Settings
+from warroom_bot.slack import create_client
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: Sessions
+    client: AsyncWebClient
+    outbox: OutboxSender
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        clock = clock or SystemClock()
+        engine = create_engine(settings.database_url)
+        sessions = create_sessions(engine)
+        client = create_client(settings)
+        return cls(settings, clock, engine, sessions, client, OutboxSender(sessions, client, clock))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session that commits on success and then wakes the outbox for what it enqueued."""
+        async with self.sessions() as session:
+            yield session
+            await session.commit()
+        self.outbox.wake()
