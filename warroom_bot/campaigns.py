@@ -53,6 +53,13 @@ async def roster(session: AsyncSession, campaign_id: int) -> list[RoleAssignment
     return list((await session.exec(select(RoleAssignment).where(RoleAssignment.campaign_id == campaign_id))).all())
 
 
+def initial_phase(starts_at: datetime, ends_at: datetime, now: datetime) -> Phase:
+    """Warm-up before the live period, live during it, wrap-up after it (a room opened for the review)."""
+    if now < starts_at:
+        return Phase.WARMUP
+    return Phase.LIVE if now < ends_at else Phase.WRAPUP
+
+
 async def start(
     session: AsyncSession,
     *,
@@ -73,8 +80,6 @@ async def start(
     parse_timezone(timezone)
     if ends_at <= starts_at:
         raise UserError("The campaign must end after it starts.", field="ends")
-    if ends_at <= now:
-        raise UserError("That campaign would already be over: give an end in the future.", field="ends")
     existing = await open_campaign_in(session, channel_id)
     if existing is not None:
         raise UserError(
@@ -86,7 +91,7 @@ async def start(
         timezone=timezone,
         starts_at=starts_at,
         ends_at=ends_at,
-        phase=Phase.WARMUP if now < starts_at else Phase.LIVE,
+        phase=initial_phase(starts_at, ends_at, now),
         created_by=user_id,
         created_at=now,
         config={},

@@ -8,23 +8,48 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from warroom_bot.settings import Settings
 
 SLACK_TIMEOUT_SECONDS = 10
+MAX_IN_CALL_WAIT_SECONDS = 2
+
+
+class ShortRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """Retry a 429 inside the call only when Slack asks for a short wait.
+
+    slack_sdk's handler sleeps for the whole Retry-After, which would hold up every other message
+    behind one rate-limited channel; a longer wait is scheduled by the outbox instead.
+    """
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        retry_after = next((v[0] for k, v in response.headers.items() if k.lower() == "retry-after"), "1")
+        return retry_after.isdigit() and int(retry_after) <= MAX_IN_CALL_WAIT_SECONDS
 
 
 def create_client(settings: Settings) -> AsyncWebClient:
-    """A Web API client for `SLACK_API_URL` that retries once on its own on connection errors, 429
-    (after Retry-After) and 5xx. Longer outages are the outbox's to ride out."""
+    """A Web API client for `SLACK_API_URL` that retries once on its own on connection errors, 5xx
+    and short 429s. Longer outages are the outbox's to ride out."""
     return AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
         base_url=settings.slack_api_url,
         timeout=SLACK_TIMEOUT_SECONDS,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=1),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            ShortRateLimitRetryHandler(max_retry_count=1),
             AsyncServerErrorRetryHandler(max_retry_count=1),
         ],
     )

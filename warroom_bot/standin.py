@@ -48,6 +48,7 @@ class Fault:
     times: int
     method: str | None
     retry_after: int | None
+    error: str
 
 
 class SlackStandIn:
@@ -109,9 +110,20 @@ class SlackStandIn:
             "profile": {"display_name": name, "real_name": name.title()},
         }
 
-    def fail(self, status: int, *, times: int = 1, method: str | None = None, retry_after: int | None = None) -> None:
-        """Answer the next `times` calls (of `method`, or of any method) with `status`."""
-        self._faults.append(Fault(status=status, times=times, method=method, retry_after=retry_after))
+    def fail(
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        method: str | None = None,
+        retry_after: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Answer the next `times` calls (of `method`, or of any method) with `status` and `ok: false`.
+
+        `error` is Slack's error code in the body (default: `ratelimited` for 429, else `fatal_error`)."""
+        code = error or ("ratelimited" if status == 429 else "fatal_error")
+        self._faults.append(Fault(status=status, times=times, method=method, retry_after=retry_after, error=code))
 
     def recover(self) -> None:
         self._faults.clear()
@@ -155,7 +167,7 @@ class SlackStandIn:
             await asyncio.sleep(self.delay_seconds)
         fault = self._take_fault(method)
         if fault is not None:
-            body = {"ok": False, "error": "ratelimited" if fault.status == 429 else "fatal_error"}
+            body = {"ok": False, "error": fault.error}
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
             return self._answer(method, args, token, fault.status, body, headers)
         if not token:

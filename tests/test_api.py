@@ -1,0 +1,85 @@
+"""The REST API: health, readiness, bearer tokens and campaign reads."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from models import ApiToken, Campaign
+from tests.conftest import COMMANDER, SlackDriver
+from warroom_bot import tokens
+from warroom_bot.db import create_engine, create_sessions
+
+
+async def _auth(bot: SlackDriver, campaign_id: int | None = None) -> dict[str, str]:
+    async with bot.runtime.transaction() as session:
+        value, _row = await tokens.create(
+            session, name="dashboard", campaign_id=campaign_id, now=bot.runtime.clock.now()
+        )
+    return {"Authorization": f"Bearer {value}"}
+
+
+async def test_health_and_readiness(bot: SlackDriver) -> None:
+    assert (await bot.http.get("/healthz")).json() == {"status": "ok"}
+    assert (await bot.http.get("/readyz")).json() == {"status": "ok", "database": "ok"}
+
+
+async def test_readiness_fails_when_the_database_cannot_be_reached(bot: SlackDriver, tmp_path) -> None:
+    healthy = bot.runtime.sessions
+    unreachable = create_engine(f"sqlite+aiosqlite:///{tmp_path}/missing-dir/warroom.db")
+    bot.runtime.sessions = create_sessions(unreachable)
+    try:
+        response = await bot.http.get("/readyz")
+    finally:
+        bot.runtime.sessions = healthy
+        await unreachable.dispose()
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
+async def test_the_api_needs_a_valid_bearer_token(bot: SlackDriver, campaign: Campaign) -> None:
+    for headers in ({}, {"Authorization": "Bearer wrb_not-a-real-token"}, {"Authorization": "Basic dXNlcjpwdw=="}):
+        response = await bot.http.get("/api/campaigns", headers=headers)
+        assert response.status_code == 401
+        assert "warroom token create" in response.json()["detail"]
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_tokens_are_stored_only_as_hashes(bot: SlackDriver) -> None:
+    headers = await _auth(bot)
+    clear = headers["Authorization"].removeprefix("Bearer ")
+    async with bot.runtime.sessions() as session:
+        (row,) = (await session.exec(select(ApiToken))).all()
+    assert clear not in row.token_hash and len(row.token_hash) == 64
+
+
+async def test_campaigns_are_listed_and_read_with_their_roster(bot: SlackDriver, campaign: Campaign) -> None:
+    await bot.ephemeral("role tier1 <@U0TIER1001> <@U0TIER1002>")
+    headers = await _auth(bot)
+
+    (listed,) = (await bot.http.get("/api/campaigns", headers=headers)).json()
+    assert listed["name"] == "Double 11" and listed["phase"] == "warmup"
+    assert listed["starts_at"].startswith("2026-11-10T12:00:00")
+
+    detail = (await bot.http.get(f"/api/campaigns/{campaign.id}", headers=headers)).json()
+    roster = {entry["role"]: entry for entry in detail["roster"]}
+    assert roster["commander"]["primary_user"] == COMMANDER
+    assert roster["tier1"] == {"role": "tier1", "primary_user": "U0TIER1001", "backup_user": "U0TIER1002"}
+    missing = await bot.http.get("/api/campaigns/999", headers=headers)
+    assert missing.status_code == 404 and "999" in missing.json()["detail"]
+
+
+async def test_a_campaign_token_sees_only_its_campaign(bot: SlackDriver, campaign: Campaign) -> None:
+    await bot.ephemeral('start "618" 2026-11-10T20:00 2026-11-12T00:00', channel="C0OTHERROOM")
+    other = next(c for c in await bot.campaigns() if c.id != campaign.id)
+    headers = await _auth(bot, campaign_id=campaign.id)
+
+    assert [c["id"] for c in (await bot.http.get("/api/campaigns", headers=headers)).json()] == [campaign.id]
+    assert (await bot.http.get(f"/api/campaigns/{campaign.id}", headers=headers)).status_code == 200
+    assert (await bot.http.get(f"/api/campaigns/{other.id}", headers=headers)).status_code == 404
+
+
+async def test_openapi_documents_the_api(bot: SlackDriver) -> None:
+    schema = (await bot.http.get("/openapi.json")).json()
+    assert {"/api/campaigns", "/api/campaigns/{campaign_id}", "/healthz", "/readyz"} <= set(schema["paths"])
+    assert "/slack/events" not in schema["paths"]
+    assert (await bot.http.get("/docs")).status_code == 200

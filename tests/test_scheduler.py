@@ -1,0 +1,26 @@
+"""The scheduler itself runs the tick: due work is picked up without anyone asking."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from models import OutboxStatus
+from tests.conftest import START_LINE, running
+from warroom_bot.clock import ManualClock
+from warroom_bot.settings import Settings
+from warroom_bot.standin import SlackStandIn
+
+
+async def test_the_scheduler_tick_delivers_a_message_that_is_due(
+    settings: Settings, clock: ManualClock, standin: SlackStandIn
+) -> None:
+    fast = settings.model_copy(update={"tick_seconds": 0.2})
+    standin.fail(500, times=2, method="chat.postMessage")  # the first delivery and its one in-client retry
+    async for bot in running(fast, clock, standin):
+        await bot.ephemeral(f"start {START_LINE}")
+        while [(row.status, row.attempts) for row in await bot.outbox()] != [(OutboxStatus.PENDING, 1)]:
+            await asyncio.sleep(0.01)  # wait for the first delivery and its in-client retry to fail
+        assert standin.ok_calls("chat.postMessage") == []
+        clock.advance(timedelta(minutes=1))
+        await standin.wait_for("chat.postMessage", within=3)
