@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt.async_app import AsyncApp
 
 from handlers import campaign_commands
@@ -16,3 +18,5 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.error(handle_error)
     app.command("/warroom")(campaign_commands.warroom_command)
     app.view(CallbackId.START_CAMPAIGN)(campaign_commands.start_campaign_submitted)
+    # Last, so that it only sees commands no listener above took (Bolt matches in order).
+    app.command(re.compile(r".*"))(campaign_commands.unhandled_command)

@@ -72,6 +72,14 @@ async def warroom_command(
     )
 
 
+async def unhandled_command(command: dict[str, Any]) -> None:
+    """A slash command routed here that this version has no listener for (a renamed or newer command)."""
+    raise UserError(
+        f"`{command['command']}` is not handled by this warroom-bot server; "
+        "compare the app's slash commands with slack_manifest.yaml. `/warroom help` lists what works."
+    )
+
+
 async def show_help(call: Invocation) -> None:
     await call.reply(render.help_message())
 

@@ -214,3 +214,8 @@ async def test_user_text_cannot_ping_the_channel(bot: SlackDriver) -> None:
     assert len(mrkdwn) > 1
     assert not any("<!channel>" in text for text in mrkdwn)  # plain_text (the header) is never parsed for mentions
     assert "&lt;!channel&gt; sale &amp; &lt;b&gt;" in post.args["text"]
+
+
+async def test_a_slash_command_without_a_listener_gets_a_clear_answer(bot: SlackDriver) -> None:
+    answer = await bot.ephemeral("list", command="/incident")
+    assert "`/incident` is not handled by this warroom-bot server" in answer

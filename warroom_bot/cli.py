@@ -38,7 +38,8 @@ def _friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    for chatty in ("alembic.runtime.plugins", "apscheduler.executors.default", "apscheduler.scheduler"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 @click.group()
@@ -105,7 +106,11 @@ async def _socket(settings: Settings) -> None:
 
     service = Service(settings)
     async with service.running():
-        await AsyncSocketModeHandler(service.bolt, settings.secret("slack_app_token")).start_async()
+        handler = AsyncSocketModeHandler(service.bolt, settings.secret("slack_app_token"))
+        try:
+            await handler.start_async()
+        finally:
+            await handler.close_async()
 
 
 @main.group()

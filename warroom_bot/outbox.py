@@ -103,11 +103,17 @@ class OutboxSender:
                 log.exception("outbox drain failed; the next tick tries again")
                 return
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 5.0) -> None:
+        """Let a delivery under way (woken, or the tick's) finish within `grace` seconds, then stop."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            _done, pending = await asyncio.wait({self._task}, timeout=grace)
+            for task in pending:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._lock.acquire(), timeout=grace)
+            self._lock.release()
 
     async def drain(self) -> int:
         """Send every message that is due; return how many were settled (sent, or failed for good)."""

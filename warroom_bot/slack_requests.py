@@ -52,28 +52,27 @@ class SlackRequestFactory:
     def _trigger(self) -> str:
         return f"{next(_counter)}.{int(time.time())}.trigger"
 
-    def slash_command(
-        self, command: str, text: str, *, user_id: str, channel_id: str, user_name: str = "", **kwargs: Any
-    ) -> SignedRequest:
+    def slash_command(self, command: str, text: str, *, user_id: str, channel_id: str, **kwargs: Any) -> SignedRequest:
+        return self._form(self.slash_command_fields(command, text, user_id=user_id, channel_id=channel_id), **kwargs)
+
+    def slash_command_fields(self, command: str, text: str, *, user_id: str, channel_id: str) -> dict[str, str]:
+        """The fields of a slash command: a form body over HTTP, a JSON payload over Socket Mode."""
         key = next(_counter)
-        return self._form(
-            {
-                "token": "legacy-verification-token",
-                "team_id": TEAM_ID,
-                "team_domain": "warroom-standin",
-                "channel_id": channel_id,
-                "channel_name": "war-room",
-                "user_id": user_id,
-                "user_name": user_name or user_id.lower(),
-                "command": command,
-                "text": text,
-                "api_app_id": API_APP_ID,
-                "is_enterprise_install": "false",
-                "response_url": f"{self._response_url_base}{key}",
-                "trigger_id": self._trigger(),
-            },
-            **kwargs,
-        )
+        return {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "warroom-standin",
+            "channel_id": channel_id,
+            "channel_name": "war-room",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": API_APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": f"{self._response_url_base}{key}",
+            "trigger_id": self._trigger(),
+        }
 
     def _payload(self, payload: dict[str, Any], **kwargs: Any) -> SignedRequest:
         return self._form({"payload": json.dumps(payload)}, **kwargs)

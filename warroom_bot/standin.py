@@ -7,7 +7,9 @@ every call, and can be told to misbehave: answer 429 with Retry-After, 500, or s
 manner of bolt-python's and slack-sdk's own mock servers, faults are switched on from the test.
 
 It also receives what Bolt's `respond()` posts to a command's `response_url`
-(`/response/<anything>`), and the file bytes of the files upload v2 flow.
+(`/response/<anything>`), the file bytes of the files upload v2 flow, and plays Slack's side of
+Socket Mode: `apps.connections.open` hands out a WebSocket on this server, and `socket_request()`
+delivers an envelope over it and returns the app's acknowledgement.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import asyncio
 import itertools
 import json
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,9 +69,13 @@ class SlackStandIn:
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
+        self._sockets: list[web.WebSocketResponse] = []
+        self._socket_connected = asyncio.Event()
+        self._socket_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.url = ""
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/socket", self._socket)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
         self._app = app
@@ -85,6 +92,8 @@ class SlackStandIn:
         return self
 
     async def stop(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -141,7 +150,38 @@ class SlackStandIn:
             await asyncio.sleep(0.01)
         return self.ok_calls(method)
 
+    async def socket_request(self, kind: str, payload: dict[str, Any], within: float = 5.0) -> dict[str, Any]:
+        """Deliver an envelope (`slash_commands`, `interactive`, `events_api`) to the app connected
+        over Socket Mode, as Slack would, and return the payload of its acknowledgement."""
+        async with asyncio.timeout(within):
+            await self._socket_connected.wait()
+            envelope_id = str(uuid.uuid4())
+            acknowledged = asyncio.get_running_loop().create_future()
+            self._socket_acks[envelope_id] = acknowledged
+            await self._sockets[-1].send_json(
+                {"envelope_id": envelope_id, "type": kind, "payload": payload, "accepts_response_payload": True}
+            )
+            return await acknowledged
+
     # -- HTTP handlers -----------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        self._socket_connected.set()
+        await socket.send_json({"type": "hello", "num_connections": len(self._sockets)})
+        try:
+            async for frame in socket:
+                reply = json.loads(frame.data) if frame.type == web.WSMsgType.TEXT else {}
+                waiter = self._socket_acks.pop(reply.get("envelope_id", ""), None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(reply.get("payload") or {})
+        finally:
+            self._sockets.remove(socket)
+            if not self._sockets:
+                self._socket_connected.clear()
+        return socket
 
     async def _read_args(self, request: web.Request) -> dict[str, Any]:
         if request.content_type == "application/json":
@@ -224,6 +264,9 @@ class SlackStandIn:
             "user_id": BOT_USER_ID,
             "bot_id": "B0WARROOM",
         }
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": self.url.replace("http://", "ws://") + "socket"}
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("channel"):
