@@ -68,5 +68,5 @@ async def test_warroom_serve_starts_a_campaign_end_to_end(standin: SlackStandIn,
         output = process.communicate(timeout=10)[0].decode()
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal as the exit status.
     assert process.returncode in (0, -signal.SIGTERM), output
-    assert "Scheduler has been shut down" in output
+    assert "warroom-bot stopped cleanly" in output
     assert "Traceback" not in output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -19,6 +20,8 @@ from warroom_bot.db import upgrade_async
 from warroom_bot.runtime import Runtime
 from warroom_bot.settings import Settings
 from warroom_bot.slack import create_bolt_app
+
+log = logging.getLogger(__name__)
 
 
 class Service:
@@ -42,6 +45,7 @@ class Service:
             self.scheduler.shutdown(wait=False)
             await self.runtime.outbox.close()
             await self.runtime.engine.dispose()
+            log.info("warroom-bot stopped cleanly")
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
