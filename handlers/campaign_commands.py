@@ -17,10 +17,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.context import require_campaign
 from models import Campaign, Phase
-from warroom_bot import campaigns, render
+from warroom_bot import campaigns
 from warroom_bot.errors import UserError
 from warroom_bot.ids import ActionId, BlockId, ModalContext
 from warroom_bot.parsing import parse_local_datetime, parse_mention, parse_timezone, split_args
+from warroom_bot.render import campaigns as render
+from warroom_bot.render.blocks import Message, escape, mention, notice
 from warroom_bot.runtime import Runtime
 
 START_USAGE = '/warroom start "<name>" <start YYYY-MM-DDTHH:MM> <end YYYY-MM-DDTHH:MM> [time zone]'
@@ -41,7 +43,7 @@ class Invocation:
     trigger_id: str
     args: list[str]
 
-    async def reply(self, message: render.Message) -> None:
+    async def reply(self, message: Message) -> None:
         """Answer the caller only (an ephemeral message riding on the acknowledgement)."""
         await self.ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
 
@@ -133,9 +135,7 @@ async def start(call: Invocation) -> None:
             ends=call.args[2],
             timezone=call.args[3] if len(call.args) == 4 else "UTC",
         )
-    await call.reply(
-        render.notice(f":white_check_mark: Started *{render.escape(campaign.name)}*; you are its commander.")
-    )
+    await call.reply(notice(f":white_check_mark: Started *{escape(campaign.name)}*; you are its commander."))
 
 
 async def start_campaign_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
@@ -180,7 +180,7 @@ async def phase(call: Invocation) -> None:
             user_id=call.user_id,
             now=call.runtime.clock.now(),
         )
-    await call.reply(render.notice(f":white_check_mark: Phase set to *{new_phase}*."))
+    await call.reply(notice(f":white_check_mark: Phase set to *{new_phase}*."))
 
 
 async def role(call: Invocation) -> None:
@@ -201,7 +201,7 @@ async def role(call: Invocation) -> None:
             user_id=call.user_id,
             now=call.runtime.clock.now(),
         )
-    await call.reply(render.notice(f":white_check_mark: {role_name} is now {render.mention(primary)}."))
+    await call.reply(notice(f":white_check_mark: {role_name} is now {mention(primary)}."))
 
 
 async def configure(call: Invocation) -> None:
@@ -212,7 +212,7 @@ async def configure(call: Invocation) -> None:
         key, value = await campaigns.set_config(
             session, campaign_id=campaign.id, key=call.args[0], raw=call.args[1], user_id=call.user_id
         )
-    await call.reply(render.notice(f":white_check_mark: `{key}` is now `{value}`."))
+    await call.reply(notice(f":white_check_mark: `{key}` is now `{value}`."))
 
 
 SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {

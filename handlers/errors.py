@@ -13,8 +13,8 @@ from typing import Any
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 
-from warroom_bot import render
 from warroom_bot.errors import UserError
+from warroom_bot.render.blocks import notice, user_error
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ async def handle_error(
     if body.get("type") == "view_submission":
         return _modal_errors(error, body)
     if isinstance(error, UserError):
-        answer = render.user_error(error)
+        answer = user_error(error)
     else:
         error_id = secrets.token_hex(4)
         log.error(
@@ -34,7 +34,7 @@ async def handle_error(
             body.get("command") or body.get("type"),
             exc_info=error,
         )
-        answer = render.notice(f":boom: Something went wrong on our side (error id `{error_id}`); nothing was changed.")
+        answer = notice(f":boom: Something went wrong on our side (error id `{error_id}`); nothing was changed.")
     if response is not None and body.get("command"):
         # Not acknowledged yet: the answer rides on the acknowledgement itself.
         return BoltResponse(

@@ -10,7 +10,7 @@ from models import OutboxMessage, OutboxStatus
 from tests.conftest import CHANNEL, START_LINE, SlackDriver, running
 from warroom_bot.clock import ManualClock
 from warroom_bot.outbox import LEASE, enqueue
-from warroom_bot.render import notice
+from warroom_bot.render.blocks import notice
 from warroom_bot.settings import Settings
 from warroom_bot.standin import SlackStandIn
 

@@ -10,10 +10,12 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, Phase, RoleAssignment
-from warroom_bot import config, render
+from warroom_bot import config
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
 from warroom_bot.parsing import parse_timezone
+from warroom_bot.render import campaigns as render
+from warroom_bot.render.blocks import escape, mention
 
 BASE_ROLES = ("commander", "finance", "tier1", "tier2", "tier3")
 DEPARTMENTS = ("marketing", "sales", "supply_chain", "customer_service", "finance", "tech", "logistics")
@@ -83,7 +85,7 @@ async def start(
     existing = await open_campaign_in(session, channel_id)
     if existing is not None:
         raise UserError(
-            f"This channel already runs *{render.escape(existing.name)}*. Close it first with `/warroom phase closed`."
+            f"This channel already runs *{escape(existing.name)}*. Close it first with `/warroom phase closed`."
         )
     campaign = Campaign(
         channel_id=channel_id,
@@ -122,7 +124,7 @@ class Managers:
 
     def check(self, user_id: str, action: str) -> None:
         if user_id not in self.user_ids:
-            names = ", ".join(render.mention(user) for user in sorted(self.user_ids))
+            names = ", ".join(mention(user) for user in sorted(self.user_ids))
             raise UserError(f"Only the commander or whoever started the campaign may {action} ({names}).")
 
 

@@ -34,7 +34,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import OutboxMessage, OutboxStatus
 from warroom_bot.clock import Clock
 from warroom_bot.db import Sessions
-from warroom_bot.render import Message
+from warroom_bot.render.blocks import Message
 
 log = logging.getLogger(__name__)
 
