@@ -6,10 +6,10 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import campaign_commands
+from handlers import campaign_commands, escalation_commands
 from handlers.context import inject_context
 from handlers.errors import handle_error
-from warroom_bot.ids import CallbackId
+from warroom_bot.ids import ActionId, CallbackId
 from warroom_bot.runtime import Runtime
 
 
@@ -18,5 +18,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.error(handle_error)
     app.command("/warroom")(campaign_commands.warroom_command)
     app.view(CallbackId.START_CAMPAIGN)(campaign_commands.start_campaign_submitted)
+    app.command("/escalate")(escalation_commands.escalate_command)
+    app.view(CallbackId.RAISE_ESCALATION)(escalation_commands.raise_submitted)
+    app.action(ActionId.ACKNOWLEDGE)(escalation_commands.acknowledge_tapped)
+    app.action(ActionId.RESOLVE)(escalation_commands.resolve_tapped)
+    app.view(CallbackId.RESOLVE_ESCALATION)(escalation_commands.resolve_submitted)
     # Last, so that it only sees commands no listener above took (Bolt matches in order).
     app.command(re.compile(r".*"))(campaign_commands.unhandled_command)

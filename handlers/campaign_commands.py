@@ -7,21 +7,21 @@ delivered after the commit. Only opening a modal calls Slack directly: its trigg
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import require_campaign
+from handlers.context import amended, require_campaign
 from models import Campaign, Phase
-from warroom_bot import campaigns
+from warroom_bot import campaigns, escalations
 from warroom_bot.errors import UserError
 from warroom_bot.ids import ActionId, BlockId, ModalContext
 from warroom_bot.parsing import parse_local_datetime, parse_mention, parse_timezone, split_args
 from warroom_bot.render import campaigns as render
+from warroom_bot.render import escalations as escalation_render
 from warroom_bot.render.blocks import Message, escape, mention, notice
 from warroom_bot.runtime import Runtime
 
@@ -84,15 +84,6 @@ async def unhandled_command(command: dict[str, Any]) -> None:
 
 async def show_help(call: Invocation) -> None:
     await call.reply(render.help_message())
-
-
-@contextmanager
-def amended(*, usage: str | None = None, field: BlockId | None = None) -> Iterator[None]:
-    """Add to a `UserError` raised inside: the command's right form, or the modal input it concerns."""
-    try:
-        yield
-    except UserError as error:
-        raise UserError(error.message, usage=error.usage or usage, field=error.field or field) from None
 
 
 async def _start(
@@ -159,9 +150,11 @@ async def start_campaign_submitted(ack: AsyncAck, body: dict[str, Any], view: di
 
 async def status(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
+    now = call.runtime.clock.now()
     async with call.runtime.sessions() as session:
         roster = await campaigns.roster(session, campaign.id)
-    await call.reply(render.status(campaign, roster, call.runtime.clock.now()))
+        open_line = escalation_render.open_summary(await escalations.open_escalations(session, campaign.id), now)
+    await call.reply(render.status(campaign, roster, open_line, now))
 
 
 async def phase(call: Invocation) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -10,6 +11,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from models import Campaign
 from warroom_bot import campaigns
 from warroom_bot.errors import UserError
+from warroom_bot.ids import BlockId
 from warroom_bot.runtime import Runtime
 
 
@@ -32,3 +34,12 @@ def require_campaign(campaign: Campaign | None) -> Campaign:
             "This channel has no campaign. Run this in a campaign's channel, or start one here with `/warroom start`."
         )
     return campaign
+
+
+@contextmanager
+def amended(*, usage: str | None = None, field: BlockId | None = None) -> Iterator[None]:
+    """Add to a `UserError` raised inside: the command's right form, or the modal input it concerns."""
+    try:
+        yield
+    except UserError as error:
+        raise UserError(error.message, usage=error.usage or usage, field=error.field or field) from None

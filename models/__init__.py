@@ -58,6 +58,16 @@ class Severity(StrEnum):
     RED = "red"
 
 
+class EscalationStatus(StrEnum):
+    """`open` until someone acknowledges; `exhausted` when the whole response chain was paged in
+    vain (it can still be acknowledged); `resolved` is final."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    EXHAUSTED = "exhausted"
+    RESOLVED = "resolved"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -95,6 +105,7 @@ class Campaign(SQLModel, table=True):
     created_by: str = Field(max_length=32)
     created_at: datetime = _utc_column()
     config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    escalation_seq: int = Field(default=0, description="the last escalation number handed out (#1, #2, …)")
 
 
 class RoleAssignment(SQLModel, table=True):
@@ -149,3 +160,55 @@ class ApiToken(SQLModel, table=True):
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
     created_at: datetime = _utc_column()
     last_used_at: datetime | None = _utc_column(nullable=True)
+
+
+class Escalation(SQLModel, table=True):
+    """A problem raised in a campaign, and where its response chain stands.
+
+    `step` and `round` say who was paged last (see `warroom_bot.escalations`); `next_step_at` is the
+    deadline after which the tick pages the next person, None once nobody needs paging.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "number", name="uq_escalation_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    number: int
+    severity: str = Field(max_length=16)
+    summary: str = Field(max_length=200)
+    area: str | None = Field(default=None, max_length=80)
+    details: str | None = Field(default=None, max_length=2000)
+    raised_by: str = Field(max_length=32)
+    raised_at: datetime = _utc_column()
+    status: str = Field(default=EscalationStatus.OPEN, max_length=16)
+    step: int = 0
+    round: int = 0
+    next_step_at: datetime | None = _utc_column(nullable=True, index=True)
+    acknowledged_by: str | None = Field(default=None, max_length=32)
+    acknowledged_at: datetime | None = _utc_column(nullable=True)
+    resolved_by: str | None = Field(default=None, max_length=32)
+    resolved_at: datetime | None = _utc_column(nullable=True)
+    resolution_note: str | None = Field(default=None, max_length=500)
+    channel_message_id: int | None = Field(default=None, foreign_key="outboxmessage.id")
+
+
+class EscalationPage(SQLModel, table=True):
+    """One person paged for an escalation, and the DM that paged them (updated in place on ack)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    user_id: str = Field(max_length=32)
+    responder: str = Field(max_length=48)
+    paged_at: datetime = _utc_column()
+    message_id: int = Field(foreign_key="outboxmessage.id")
+
+
+class EscalationEvent(SQLModel, table=True):
+    """A line of an escalation's timeline (also posted in its thread)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    at: datetime = _utc_column()
+    kind: str = Field(max_length=24)
+    actor: str | None = Field(default=None, max_length=32)
+    text: str

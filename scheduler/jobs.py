@@ -5,13 +5,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from warroom_bot import escalations
 from warroom_bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 
+async def fire_escalation_steps(runtime: Runtime) -> None:
+    """Page the next responder of every escalation whose deadline passed, each in its own transaction."""
+    now = runtime.clock.now()
+    async with runtime.sessions() as session:
+        due = await escalations.due(session, now)
+    for escalation_id in due:
+        try:
+            async with runtime.transaction() as session:
+                await escalations.advance(session, escalation_id=escalation_id, now=now)
+        except Exception:
+            log.exception("escalation %s: step failed; it is retried on the next tick", escalation_id)
+
+
 async def tick(runtime: Runtime) -> None:
     steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+        ("escalations", lambda: fire_escalation_steps(runtime)),
         ("outbox", runtime.outbox.drain),
     ]
     for name, step in steps:

@@ -13,7 +13,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import ApiToken, Campaign
-from warroom_bot import campaigns, tokens
+from warroom_bot import campaigns, escalations, tokens
 from warroom_bot.runtime import Runtime
 
 bearer = HTTPBearer(auto_error=False, description="A token made with `warroom token create`.")
@@ -84,13 +84,84 @@ async def list_campaigns(session: Session, token: Token) -> list[Campaign]:
     return list((await session.exec(query)).all())
 
 
-@router.get("/campaigns/{campaign_id}", response_model=CampaignDetailOut)
-async def get_campaign(campaign_id: int, session: Session, token: Token) -> CampaignDetailOut:
+async def visible_campaign(session: AsyncSession, token: ApiToken, campaign_id: int) -> Campaign:
+    """The campaign, if this token may see it; a token scoped to another campaign gets 404 too."""
     campaign = await session.get(Campaign, campaign_id)
     if campaign is None or token.campaign_id not in (None, campaign_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"No campaign {campaign_id} for this token.")
+    return campaign
+
+
+@router.get("/campaigns/{campaign_id}", response_model=CampaignDetailOut)
+async def get_campaign(campaign_id: int, session: Session, token: Token) -> CampaignDetailOut:
+    campaign = await visible_campaign(session, token, campaign_id)
     roster = await campaigns.roster(session, campaign_id)
     return CampaignDetailOut(
         **CampaignOut.model_validate(campaign, from_attributes=True).model_dump(),
         roster=[RoleOut.model_validate(role, from_attributes=True) for role in roster],
+    )
+
+
+class EventOut(BaseModel):
+    at: datetime
+    kind: str
+    actor: str | None
+    text: str
+
+
+class EscalationOut(BaseModel):
+    number: int
+    severity: str
+    summary: str
+    area: str | None
+    details: str | None
+    status: str
+    raised_by: str
+    raised_at: datetime
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+    resolution_note: str | None
+    timeline: list[EventOut]
+
+
+class ResponseTimesOut(BaseModel):
+    severity: str
+    raised: int
+    acknowledged: int
+    resolved: int
+    mtta_seconds: float | None
+    mttr_seconds: float | None
+
+
+class EscalationsOut(BaseModel):
+    escalations: list[EscalationOut]
+    response_times: list[ResponseTimesOut]
+
+
+@router.get("/campaigns/{campaign_id}/escalations", response_model=EscalationsOut, tags=["escalations"])
+async def list_escalations(campaign_id: int, session: Session, token: Token) -> EscalationsOut:
+    """Every escalation of the campaign with its timeline, and MTTA/MTTR per severity."""
+    await visible_campaign(session, token, campaign_id)
+    rows = await escalations.all_with_timeline(session, campaign_id)
+    return EscalationsOut(
+        escalations=[
+            EscalationOut(
+                **escalation.model_dump(exclude={"timeline"}),
+                timeline=[EventOut.model_validate(event, from_attributes=True) for event in events],
+            )
+            for escalation, events in rows
+        ],
+        response_times=[
+            ResponseTimesOut(
+                severity=times.severity,
+                raised=times.raised,
+                acknowledged=times.acknowledged,
+                resolved=times.resolved,
+                mtta_seconds=times.mtta.total_seconds() if times.mtta else None,
+                mttr_seconds=times.mttr.total_seconds() if times.mttr else None,
+            )
+            for times in escalations.response_times([escalation for escalation, _ in rows])
+        ],
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Campaign, Phase, RoleAssignment
+from models import Campaign, Escalation, Phase, RoleAssignment
 from warroom_bot import config
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
@@ -148,6 +149,13 @@ async def set_phase(session: AsyncSession, *, campaign_id: int, phase: Phase, us
         raise UserError(f"The campaign is already in {phase}.")
     campaign.phase = phase
     session.add(campaign)
+    if phase == Phase.CLOSED:
+        # Closing stops every page still to come, so nobody is paged weeks later.
+        await session.exec(
+            update(Escalation)
+            .where(Escalation.campaign_id == campaign.id, col(Escalation.next_step_at).is_not(None))
+            .values(next_step_at=None)
+        )
     await enqueue(
         session,
         render.phase_changed(campaign, previous, user_id),

@@ -37,6 +37,16 @@ def _normalise_digest_every(raw: str) -> str:
     return value
 
 
+MAX_REPEATS = 5
+
+
+def _normalise_repeat(raw: str) -> str:
+    value = raw.strip()
+    if not value.isdigit() or int(value) > MAX_REPEATS:
+        raise UserError(f"`{raw}` is not a repeat count: use a whole number from 0 to {MAX_REPEATS}.")
+    return str(int(value))
+
+
 def _normalise_threshold(raw: str) -> str:
     if raw.strip().endswith("%"):
         return f"{parse_percent(raw)}%"
@@ -69,6 +79,13 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
                 lambda raw: format_duration(parse_duration(raw)),
             )
             for severity in Severity
+        ),
+        ConfigKey(
+            "escalation.repeat",
+            "<0-5>",
+            "1",
+            "times the whole response chain is paged again when nobody acknowledges",
+            _normalise_repeat,
         ),
         ConfigKey(
             "retro.time",
@@ -104,3 +121,13 @@ def normalise(key: str, raw: str) -> tuple[str, str]:
 def current_values(stored: dict[str, Any]) -> list[tuple[str, str]]:
     """Every setting with its value in force (stored, or the default), for `/warroom status`."""
     return [(name, stored.get(name, spec.default)) for name, spec in CONFIG_KEYS.items()]
+
+
+def ack_deadline(stored: dict[str, Any], severity: Severity) -> timedelta:
+    """How long a `severity` escalation may wait for an acknowledgement before the next person is paged."""
+    raw = stored.get(f"ack.{severity}")
+    return parse_duration(raw) if raw else DEFAULT_ACK_DEADLINES[severity]
+
+
+def escalation_repeats(stored: dict[str, Any]) -> int:
+    return int(stored.get("escalation.repeat", CONFIG_KEYS["escalation.repeat"].default))

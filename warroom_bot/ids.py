@@ -13,6 +13,8 @@ from pydantic import BaseModel
 
 class CallbackId(StrEnum):
     START_CAMPAIGN = "start_campaign"
+    RAISE_ESCALATION = "raise_escalation"
+    RESOLVE_ESCALATION = "resolve_escalation"
 
 
 class BlockId(StrEnum):
@@ -20,16 +22,26 @@ class BlockId(StrEnum):
     STARTS = "starts"
     ENDS = "ends"
     TIMEZONE = "timezone"
+    SEVERITY = "severity"
+    SUMMARY = "summary"
+    AREA = "area"
+    DETAILS = "details"
+    NOTE = "note"
+    ESCALATION_ACTIONS = "escalation_actions"
 
 
 class ActionId(StrEnum):
     INPUT = "input"
+    ACKNOWLEDGE = "escalation_acknowledge"
+    RESOLVE = "escalation_resolve"
 
 
 class ModalContext(BaseModel):
     """What a modal must remember between opening and submission (its `private_metadata`)."""
 
-    channel_id: str
+    channel_id: str | None = None
+    escalation_id: int | None = None
+    shown_status: str | None = None
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -37,3 +49,13 @@ class ModalContext(BaseModel):
     @classmethod
     def load(cls, raw: str) -> ModalContext:
         return cls.model_validate_json(raw)
+
+
+def tap_value(escalation_id: int, shown_status: str) -> str:
+    """A button's value: which escalation, and the state the message showed when it was drawn."""
+    return f"{escalation_id}:{shown_status}"
+
+
+def parse_tap(value: str) -> tuple[int, str]:
+    escalation_id, _, shown_status = value.partition(":")
+    return int(escalation_id), shown_status

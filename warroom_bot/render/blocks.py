@@ -67,6 +67,11 @@ def mention(user_id: str | None) -> str:
     return f"<@{user_id}>" if user_id else "_nobody_"
 
 
+def slack_time(moment: datetime) -> str:
+    """A time that Slack shows in each reader's own time zone (UTC in the fallback text)."""
+    return f"<!date^{int(moment.timestamp())}^{{time}}|{moment:%H:%M} UTC>"
+
+
 def local_time(moment: datetime, timezone: str) -> str:
     """`Tue 10 Nov 20:00` in the campaign's time zone."""
     return moment.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
@@ -83,7 +88,9 @@ def notice(text: str) -> Message:
     return message(text, [section(text)])
 
 
-def text_input(block_id: BlockId, label: str, *, placeholder: str, initial: str | None = None) -> dict[str, Any]:
+def text_input(
+    block_id: BlockId, label: str, *, placeholder: str, initial: str | None = None, optional: bool = False
+) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "action_id": ActionId.INPUT,
@@ -94,6 +101,7 @@ def text_input(block_id: BlockId, label: str, *, placeholder: str, initial: str 
     return {
         "type": "input",
         "block_id": block_id,
+        "optional": optional,
         "label": {"type": "plain_text", "text": label},
         "element": element,
     }

@@ -89,7 +89,7 @@ def roster_lines(roster: list[RoleAssignment]) -> str:
     )
 
 
-def status(campaign: Campaign, roster: list[RoleAssignment], now: datetime) -> Message:
+def status(campaign: Campaign, roster: list[RoleAssignment], open_escalations: str, now: datetime) -> Message:
     total = (campaign.ends_at - campaign.starts_at).total_seconds()
     elapsed = min(max((now - campaign.starts_at).total_seconds(), 0.0), total)
     settings = ", ".join(f"`{key}` {value}" for key, value in current_values(campaign.config))
@@ -109,6 +109,7 @@ def status(campaign: Campaign, roster: list[RoleAssignment], now: datetime) -> M
                 ]
             ),
             section(f"*Roster*\n{roster_lines(roster)}"),
+            section(f"*Open escalations:* {open_escalations.removeprefix('open escalations: ')}"),
             context(f"Settings: {settings} · times in {campaign.timezone}"),
         ],
     )
@@ -123,7 +124,12 @@ HELP = """\
 • `/warroom role <role> @primary [@backup]` — roles: `commander`, `finance`, `tier1`, `tier2`, `tier3`, \
 `lead:<department>`
 • `/warroom config <key> <value>` — settings: {keys}
-• `/warroom help` — this list"""
+• `/warroom help` — this list
+
+*/escalate* — when something needs a person now
+• `/escalate` — a form; or `/escalate <blue|yellow|orange|red> <summary>` (also low, medium, high, critical)
+• `/escalate list` — open escalations, unacknowledged first
+• `/escalate ack <id>` · `/escalate resolve <id> [note]` — or tap the buttons on the post or the page"""
 
 
 def help_message() -> Message:

@@ -1,0 +1,139 @@
+"""`/escalate`, the Acknowledge and Resolve buttons (in the channel and in DMs), and the modals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers.context import amended, require_campaign
+from models import Campaign, Escalation
+from warroom_bot import campaigns, escalations
+from warroom_bot.errors import UserError
+from warroom_bot.ids import ActionId, BlockId, ModalContext, parse_tap
+from warroom_bot.parsing import parse_severity
+from warroom_bot.render import escalations as render
+from warroom_bot.render.blocks import Message, notice
+from warroom_bot.runtime import Runtime
+
+USAGE = (
+    "/escalate <blue|yellow|orange|red> <summary> · /escalate list · /escalate ack <id> · /escalate resolve <id> [note]"
+)
+
+
+async def _reply(ack: AsyncAck, message: Message) -> None:
+    await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+
+
+def _number(text: str) -> int:
+    word = text.strip().removeprefix("#")
+    if not word.isdigit() or len(word) > 9:
+        raise UserError(f"`{text}` is not an escalation number: write it like `7` or `#7`.")
+    return int(word)
+
+
+async def escalate_command(
+    ack: AsyncAck, command: dict[str, Any], runtime: Runtime, campaign: Campaign | None, client: AsyncWebClient
+) -> None:
+    campaign = require_campaign(campaign)
+    text = command.get("text", "").strip()
+    if not text:
+        await ack()
+        await client.views_open(trigger_id=command["trigger_id"], view=render.raise_modal(command["channel_id"]))
+        return
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    user_id, now = command["user_id"], runtime.clock.now()
+    if word == "list":
+        async with runtime.sessions() as session:
+            await _reply(ack, render.escalation_list(await escalations.open_escalations(session, campaign.id), now))
+        return
+    if word in ("ack", "acknowledge", "resolve"):
+        number_text, _, note = rest.strip().partition(" ")
+        with amended(usage=f"/escalate {word} <id>" + (" [note]" if word == "resolve" else "")):
+            number = _number(number_text)
+        async with runtime.transaction() as session:
+            found = await escalations.by_number(session, campaign_id=campaign.id, number=number)
+            if word == "resolve":
+                await escalations.resolve(session, escalation_id=found.id, user_id=user_id, now=now, note=note)
+            else:
+                await escalations.acknowledge(session, escalation_id=found.id, user_id=user_id, now=now)
+        await _reply(ack, notice(f":white_check_mark: {render.state_sentence(found)}"))
+        return
+    with amended(usage=USAGE):
+        severity = parse_severity(first)
+    async with runtime.transaction() as session:
+        raised = await escalations.raise_escalation(
+            session, campaign_id=campaign.id, severity=severity, summary=rest, user_id=user_id, now=now
+        )
+    await _reply(ack, notice(f":rotating_light: Raised *{render.headline(raised)}*; its timeline is in the thread."))
+
+
+def _modal_value(view: dict[str, Any], block_id: BlockId) -> str:
+    state = view["state"]["values"].get(block_id, {}).get(ActionId.INPUT, {})
+    selected = state.get("selected_option") or {}
+    return selected.get("value") or state.get("value") or ""
+
+
+async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
+    channel_id = ModalContext.load(view["private_metadata"]).channel_id or ""
+    with amended(field=BlockId.SEVERITY):
+        severity = parse_severity(_modal_value(view, BlockId.SEVERITY))
+    async with runtime.transaction() as session:
+        campaign = require_campaign(await campaigns.open_campaign_in(session, channel_id))
+        await escalations.raise_escalation(
+            session,
+            campaign_id=campaign.id,
+            severity=severity,
+            summary=_modal_value(view, BlockId.SUMMARY),
+            area=_modal_value(view, BlockId.AREA),
+            details=_modal_value(view, BlockId.DETAILS),
+            user_id=body["user"]["id"],
+            now=runtime.clock.now(),
+        )
+    await ack()
+
+
+async def acknowledge_tapped(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime) -> None:
+    """The change is committed before Slack hears back (milliseconds); a refusal goes to the tapper only."""
+    escalation_id, shown_status = parse_tap(action["value"])
+    async with runtime.transaction() as session:
+        await escalations.acknowledge(
+            session,
+            escalation_id=escalation_id,
+            user_id=body["user"]["id"],
+            now=runtime.clock.now(),
+            shown_status=shown_status,
+        )
+    await ack()
+
+
+async def resolve_tapped(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime, client: AsyncWebClient
+) -> None:
+    """Resolve asks for an optional note first; the modal remembers the state the message showed."""
+    await ack()
+    escalation_id, shown_status = parse_tap(action["value"])
+    async with runtime.sessions() as session:
+        escalation = await session.get(Escalation, escalation_id)
+    if escalation is None:
+        raise UserError("That escalation no longer exists.")
+    shown = escalation.model_copy(update={"status": shown_status})
+    await client.views_open(trigger_id=body["trigger_id"], view=render.resolve_modal(shown))
+
+
+async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
+    context = ModalContext.load(view["private_metadata"])
+    if context.escalation_id is None:
+        raise UserError("This form lost track of its escalation; tap Resolve again.")
+    async with runtime.transaction() as session:
+        await escalations.resolve(
+            session,
+            escalation_id=context.escalation_id,
+            user_id=body["user"]["id"],
+            now=runtime.clock.now(),
+            note=_modal_value(view, BlockId.NOTE),
+            shown_status=context.shown_status,
+        )
+    await ack()
