@@ -65,7 +65,8 @@ async def test_warroom_serve_starts_a_campaign_end_to_end(standin: SlackStandIn,
             assert db.execute("SELECT name, timezone FROM campaign").fetchall() == [("Double 11", "Asia/Shanghai")]
     finally:
         process.terminate()
-        output = process.communicate(timeout=10)[0].decode()
+        # In a thread: the stand-in shares this event loop and must keep answering while the service stops.
+        output = (await asyncio.to_thread(process.communicate, timeout=10))[0].decode()
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal as the exit status.
     assert process.returncode in (0, -signal.SIGTERM), output
     assert "warroom-bot stopped cleanly" in output

@@ -13,7 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
 
 import handlers
-from scheduler import create_scheduler
+from scheduler import Ticker
 from warroom_bot import __version__, api
 from warroom_bot.clock import Clock
 from warroom_bot.db import upgrade_async
@@ -31,18 +31,18 @@ class Service:
         self.runtime = Runtime.build(settings, clock)
         self.bolt: AsyncApp = create_bolt_app(settings, self.runtime.client)
         handlers.register(self.bolt, self.runtime)
-        self.scheduler = create_scheduler(self.runtime)
+        self.ticker = Ticker(self.runtime)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Service]:
         """Migrate the database, start the tick, and on exit stop it all cleanly."""
         await upgrade_async(self.runtime.settings.database_url)
-        self.scheduler.start()
+        self.ticker.start()
         self.runtime.outbox.wake()
         try:
             yield self
         finally:
-            self.scheduler.shutdown(wait=False)
+            await self.ticker.stop()
             await self.runtime.outbox.close()
             await self.runtime.engine.dispose()
             log.info("warroom-bot stopped cleanly")

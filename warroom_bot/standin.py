@@ -38,7 +38,7 @@ class Call:
     status: int
     response: dict[str, Any]
     token: str | None
-    at: float = field(default_factory=time.monotonic)
+    at: float = field(default_factory=time.time)  # wall clock, comparable with the service's timestamps
 
     @property
     def ok(self) -> bool:

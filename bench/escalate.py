@@ -1,0 +1,168 @@
+"""How fast a page reaches a responder, and how late re-escalation steps fire.
+
+Runs `warroom serve` as a real process on loopback (SQLite in a temporary directory, default tick of
+one second) against the Slack stand-in in this process, and prints:
+
+- page latency: from sending a signed `/escalate red …` to the tier-1 DM arriving at the stand-in,
+  over N escalations sent one after another (median, p99, max);
+- re-escalation lateness: with `ack.red` set to a few seconds, how long after each escalation's
+  deadline the backup's page arrives (median, max).
+
+    python bench/escalate.py [--pages 200] [--steps 20] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import socket
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from warroom_bot.slack_requests import SlackRequestFactory
+from warroom_bot.standin import SlackStandIn
+
+SECRET = "bench-signing-secret"
+CHANNEL, COMMANDER, TIER1, BACKUP = "C0BENCHROOM", "U0BENCHCMD", "U0BENCHT1P", "U0BENCHT1B"
+ACK_SECONDS = 3
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class PageClock:
+    """Records when each escalation's page reached each user, from the stand-in's own hook."""
+
+    def __init__(self) -> None:
+        self.arrivals: dict[tuple[int, str], float] = {}
+        self.changed = asyncio.Event()
+
+    def __call__(self, method: str, channel: str, message: dict[str, Any]) -> None:
+        found = re.match(r"RED #(\d+) ", message["text"])
+        if method == "chat.postMessage" and channel.startswith("D") and found:
+            self.arrivals.setdefault((int(found.group(1)), "U" + channel[1:]), time.time())
+            self.changed.set()
+
+    async def wait(self, number: int, user: str, within: float = 30.0) -> float:
+        async with asyncio.timeout(within):
+            while (number, user) not in self.arrivals:
+                self.changed.clear()
+                await self.changed.wait()
+        return self.arrivals[(number, user)]
+
+
+@asynccontextmanager
+async def service(standin: SlackStandIn, database: Path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "WARROOM_LOG_LEVEL": "WARNING",
+    }
+    process = await asyncio.create_subprocess_exec(
+        *[sys.executable, "-c", "from warroom_bot.cli import main; main()", "serve", "--port", str(port)],
+        env=env,
+        cwd=database.parent,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            for _ in range(400):
+                try:
+                    if (await http.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+            yield http
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), 15)
+
+
+async def command(http: httpx.AsyncClient, name: str, text: str, user: str = COMMANDER) -> dict[str, Any]:
+    request = SlackRequestFactory(SECRET).slash_command(name, text, user_id=user, channel_id=CHANNEL)
+    response = await http.post("/slack/events", content=request.body, headers=request.headers)
+    response.raise_for_status()
+    return response.json()
+
+
+async def run(pages: int, steps: int) -> dict[str, Any]:
+    clock = PageClock()
+    standin = await SlackStandIn(on_message=clock).start()
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.db"
+        try:
+            async with service(standin, database) as http:
+                await command(http, "/warroom", 'start "Bench" 2026-01-01T00:00 2030-01-01T00:00')
+                await command(http, "/warroom", f"role tier1 <@{TIER1}> <@{BACKUP}>")
+
+                latencies = []
+                for number in range(1, pages + 1):
+                    started = time.time()
+                    await command(http, "/escalate", f"red Bench page {number}")
+                    latencies.append(await clock.wait(number, TIER1) - started)
+
+                await command(http, "/warroom", f"config ack.red {ACK_SECONDS}s")
+                first = pages + 1
+                for number in range(first, first + steps):
+                    await command(http, "/escalate", f"red Bench step {number}")
+                    await asyncio.sleep(0.1)
+                backup_pages = {n: await clock.wait(n, BACKUP) for n in range(first, first + steps)}
+        finally:
+            await standin.stop()
+        with sqlite3.connect(database) as db:
+            raised = dict(db.execute("SELECT number, raised_at FROM escalation WHERE number >= ?", (first,)))
+    lateness = [
+        arrival - (datetime.fromisoformat(raised[n]).timestamp() + ACK_SECONDS) for n, arrival in backup_pages.items()
+    ]
+    return {
+        "page_latency_ms": {
+            "count": len(latencies),
+            "median": statistics.median(latencies) * 1000,
+            "p99": percentile(latencies, 0.99) * 1000,
+            "max": max(latencies) * 1000,
+        },
+        "reescalation_lateness_s": {
+            "count": len(lateness),
+            "median": statistics.median(lateness),
+            "max": max(lateness),
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=200, help="escalations timed for page latency")
+    parser.add_argument("--steps", type=int, default=20, help="escalations timed for re-escalation lateness")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    arguments = parser.parse_args()
+    figures = asyncio.run(run(arguments.pages, arguments.steps))
+    latency, lateness = figures["page_latency_ms"], figures["reescalation_lateness_s"]
+    print(f"page latency, /escalate to DM ({latency['count']} escalations, loopback):")
+    print(f"  median {latency['median']:.1f} ms   p99 {latency['p99']:.1f} ms   max {latency['max']:.1f} ms")
+    print(f"re-escalation lateness after the deadline ({lateness['count']} steps, 1 s tick):")
+    print(f"  median {lateness['median']:.2f} s   max {lateness['max']:.2f} s")
+    if arguments.json:
+        arguments.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
