@@ -8,13 +8,17 @@ that tests decide when due work runs (`bot.tick()`), except where a test checks 
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from models import Campaign, OutboxMessage
@@ -45,9 +49,35 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2026, 11, 9, 12, 0, tzinfo=UTC))
 
 
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path}/warroom.db"
+POSTGRES_VARIABLE = "WARROOM_TEST_POSTGRES_URL"
+
+
+def pytest_report_header() -> str:
+    server = os.environ.get(POSTGRES_VARIABLE)
+    if server:
+        return f"databases: SQLite and PostgreSQL at {make_url(server).render_as_string(hide_password=True)}"
+    return f"databases: SQLite only; the PostgreSQL runs are skipped ({POSTGRES_VARIABLE} is not set)"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
+    """A fresh, empty database for each test: an SQLite file, and a new PostgreSQL database when
+    WARROOM_TEST_POSTGRES_URL names a server (`.ci/run` starts one); every test runs on both."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/warroom.db"
+        return
+    server = os.environ.get(POSTGRES_VARIABLE)
+    if not server:
+        pytest.skip(f"PostgreSQL run skipped: no server ({POSTGRES_VARIABLE} is not set; .ci/run starts one)")
+    admin = make_url(server).set(drivername="postgresql")
+    name = f"warroom_test_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+        yield admin.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+    finally:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.close()
 
 
 @pytest.fixture

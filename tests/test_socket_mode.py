@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 
+from sqlmodel import select
+
+from models import Campaign
 from tests.conftest import CHANNEL, COMMANDER, SIGNING_SECRET, START_LINE
 from warroom_bot.cli import _socket
+from warroom_bot.db import create_engine, create_sessions
 from warroom_bot.settings import load_settings
 from warroom_bot.slack_requests import SlackRequestFactory
 from warroom_bot.standin import SlackStandIn
@@ -37,5 +40,7 @@ async def test_a_slash_command_over_socket_mode_starts_a_campaign(standin: Slack
         bot.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await bot
-    with sqlite3.connect(database_url.removeprefix("sqlite+aiosqlite:///")) as db:
-        assert db.execute("SELECT name FROM campaign").fetchall() == [("Double 11",)]
+    engine = create_engine(database_url)
+    async with create_sessions(engine)() as session:
+        assert [c.name for c in (await session.exec(select(Campaign))).all()] == ["Double 11"]
+    await engine.dispose()
