@@ -16,18 +16,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.context import amended, require_campaign
 from models import Campaign, Phase
-from warroom_bot import campaigns, escalations
+from warroom_bot import campaigns, digest, metrics
 from warroom_bot.errors import UserError
 from warroom_bot.ids import ActionId, BlockId, ModalContext
 from warroom_bot.parsing import parse_local_datetime, parse_mention, parse_timezone, split_args
 from warroom_bot.render import campaigns as render
-from warroom_bot.render import escalations as escalation_render
 from warroom_bot.render.blocks import Message, escape, mention, notice
 from warroom_bot.runtime import Runtime
 
 START_USAGE = '/warroom start "<name>" <start YYYY-MM-DDTHH:MM> <end YYYY-MM-DDTHH:MM> [time zone]'
 PHASE_USAGE = "/warroom phase <warmup|live|extension|wrapup|closed>"
 CONFIG_USAGE = "/warroom config <key> <value>"
+TARGET_USAGE = "/warroom target <kpi> <value> [dimension]"
+METRIC_USAGE = "/warroom metric <kpi> <value> [dimension]"
 
 
 @dataclass
@@ -153,8 +154,8 @@ async def status(call: Invocation) -> None:
     now = call.runtime.clock.now()
     async with call.runtime.sessions() as session:
         roster = await campaigns.roster(session, campaign.id)
-        open_line = escalation_render.open_summary(await escalations.open_escalations(session, campaign.id), now)
-    await call.reply(render.status(campaign, roster, open_line, now))
+        current = await digest.snapshot(session, campaign, now)
+    await call.reply(render.status(campaign, roster, current, now))
 
 
 async def phase(call: Invocation) -> None:
@@ -208,6 +209,62 @@ async def configure(call: Invocation) -> None:
     await call.reply(notice(f":white_check_mark: `{key}` is now `{value}`."))
 
 
+async def target(call: Invocation) -> None:
+    campaign = require_campaign(call.campaign)
+    if len(call.args) not in (2, 3):
+        raise UserError("`target` takes a KPI, a value and optionally a dimension.", usage=TARGET_USAGE)
+    async with call.runtime.transaction() as session:
+        with amended(usage=TARGET_USAGE):
+            kpi = await metrics.set_target(
+                session, campaign_id=campaign.id, key=call.args[0], raw=call.args[1], dimension=" ".join(call.args[2:])
+            )
+    where = f" for {escape(call.args[2])}" if len(call.args) == 3 else ""
+    await call.reply(notice(f":dart: Target of *{escape(kpi.label)}*{where} set to {escape(call.args[1])}."))
+
+
+async def metric(call: Invocation) -> None:
+    campaign = require_campaign(call.campaign)
+    if len(call.args) not in (2, 3):
+        raise UserError("`metric` takes a KPI, a value and optionally a dimension.", usage=METRIC_USAGE)
+    row = {"kpi": call.args[0], "value": call.args[1], "dimension": " ".join(call.args[2:])}
+    async with call.runtime.transaction() as session:
+        try:
+            await metrics.record(session, campaign=campaign, rows=[row], now=call.runtime.clock.now(), source="slack")
+        except metrics.BatchRejected as rejected:
+            raise UserError(rejected.errors[0].error, usage=METRIC_USAGE) from None
+    where = f" ({escape(call.args[2])})" if len(call.args) == 3 else ""
+    await call.reply(notice(f":white_check_mark: Recorded {escape(call.args[0])} = {escape(call.args[1])}{where}."))
+
+
+async def kpi(call: Invocation) -> None:
+    campaign = require_campaign(call.campaign)
+    action = call.args[0].lower() if call.args else ""
+    async with call.runtime.transaction() as session:
+        if action == "add" and len(call.args) in (4, 5):
+            added = await metrics.add_kpi(
+                session,
+                campaign_id=campaign.id,
+                key=call.args[1],
+                kind=call.args[2].lower(),
+                direction=call.args[3].lower(),
+                label=call.args[4] if len(call.args) == 5 else None,
+            )
+            answer = f":heavy_plus_sign: Added KPI `{added.key}` ({added.kind}, {added.direction} is better)."
+        elif action == "remove" and len(call.args) == 2:
+            removed = await metrics.remove_kpi(session, campaign_id=campaign.id, key=call.args[1])
+            answer = f":heavy_minus_sign: Removed KPI `{removed.key}` and its readings."
+        else:
+            raise UserError("`kpi` adds or removes a KPI.", usage=metrics.KPI_USAGE)
+    await call.reply(notice(answer))
+
+
+async def post_digest(call: Invocation) -> None:
+    campaign = require_campaign(call.campaign)
+    async with call.runtime.transaction() as session:
+        posted = await digest.post(session, await campaigns.get(session, campaign.id), call.runtime.clock.now())
+    await call.reply(notice(f":bar_chart: Digest posted: overall {posted.overall or 'no light yet'}."))
+
+
 SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {
     "help": show_help,
     "start": start,
@@ -215,4 +272,8 @@ SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {
     "phase": phase,
     "role": role,
     "config": configure,
+    "target": target,
+    "metric": metric,
+    "kpi": kpi,
+    "digest": post_digest,
 }

@@ -68,6 +68,19 @@ class EscalationStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class KpiKind(StrEnum):
+    """Cumulative KPIs (GMV, orders) are compared with their target to date; gauges (inventory,
+    response time) with their threshold as they stand now."""
+
+    CUMULATIVE = "cumulative"
+    GAUGE = "gauge"
+
+
+class Direction(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -106,6 +119,8 @@ class Campaign(SQLModel, table=True):
     created_at: datetime = _utc_column()
     config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     escalation_seq: int = Field(default=0, description="the last escalation number handed out (#1, #2, …)")
+    next_digest_at: datetime | None = _utc_column(nullable=True, index=True)
+    last_digest: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
 class RoleAssignment(SQLModel, table=True):
@@ -212,3 +227,55 @@ class EscalationEvent(SQLModel, table=True):
     kind: str = Field(max_length=24)
     actor: str | None = Field(default=None, max_length=32)
     text: str
+
+
+class Kpi(SQLModel, table=True):
+    """A KPI of a campaign: its campaign target (cumulative) or threshold (gauge), and how to read it."""
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "key", name="uq_kpi_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    key: str = Field(max_length=32)
+    label: str = Field(max_length=60)
+    unit: str = Field(default="", max_length=12)
+    kind: str = Field(max_length=16)
+    direction: str = Field(max_length=8)
+    target: float | None = None
+    hourly_weights: list[float] | None = Field(default=None, sa_column=Column(JSON))
+    position: int = 0
+
+
+class DimensionTarget(SQLModel, table=True):
+    """A cumulative KPI's target for one dimension (a region, a channel, a SKU)."""
+
+    __table_args__ = (sa.UniqueConstraint("kpi_id", "dimension", name="uq_dimension_target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kpi_id: int = Field(foreign_key="kpi.id", index=True)
+    dimension: str = Field(max_length=60)
+    target: float
+
+
+class Reading(SQLModel, table=True):
+    """A KPI's value at a moment: for a cumulative KPI its running total to date, for a gauge its
+    level. `dimension` is empty for the KPI as a whole."""
+
+    __table_args__ = (sa.Index("ix_reading_kpi_dimension_at", "kpi_id", "dimension", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kpi_id: int = Field(foreign_key="kpi.id")
+    dimension: str = Field(default="", max_length=60)
+    at: datetime = _utc_column()
+    value: float
+    source: str = Field(max_length=16)
+
+
+class LatestReading(SQLModel, table=True):
+    """The newest reading of each KPI and dimension, kept up to date on ingestion so that a digest
+    costs the same however long the history grows."""
+
+    kpi_id: int = Field(foreign_key="kpi.id", primary_key=True)
+    dimension: str = Field(default="", max_length=60, primary_key=True)
+    at: datetime = _utc_column()
+    value: float

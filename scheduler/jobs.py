@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from warroom_bot import escalations
+from warroom_bot import digest, escalations
 from warroom_bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -24,9 +24,23 @@ async def fire_escalation_steps(runtime: Runtime) -> None:
             log.exception("escalation %s: step failed; it is retried on the next tick", escalation_id)
 
 
+async def post_due_digests(runtime: Runtime) -> None:
+    """Post each campaign's digest whose slot has come (once, whoever claims it), each on its own."""
+    now = runtime.clock.now()
+    async with runtime.sessions() as session:
+        due = await digest.due(session, now)
+    for campaign_id in due:
+        try:
+            async with runtime.transaction() as session:
+                await digest.run_slot(session, campaign_id=campaign_id, now=now)
+        except Exception:
+            log.exception("campaign %s: digest failed; it is retried on the next tick", campaign_id)
+
+
 async def tick(runtime: Runtime) -> None:
     steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
         ("escalations", lambda: fire_escalation_steps(runtime)),
+        ("digests", lambda: post_due_digests(runtime)),
         ("outbox", runtime.outbox.drain),
     ]
     for name, step in steps:

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, Escalation, Phase, RoleAssignment
-from warroom_bot import config
+from warroom_bot import config, metrics
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
 from warroom_bot.parsing import parse_timezone
@@ -113,6 +113,7 @@ async def start(
             updated_at=now,
         )
     )
+    session.add_all(metrics.default_kpis(campaign.id))
     await enqueue(session, render.campaign_started(campaign), now=now, channel=channel_id, campaign_id=campaign.id)
     return campaign
 
@@ -148,6 +149,7 @@ async def set_phase(session: AsyncSession, *, campaign_id: int, phase: Phase, us
     if previous == phase:
         raise UserError(f"The campaign is already in {phase}.")
     campaign.phase = phase
+    campaign.next_digest_at = None  # digests follow the phase; the tick schedules the next slot
     session.add(campaign)
     if phase == Phase.CLOSED:
         # Closing stops every page still to come, so nobody is paged weeks later.
@@ -208,5 +210,7 @@ async def set_config(session: AsyncSession, *, campaign_id: int, key: str, raw: 
     (await managers(session, campaign)).check(user_id, "change settings")
     key, value = config.normalise(key, raw)
     campaign.config = {**campaign.config, key: value}
+    if key in config.SCHEDULE_KEYS:
+        campaign.next_digest_at = None  # the tick schedules the next slot under the new rule
     session.add(campaign)
     return key, value

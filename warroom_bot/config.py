@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from models import Severity
@@ -38,6 +38,17 @@ def _normalise_digest_every(raw: str) -> str:
 
 
 MAX_REPEATS = 5
+
+
+def _normalise_lights(raw: str) -> str:
+    parts = raw.strip().split("/")
+    try:
+        green, yellow, red = (float(part) for part in parts)
+    except ValueError:
+        raise UserError(f"`{raw}` is not a set of light thresholds: write green/yellow/red, like `90/80/60`.") from None
+    if not 100 >= green > yellow > red > 0:
+        raise UserError("Light thresholds must fall from green to red, between 0 and 100, like `90/80/60`.")
+    return f"{green:g}/{yellow:g}/{red:g}"
 
 
 def _normalise_repeat(raw: str) -> str:
@@ -95,6 +106,13 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             lambda raw: f"{parse_clock_time(raw):%H:%M}",
         ),
         ConfigKey("digest.every", "<1h|2h>", "1h", "status digest cadence", _normalise_digest_every),
+        ConfigKey(
+            "lights",
+            "<green/yellow/red>",
+            "90/80/60",
+            "attainment (%) at or above which a KPI is green, yellow, red; below red it is purple",
+            _normalise_lights,
+        ),
         ConfigKey("quiet", "<HH:MM-HH:MM>", "none", "quiet hours: no digests or reminders", _normalise_time_range),
         ConfigKey(
             "approval.threshold",
@@ -123,6 +141,27 @@ def current_values(stored: dict[str, Any]) -> list[tuple[str, str]]:
     return [(name, stored.get(name, spec.default)) for name, spec in CONFIG_KEYS.items()]
 
 
+SCHEDULE_KEYS = {"digest.every", "quiet"}  # changing one moves the next digest slot
+
+
+def _value(stored: dict[str, Any], key: str) -> str:
+    return stored.get(key, CONFIG_KEYS[key].default)
+
+
+def digest_every(stored: dict[str, Any]) -> timedelta:
+    return parse_duration(_value(stored, "digest.every"))
+
+
+def quiet_hours(stored: dict[str, Any]) -> tuple[time, time] | None:
+    raw = _value(stored, "quiet")
+    return None if raw == "none" else parse_time_range(raw)
+
+
+def light_thresholds(stored: dict[str, Any]) -> tuple[float, float, float]:
+    green, yellow, red = (float(part) for part in _value(stored, "lights").split("/"))
+    return green, yellow, red
+
+
 def ack_deadline(stored: dict[str, Any], severity: Severity) -> timedelta:
     """How long a `severity` escalation may wait for an acknowledgement before the next person is paged."""
     raw = stored.get(f"ack.{severity}")
@@ -130,4 +169,4 @@ def ack_deadline(stored: dict[str, Any], severity: Severity) -> timedelta:
 
 
 def escalation_repeats(stored: dict[str, Any]) -> int:
-    return int(stored.get("escalation.repeat", CONFIG_KEYS["escalation.repeat"].default))
+    return int(_value(stored, "escalation.repeat"))

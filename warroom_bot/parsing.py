@@ -84,6 +84,18 @@ def parse_amount(text: str) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)([km]?)%?")
+
+
+def parse_number(text: str) -> float:
+    """A KPI value or target: `1200`, `1,200`, `1.2m`, `5k`, `¥5000`, `3.5%`, `0.8`; not negative."""
+    cleaned = text.strip().lower().replace(",", "").removeprefix("¥").removeprefix("￥").removesuffix("元")
+    match = _NUMBER.fullmatch(cleaned)
+    if match is None or len(match.group(1)) > 18:
+        raise UserError(f"`{text}` is not a number: write it like `1200`, `1.2m`, `5k` or `3.5%`.")
+    return float(match.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2)]
+
+
 def parse_percent(text: str) -> Decimal:
     """`5%` or `12.5%`: a share from 0 (exclusive) to 100."""
     match = re.fullmatch(r"(\d{1,3}(?:\.\d{1,2})?)%", text.strip())

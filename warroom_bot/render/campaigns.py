@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from models import Campaign, Phase, RoleAssignment
 from warroom_bot.config import CONFIG_KEYS, current_values
@@ -20,6 +20,10 @@ from warroom_bot.render.blocks import (
     section,
     text_input,
 )
+from warroom_bot.render.digest import digest_blocks
+
+if TYPE_CHECKING:
+    from warroom_bot.digest import Snapshot
 
 
 def period(campaign: Campaign) -> str:
@@ -89,12 +93,14 @@ def roster_lines(roster: list[RoleAssignment]) -> str:
     )
 
 
-def status(campaign: Campaign, roster: list[RoleAssignment], open_escalations: str, now: datetime) -> Message:
+def status(campaign: Campaign, roster: list[RoleAssignment], snapshot: Snapshot, now: datetime) -> Message:
+    """The digest as it stands now, with the campaign's phase, roster and settings (for the caller only)."""
     total = (campaign.ends_at - campaign.starts_at).total_seconds()
     elapsed = min(max((now - campaign.starts_at).total_seconds(), 0.0), total)
     settings = ", ".join(f"`{key}` {value}" for key, value in current_values(campaign.config))
     text = (
-        f"{escape(campaign.name)}: {campaign.phase}, {elapsed / total:.0%} of the campaign elapsed, {period(campaign)}."
+        f"{escape(campaign.name)}: {campaign.phase}, {elapsed / total:.0%} of the campaign elapsed, "
+        f"{period(campaign)}; overall {snapshot.overall or 'no light yet'}."
     )
     return message(
         text,
@@ -108,8 +114,9 @@ def status(campaign: Campaign, roster: list[RoleAssignment], open_escalations: s
                     ("Ends", local_time(campaign.ends_at, campaign.timezone)),
                 ]
             ),
+            *digest_blocks(snapshot),
+            section(f"*Open escalations:* {snapshot.escalations.removeprefix('open escalations: ')}"),
             section(f"*Roster*\n{roster_lines(roster)}"),
-            section(f"*Open escalations:* {open_escalations.removeprefix('open escalations: ')}"),
             context(f"Settings: {settings} · times in {campaign.timezone}"),
         ],
     )
@@ -124,6 +131,10 @@ HELP = """\
 • `/warroom role <role> @primary [@backup]` — roles: `commander`, `finance`, `tier1`, `tier2`, `tier3`, \
 `lead:<department>`
 • `/warroom config <key> <value>` — settings: {keys}
+• `/warroom target <kpi> <value> [dimension]` — a KPI's campaign target (a gauge's threshold)
+• `/warroom metric <kpi> <value> [dimension]` — a reading: a cumulative KPI's total to date, a gauge's level
+• `/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"]` · `/warroom kpi remove <key>`
+• `/warroom digest` — post the status digest in the channel now
 • `/warroom help` — this list
 
 */escalate* — when something needs a person now

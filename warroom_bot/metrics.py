@@ -1,0 +1,258 @@
+"""KPIs and their readings: the default set, targets, and validated ingestion.
+
+Every way in (`/warroom metric`, the REST batch, a CSV import) goes through `validate` and
+`ingest`: a batch is checked whole and stored whole, or refused with one message per bad row.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import Campaign, DimensionTarget, Direction, Kpi, KpiKind, LatestReading, Reading
+from warroom_bot.errors import UserError
+from warroom_bot.parsing import parse_number
+
+MAX_BATCH = 10_000
+MAX_DIMENSION = 60
+FUTURE_TOLERANCE = timedelta(minutes=5)
+KPI_USAGE = '/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"] · /warroom kpi remove <key>'
+
+# The default set offered at `/warroom start` (a team trims it with `/warroom kpi remove`).
+DEFAULT_KPIS: list[dict[str, Any]] = [
+    {"key": "gmv", "label": "GMV", "unit": "¥", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {"key": "orders", "label": "Orders", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {"key": "visitors", "label": "Visitors", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {
+        "key": "conversion",
+        "label": "Conversion rate",
+        "unit": "%",
+        "kind": KpiKind.GAUGE,
+        "direction": Direction.HIGHER,
+    },
+    {"key": "aov", "label": "Average order value", "unit": "¥", "kind": KpiKind.GAUGE, "direction": Direction.HIGHER},
+    {"key": "new_customers", "label": "New customers", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {"key": "inventory", "label": "Inventory vs safety stock", "kind": KpiKind.GAUGE, "direction": Direction.HIGHER},
+    {
+        "key": "response_time",
+        "label": "System response time",
+        "unit": "s",
+        "kind": KpiKind.GAUGE,
+        "direction": Direction.LOWER,
+        "target": 3.0,
+    },
+    {"key": "complaints", "label": "Complaints", "kind": KpiKind.CUMULATIVE, "direction": Direction.LOWER},
+]
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+
+def default_kpis(campaign_id: int) -> list[Kpi]:
+    return [Kpi(campaign_id=campaign_id, position=i, **spec) for i, spec in enumerate(DEFAULT_KPIS)]
+
+
+async def kpis_of(session: AsyncSession, campaign_id: int) -> list[Kpi]:
+    return list(
+        (await session.exec(select(Kpi).where(Kpi.campaign_id == campaign_id).order_by(col(Kpi.position)))).all()
+    )
+
+
+async def kpi_by_key(session: AsyncSession, campaign_id: int, key: str) -> Kpi:
+    kpis = await kpis_of(session, campaign_id)
+    found = next((kpi for kpi in kpis if kpi.key == key.strip().lower()), None)
+    if found is None:
+        known = ", ".join(f"`{kpi.key}`" for kpi in kpis) or "none yet"
+        raise UserError(f"`{key}` is not a KPI of this campaign. KPIs: {known}.")
+    return found
+
+
+async def set_target(session: AsyncSession, *, campaign_id: int, key: str, raw: str, dimension: str = "") -> Kpi:
+    """The campaign target of a cumulative KPI (or of one of its dimensions), or a gauge's threshold."""
+    kpi = await kpi_by_key(session, campaign_id, key)
+    value = parse_number(raw)
+    if value <= 0:
+        raise UserError("A target must be more than zero.")
+    dimension = _dimension(dimension)
+    if not dimension:
+        kpi.target = value
+        session.add(kpi)
+        return kpi
+    if kpi.kind != KpiKind.CUMULATIVE:
+        raise UserError(f"`{kpi.key}` is a gauge: its threshold applies to every dimension alike.")
+    existing = (
+        await session.exec(
+            select(DimensionTarget).where(DimensionTarget.kpi_id == kpi.id, DimensionTarget.dimension == dimension)
+        )
+    ).first()
+    row = existing or DimensionTarget(kpi_id=kpi.id, dimension=dimension, target=value)
+    row.target = value
+    session.add(row)
+    return kpi
+
+
+async def add_kpi(
+    session: AsyncSession, *, campaign_id: int, key: str, kind: str, direction: str, label: str | None
+) -> Kpi:
+    key = key.strip().lower()
+    if not _KEY.fullmatch(key):
+        raise UserError(f"`{key}` is not a KPI key: lowercase letters, digits and `_`, like `repeat_buyers`.")
+    if kind not in {k.value for k in KpiKind} or direction not in {d.value for d in Direction}:
+        raise UserError("Say whether it is `cumulative` or `gauge`, and whether `higher` or `lower` is better.")
+    kpis = await kpis_of(session, campaign_id)
+    if any(kpi.key == key for kpi in kpis):
+        raise UserError(f"`{key}` is already a KPI of this campaign.")
+    kpi = Kpi(
+        campaign_id=campaign_id,
+        key=key,
+        label=(label or key.replace("_", " ").capitalize())[:60],
+        kind=kind,
+        direction=direction,
+        position=max((kpi.position for kpi in kpis), default=-1) + 1,
+    )
+    session.add(kpi)
+    return kpi
+
+
+async def remove_kpi(session: AsyncSession, *, campaign_id: int, key: str) -> Kpi:
+    """Drop a KPI with its readings and targets (a team trimming the default set)."""
+    kpi = await kpi_by_key(session, campaign_id, key)
+    for table in (LatestReading, Reading, DimensionTarget):
+        await session.exec(delete(table).where(col(table.kpi_id) == kpi.id))
+    await session.delete(kpi)
+    return kpi
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    error: str
+
+
+class BatchRejected(UserError):
+    """A batch with bad rows: nothing of it was stored."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} reading(s) are not valid; nothing was stored.")
+        self.errors = errors
+
+
+def _dimension(raw: object) -> str:
+    text = " ".join(str(raw or "").split())
+    if len(text) > MAX_DIMENSION:
+        raise UserError(f"A dimension can be at most {MAX_DIMENSION} characters.")
+    return text
+
+
+def _value(raw: object) -> float:
+    if isinstance(raw, bool):
+        raise UserError(f"`{raw}` is not a number.")
+    if isinstance(raw, int | float):
+        value = float(raw)
+    elif isinstance(raw, str):
+        value = parse_number(raw)
+    else:
+        raise UserError(f"`{raw}` is not a number.")
+    if not math.isfinite(value) or value < 0:
+        raise UserError(f"`{raw}` is not a KPI value: it must be a finite number, not negative.")
+    return value
+
+
+def _moment(raw: object, now: datetime) -> datetime:
+    if raw in (None, ""):
+        return now
+    if isinstance(raw, datetime):
+        moment = raw
+    else:
+        try:
+            moment = datetime.fromisoformat(str(raw))
+        except ValueError:
+            raise UserError(f"`{raw}` is not a time: use ISO 8601, like `2026-11-11T14:05:00+08:00`.") from None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if moment > now + FUTURE_TOLERANCE:
+        raise UserError(f"`{raw}` is in the future.")
+    return moment
+
+
+def validate(rows: list[dict[str, Any]], kpis: list[Kpi], *, now: datetime, source: str) -> list[Reading]:
+    """Check a whole batch; `BatchRejected` lists every bad row (numbered from 1)."""
+    if len(rows) > MAX_BATCH:
+        raise UserError(f"A batch can hold at most {MAX_BATCH} readings; this one has {len(rows)}.")
+    by_key = {kpi.key: kpi for kpi in kpis}
+    readings, errors = [], []
+    for number, row in enumerate(rows, start=1):
+        try:
+            if not isinstance(row, dict):
+                raise UserError("a reading must be an object with `kpi` and `value`.")
+            key = str(row.get("kpi", "")).strip().lower()
+            if key not in by_key:
+                raise UserError(f"`{row.get('kpi')}` is not a KPI of this campaign ({', '.join(by_key)}).")
+            readings.append(
+                Reading(
+                    kpi_id=by_key[key].id,
+                    value=_value(row.get("value")),
+                    at=_moment(row.get("at"), now),
+                    dimension=_dimension(row.get("dimension")),
+                    source=source,
+                )
+            )
+        except UserError as error:
+            errors.append(RowError(number, error.message))
+    if errors:
+        raise BatchRejected(errors)
+    return readings
+
+
+async def ingest(session: AsyncSession, readings: list[Reading]) -> int:
+    """Store readings and move each KPI's latest value forward (never back to an older reading)."""
+    if not readings:
+        return 0
+    await session.exec(insert(Reading), [reading.model_dump(exclude={"id"}) for reading in readings])
+    newest: dict[tuple[int, str], Reading] = {}
+    for reading in readings:
+        key = (reading.kpi_id, reading.dimension)
+        if key not in newest or reading.at >= newest[key].at:
+            newest[key] = reading
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(LatestReading).values(
+        [{"kpi_id": r.kpi_id, "dimension": r.dimension, "at": r.at, "value": r.value} for r in newest.values()]
+    )
+    await session.exec(
+        statement.on_conflict_do_update(
+            index_elements=["kpi_id", "dimension"],
+            set_={"at": statement.excluded.at, "value": statement.excluded.value},
+            where=statement.excluded.at >= LatestReading.at,
+        )
+    )
+    return len(readings)
+
+
+async def record(
+    session: AsyncSession, *, campaign: Campaign, rows: list[dict[str, Any]], now: datetime, source: str
+) -> int:
+    """Validate and store a batch for `campaign`."""
+    readings = validate(rows, await kpis_of(session, campaign.id), now=now, source=source)
+    return await ingest(session, readings)
+
+
+async def latest(session: AsyncSession, kpi_ids: list[int]) -> dict[int, dict[str, LatestReading]]:
+    """The newest value of each KPI, by dimension ("" for the KPI as a whole)."""
+    rows = (await session.exec(select(LatestReading).where(col(LatestReading.kpi_id).in_(kpi_ids)))).all()
+    result: dict[int, dict[str, LatestReading]] = {kpi_id: {} for kpi_id in kpi_ids}
+    for row in rows:
+        result[row.kpi_id][row.dimension] = row
+    return result
+
+
+async def dimension_targets(session: AsyncSession, kpi_ids: list[int]) -> dict[int, dict[str, float]]:
+    rows = (await session.exec(select(DimensionTarget).where(col(DimensionTarget.kpi_id).in_(kpi_ids)))).all()
+    result: dict[int, dict[str, float]] = {kpi_id: {} for kpi_id in kpi_ids}
+    for row in rows:
+        result[row.kpi_id][row.dimension] = row.target
+    return result
