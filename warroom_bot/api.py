@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import ApiToken, Campaign
-from warroom_bot import campaigns, escalations, tokens
+from warroom_bot import campaigns, digest, escalations, metrics, tokens
+from warroom_bot.errors import UserError
 from warroom_bot.runtime import Runtime
 
 bearer = HTTPBearer(auto_error=False, description="A token made with `warroom token create`.")
@@ -165,3 +166,57 @@ async def list_escalations(campaign_id: int, session: Session, token: Token) -> 
             for times in escalations.response_times([escalation for escalation, _ in rows])
         ],
     )
+
+
+class ReadingIn(BaseModel):
+    """One reading. `value` and `at` are checked by the service so that every bad row is named."""
+
+    kpi: str
+    value: Any = None
+    at: str | None = Field(default=None, description="ISO 8601; without an offset it is read as UTC; default now")
+    dimension: str | None = Field(default=None, description="region, channel, SKU …; empty for the whole KPI")
+
+
+class ReadingsIn(BaseModel):
+    readings: list[ReadingIn]
+
+
+class IngestedOut(BaseModel):
+    stored: int
+
+
+@router.post("/campaigns/{campaign_id}/metrics", response_model=IngestedOut, tags=["metrics"])
+async def ingest_metrics(
+    campaign_id: int,
+    batch: ReadingsIn,
+    session: Session,
+    token: Token,
+    runtime: Annotated[Runtime, Depends(runtime_of)],
+) -> IngestedOut:
+    """Store a batch of up to 10 000 readings, all or nothing: a 422 lists every bad row (from 1)."""
+    campaign = await visible_campaign(session, token, campaign_id)
+    try:
+        stored = await metrics.record(
+            session,
+            campaign=campaign,
+            rows=[reading.model_dump() for reading in batch.readings],
+            now=runtime.clock.now(),
+            source="api",
+        )
+    except metrics.BatchRejected as rejected:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            {"message": rejected.message, "errors": [{"row": e.row, "error": e.error} for e in rejected.errors]},
+        ) from None
+    except UserError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, {"message": error.message, "errors": []}) from None
+    return IngestedOut(stored=stored)
+
+
+@router.get("/campaigns/{campaign_id}/status", tags=["metrics"])
+async def campaign_status(
+    campaign_id: int, session: Session, token: Token, runtime: Annotated[Runtime, Depends(runtime_of)]
+) -> dict[str, Any]:
+    """The digest as JSON: every KPI's value, target to date, attainment and light, and the overall light."""
+    campaign = await visible_campaign(session, token, campaign_id)
+    return (await digest.snapshot(session, campaign, runtime.clock.now())).as_json()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TextIO
 
 import click
 import httpx
@@ -158,6 +159,51 @@ async def _create_token(settings: Settings, name: str, campaign_id: int | None) 
             value, _row = await tokens.create(session, name=name, campaign_id=campaign_id, now=SystemClock().now())
             await session.commit()
         return value
+    finally:
+        await engine.dispose()
+
+
+@main.command("import-metrics")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--campaign", "campaign_id", type=int, required=True, help="The campaign id (see GET /api/campaigns).")
+@_friendly_errors
+def import_metrics(csv_file: TextIO, campaign_id: int) -> None:
+    """Import readings from a CSV export (columns kpi,value and optionally at,dimension), all or nothing."""
+    settings = load_settings()
+    reader = csv.DictReader(csv_file)
+    missing = {"kpi", "value"} - set(reader.fieldnames or [])
+    if missing:
+        raise UserError(
+            f"The CSV needs a header with the columns kpi and value (missing: {', '.join(sorted(missing))})."
+        )
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise UserError(f"The CSV cannot be read: {error}.") from None
+    stored = asyncio.run(_import(settings, campaign_id, rows))
+    click.echo(f"Imported {stored} readings into campaign {campaign_id}.")
+
+
+async def _import(settings: Settings, campaign_id: int, rows: list[dict[str, Any]]) -> int:
+    from warroom_bot import campaigns, metrics
+    from warroom_bot.clock import SystemClock
+    from warroom_bot.db import create_engine, create_sessions, upgrade_async
+
+    await upgrade_async(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessions(engine)() as session:
+            campaign = await campaigns.get(session, campaign_id)
+            try:
+                stored = await metrics.record(
+                    session, campaign=campaign, rows=rows, now=SystemClock().now(), source="csv"
+                )
+            except metrics.BatchRejected as rejected:
+                lines = "\n".join(f"  line {e.row + 1}: {e.error}" for e in rejected.errors[:50])
+                more = f"\n  … and {len(rejected.errors) - 50} more" if len(rejected.errors) > 50 else ""
+                raise UserError(f"{rejected.message}\n{lines}{more}") from None
+            await session.commit()
+        return stored
     finally:
         await engine.dispose()
 

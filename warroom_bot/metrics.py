@@ -213,7 +213,8 @@ async def ingest(session: AsyncSession, readings: list[Reading]) -> int:
     """Store readings and move each KPI's latest value forward (never back to an older reading)."""
     if not readings:
         return 0
-    await session.exec(insert(Reading), [reading.model_dump(exclude={"id"}) for reading in readings])
+    connection = await session.connection()  # executemany: one statement for the whole batch
+    await connection.execute(insert(Reading), [reading.model_dump(exclude={"id"}) for reading in readings])
     newest: dict[tuple[int, str], Reading] = {}
     for reading in readings:
         key = (reading.kpi_id, reading.dimension)

@@ -1,0 +1,281 @@
+"""KPIs, readings and the digest end to end: slash commands, the REST API, the CLI and the tick."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import select
+
+from models import Campaign, Reading
+from tests.conftest import CHANNEL, SlackDriver, running
+from tests.test_api import _auth
+from warroom_bot import campaigns
+from warroom_bot.cli import main
+from warroom_bot.clock import ManualClock
+from warroom_bot.db import create_engine, create_sessions, upgrade
+from warroom_bot.settings import Settings
+from warroom_bot.standin import SlackStandIn
+
+# Live for 48 hours from 9 Nov 00:00 UTC; the test clock stands at 12:00, a quarter of the way.
+LIVE = '"Double 11" 2026-11-09T00:00 2026-11-11T00:00 UTC'
+
+
+@pytest.fixture
+async def live(bot: SlackDriver) -> Campaign:
+    await bot.ephemeral(f"start {LIVE}")
+    await bot.tick()
+    (campaign,) = await bot.campaigns()
+    return campaign
+
+
+def digests(standin: SlackStandIn) -> list[dict[str, Any]]:
+    return [
+        call.args
+        for call in standin.ok_calls("chat.postMessage")
+        if call.args["channel"] == CHANNEL and "— status" in call.args["text"]
+    ]
+
+
+def kpi_line(message: dict[str, Any], label: str) -> str:
+    return next(
+        block["text"]["text"]
+        for block in message["blocks"]
+        if block["type"] == "section" and f"*{label}*" in block.get("text", {}).get("text", "")
+    )
+
+
+async def readings(bot: SlackDriver) -> list[Reading]:
+    async with bot.runtime.sessions() as session:
+        return list((await session.exec(select(Reading))).all())
+
+
+async def test_targets_and_readings_give_lights_in_the_posted_digest(bot: SlackDriver, live: Campaign) -> None:
+    assert "Target of *GMV* set to 4m" in await bot.ephemeral("target gmv 4m")  # 1m due by now
+    await bot.ephemeral("target orders 10k")  # 2,500 due by now
+    await bot.ephemeral("target inventory 1000")  # the safety line
+    assert "Recorded gmv = 899k" in await bot.ephemeral("metric gmv 899k")
+    await bot.ephemeral("metric orders 2,250")
+    await bot.ephemeral("metric inventory 599")
+    await bot.ephemeral("metric response_time 5")  # threshold 3 s by default, lower is better
+
+    assert "Digest posted: overall purple" in await bot.ephemeral("digest")
+    await bot.tick()
+    (posted,) = digests(bot.standin)
+    assert kpi_line(posted, "GMV").startswith(":large_yellow_circle: *GMV*: ¥899.0k vs ¥1.00m to date · 89.9%")
+    assert ":large_green_circle: *Orders*: 2,250 vs 2,500 to date · 90.0% · green" in kpi_line(posted, "Orders")
+    assert "599 vs 1,000 threshold · 59.9% · purple" in kpi_line(posted, "Inventory vs safety stock")
+    assert ":red_circle: *System response time*: 5.0 s vs 3.0 s threshold · 60.0% · red" in kpi_line(
+        posted, "System response time"
+    )
+    assert "*Visitors*: — vs — to date · — · no light" in kpi_line(posted, "Visitors")
+    assert posted["text"].startswith("Double 11 — status Mon 09 Nov 12:00 (UTC): overall purple.")
+    assert "open escalations: none" in posted["text"].lower()
+
+
+async def test_status_shows_the_same_numbers_to_the_caller_only(bot: SlackDriver, live: Campaign) -> None:
+    await bot.ephemeral("target gmv 4m")
+    await bot.ephemeral("metric gmv 640k")
+    body = (await bot.command("status")).json()
+    assert body["response_type"] == "ephemeral"
+    assert "overall red" in body["text"]
+    assert "¥640.0k vs ¥1.00m to date · 64.0% · red" in json.dumps(body["blocks"], ensure_ascii=False)
+    await bot.tick()
+    assert digests(bot.standin) == []
+
+
+async def test_the_worst_dimensions_are_named(bot: SlackDriver, live: Campaign) -> None:
+    await bot.ephemeral("target gmv 4m")
+    await bot.ephemeral('target gmv 2m "South region"')
+    await bot.ephemeral("target gmv 2m North")
+    await bot.ephemeral('metric gmv 320k "South region"')  # 64 % of the 500k due
+    await bot.ephemeral("metric gmv 600k North")  # 120 %
+    await bot.ephemeral("digest")
+    await bot.tick()
+    line = kpi_line(digests(bot.standin)[0], "GMV")
+    assert "¥920.0k vs ¥1.00m to date · 92.0% · green" in line  # the sum of the regions
+    assert "South region: 64.0% red" in line
+    assert "North" not in line  # only the dimensions that are behind
+
+
+async def test_a_digest_leads_with_what_got_worse_and_the_change(bot: SlackDriver, live: Campaign) -> None:
+    await bot.ephemeral("target gmv 4m")
+    await bot.ephemeral("metric gmv 1m")
+    await bot.ephemeral("digest")
+    await bot.ephemeral("metric gmv 1.1m")
+    bot.runtime.clock.advance(timedelta(hours=4))  # 1.333m due now
+    await bot.ephemeral("digest")
+    await bot.tick()
+    first, second, *_catch_up = digests(bot.standin)
+    assert "No KPI got worse since the last digest." in first["text"]
+    assert "Worse since the last digest: GMV green → yellow." in second["text"]
+    assert "¥1.10m vs ¥1.33m to date · 82.5% · yellow · ▲ ¥100.0k" in kpi_line(second, "GMV")
+
+
+async def test_digests_post_once_per_slot_and_catch_up_once(
+    bot: SlackDriver, live: Campaign, clock: ManualClock
+) -> None:
+    await bot.tick()  # schedules the first slot: 13:00
+    assert digests(bot.standin) == []
+    clock.advance(timedelta(minutes=59))
+    await bot.tick()
+    assert digests(bot.standin) == []
+    clock.advance(timedelta(minutes=1))
+    await bot.tick()
+    await bot.tick()
+    assert len(digests(bot.standin)) == 1
+
+    clock.advance(timedelta(hours=5, minutes=20))  # the service was down through five slots
+    await bot.tick()
+    await bot.tick()
+    assert len(digests(bot.standin)) == 2  # one catch-up, not five
+    (campaign,) = await bot.campaigns()
+    assert campaign.next_digest_at == datetime(2026, 11, 9, 19, 0, tzinfo=UTC)
+
+
+async def test_two_replicas_sharing_a_database_post_each_slot_once(
+    settings: Settings, clock: ManualClock, standin: SlackStandIn
+) -> None:
+    async for first in running(settings, clock, standin):
+        await first.ephemeral(f"start {LIVE}")
+        async for second in running(settings, clock, standin):
+            await first.tick()
+            for _ in range(3):
+                clock.advance(timedelta(hours=1))
+                await asyncio.gather(first.tick(), second.tick())
+    assert len(digests(standin)) == 3
+
+
+async def test_quiet_hours_cadence_and_phases_decide_when_digests_come(
+    bot: SlackDriver, live: Campaign, clock: ManualClock
+) -> None:
+    await bot.ephemeral("config quiet 12:30-15:30")
+    await bot.tick()
+    clock.advance(timedelta(hours=3, minutes=30))  # 15:30
+    await bot.tick()
+    assert digests(bot.standin) == []
+    clock.advance(timedelta(minutes=30))
+    await bot.tick()
+    assert len(digests(bot.standin)) == 1
+
+    await bot.ephemeral("phase wrapup")
+    clock.advance(timedelta(hours=3))
+    await bot.tick()
+    await bot.tick()
+    assert len(digests(bot.standin)) == 1
+
+
+async def test_kpis_can_be_added_and_removed(bot: SlackDriver, live: Campaign) -> None:
+    assert "Added KPI `repeat_buyers`" in await bot.ephemeral('kpi add repeat_buyers cumulative higher "Repeat buyers"')
+    await bot.ephemeral("metric complaints 3")
+    assert "Removed KPI `complaints`" in await bot.ephemeral("kpi remove complaints")
+    status = json.dumps((await bot.command("status")).json()["blocks"])
+    assert "Repeat buyers" in status and "Complaints" not in status
+    assert "already a KPI" in await bot.ephemeral("kpi add gmv cumulative higher")
+    assert "not a KPI key" in await bot.ephemeral("kpi add Bad-Key gauge lower")
+    assert "`complaints` is not a KPI" in await bot.ephemeral("metric complaints 1")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("metric sales 5", "`sales` is not a KPI of this campaign"),
+        ("metric gmv lots", "`lots` is not a number"),
+        ("metric gmv -5", "`-5` is not a number"),
+        ("metric gmv", "takes a KPI, a value"),
+        ("target gmv 0", "must be more than zero"),
+        ("target inventory 5 SKU-9", "is a gauge"),
+    ],
+)
+async def test_bad_metric_and_target_commands_store_nothing(
+    bot: SlackDriver, live: Campaign, text: str, problem: str
+) -> None:
+    assert problem in await bot.ephemeral(text)
+    assert await readings(bot) == []
+
+
+async def test_the_api_ingests_a_batch_and_reports_status_as_json(bot: SlackDriver, live: Campaign) -> None:
+    headers = await _auth(bot, campaign_id=live.id)
+    await bot.ephemeral("target gmv 4m")
+    batch = {
+        "readings": [
+            {"kpi": "gmv", "value": 500_000, "at": "2026-11-09T10:00:00+00:00"},
+            {"kpi": "gmv", "value": "950k", "at": "2026-11-09T11:59:00Z"},
+            {"kpi": "orders", "value": 120, "dimension": "South"},
+        ]
+    }
+    response = await bot.http.post(f"/api/campaigns/{live.id}/metrics", json=batch, headers=headers)
+    assert response.json() == {"stored": 3}
+
+    status = (await bot.http.get(f"/api/campaigns/{live.id}/status", headers=headers)).json()
+    gmv = next(kpi for kpi in status["kpis"] if kpi["key"] == "gmv")
+    assert (gmv["value"], gmv["target_to_date"], gmv["light"]) == (950_000, 1_000_000, "green")
+    assert gmv["attainment"] == pytest.approx(0.95)
+    assert status["overall"] == "green"
+
+
+async def test_a_bad_batch_is_refused_whole_with_every_bad_row_named(bot: SlackDriver, live: Campaign) -> None:
+    headers = await _auth(bot)
+    batch = {
+        "readings": [
+            {"kpi": "gmv", "value": 1},
+            {"kpi": "sales", "value": 1},
+            {"kpi": "gmv", "value": "lots"},
+            {"kpi": "gmv", "value": 1, "at": "2027-01-01T00:00:00Z"},
+            {"kpi": "gmv", "value": 1, "at": "yesterday"},
+        ]
+    }
+    response = await bot.http.post(f"/api/campaigns/{live.id}/metrics", json=batch, headers=headers)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert [error["row"] for error in detail["errors"]] == [2, 3, 4, 5]
+    assert "`sales` is not a KPI" in detail["errors"][0]["error"]
+    assert "in the future" in detail["errors"][2]["error"]
+    too_many = {"readings": [{"kpi": "gmv", "value": 1}] * 10_001}
+    response = await bot.http.post(f"/api/campaigns/{live.id}/metrics", json=too_many, headers=headers)
+    assert response.status_code == 422 and "at most 10000 readings" in response.json()["detail"]["message"]
+    assert await readings(bot) == []
+
+
+def test_csv_import_is_all_or_nothing(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/csv.db"
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+    upgrade(database_url)
+
+    async def start() -> int:
+        engine = create_engine(database_url)
+        async with create_sessions(engine)() as session:
+            campaign = await campaigns.start(
+                session,
+                channel_id="C0CSV",
+                name="CSV",
+                starts_at=datetime(2026, 1, 1, tzinfo=UTC),
+                ends_at=datetime(2030, 1, 1, tzinfo=UTC),
+                timezone="UTC",
+                user_id="U0CSV",
+                now=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+            await session.commit()
+        await engine.dispose()
+        return campaign.id or 0
+
+    campaign_id = asyncio.run(start())
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kpi,value,at,dimension\ngmv,100,2026-11-01T00:00:00Z,South\nsales,5,,\n")
+    refused = CliRunner().invoke(main, ["import-metrics", str(bad), "--campaign", str(campaign_id)])
+    assert refused.exit_code == 2
+    assert "line 3: `sales` is not a KPI" in refused.output
+
+    good = tmp_path / "good.csv"
+    good.write_text("kpi,value,at,dimension\ngmv,100,2026-11-01T00:00:00Z,South\norders,5,,\n")
+    imported = CliRunner().invoke(main, ["import-metrics", str(good), "--campaign", str(campaign_id)])
+    assert imported.exit_code == 0, imported.output
+    assert "Imported 2 readings" in imported.output
+    with sqlite3.connect(tmp_path / "csv.db") as db:
+        assert db.execute("SELECT count(*) FROM reading").fetchone() == (2,)  # nothing from the refused file
