@@ -259,10 +259,12 @@ async def kpi(call: Invocation) -> None:
 
 
 async def post_digest(call: Invocation) -> None:
+    """Acknowledged first: fetching the pull source may take a few seconds."""
     campaign = require_campaign(call.campaign)
+    await call.reply(notice(":bar_chart: Posting the status digest in the channel…"))
+    pulled = await digest.pull_for(campaign)
     async with call.runtime.transaction() as session:
-        posted = await digest.post(session, await campaigns.get(session, campaign.id), call.runtime.clock.now())
-    await call.reply(notice(f":bar_chart: Digest posted: overall {posted.overall or 'no light yet'}."))
+        await digest.post(session, await campaigns.get(session, campaign.id), call.runtime.clock.now(), pulled)
 
 
 SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from models import Campaign
 from warroom_bot import digest, escalations
 from warroom_bot.runtime import Runtime
 
@@ -31,8 +32,12 @@ async def post_due_digests(runtime: Runtime) -> None:
         due = await digest.due(session, now)
     for campaign_id in due:
         try:
+            async with runtime.sessions() as session:
+                campaign = await session.get(Campaign, campaign_id)
+            # Fetched outside the transaction; only the worker that claims the slot stores it.
+            pulled = await digest.pull_for(campaign) if campaign and campaign.next_digest_at else None
             async with runtime.transaction() as session:
-                await digest.run_slot(session, campaign_id=campaign_id, now=now)
+                await digest.run_slot(session, campaign_id=campaign_id, now=now, pulled=pulled)
         except Exception:
             log.exception("campaign %s: digest failed; it is retried on the next tick", campaign_id)
 

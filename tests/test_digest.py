@@ -42,6 +42,16 @@ def digests(standin: SlackStandIn) -> list[dict[str, Any]]:
     ]
 
 
+async def post_digest(bot: SlackDriver) -> dict[str, Any]:
+    """`/warroom digest`, then the digest as it reached the channel (it is posted after the ack)."""
+    before = len(digests(bot.standin))
+    assert "Posting the status digest" in await bot.ephemeral("digest")
+    async with asyncio.timeout(5):
+        while len(digests(bot.standin)) == before:
+            await asyncio.sleep(0.01)
+    return digests(bot.standin)[-1]
+
+
 def kpi_line(message: dict[str, Any], label: str) -> str:
     return next(
         block["text"]["text"]
@@ -64,9 +74,7 @@ async def test_targets_and_readings_give_lights_in_the_posted_digest(bot: SlackD
     await bot.ephemeral("metric inventory 599")
     await bot.ephemeral("metric response_time 5")  # threshold 3 s by default, lower is better
 
-    assert "Digest posted: overall purple" in await bot.ephemeral("digest")
-    await bot.tick()
-    (posted,) = digests(bot.standin)
+    posted = await post_digest(bot)
     assert kpi_line(posted, "GMV").startswith(":large_yellow_circle: *GMV*: ¥899.0k vs ¥1.00m to date · 89.9%")
     assert ":large_green_circle: *Orders*: 2,250 vs 2,500 to date · 90.0% · green" in kpi_line(posted, "Orders")
     assert "599 vs 1,000 threshold · 59.9% · purple" in kpi_line(posted, "Inventory vs safety stock")
@@ -95,9 +103,7 @@ async def test_the_worst_dimensions_are_named(bot: SlackDriver, live: Campaign) 
     await bot.ephemeral("target gmv 2m North")
     await bot.ephemeral('metric gmv 320k "South region"')  # 64 % of the 500k due
     await bot.ephemeral("metric gmv 600k North")  # 120 %
-    await bot.ephemeral("digest")
-    await bot.tick()
-    line = kpi_line(digests(bot.standin)[0], "GMV")
+    line = kpi_line(await post_digest(bot), "GMV")
     assert "¥920.0k vs ¥1.00m to date · 92.0% · green" in line  # the sum of the regions
     assert "South region: 64.0% red" in line
     assert "North" not in line  # only the dimensions that are behind
@@ -106,12 +112,10 @@ async def test_the_worst_dimensions_are_named(bot: SlackDriver, live: Campaign) 
 async def test_a_digest_leads_with_what_got_worse_and_the_change(bot: SlackDriver, live: Campaign) -> None:
     await bot.ephemeral("target gmv 4m")
     await bot.ephemeral("metric gmv 1m")
-    await bot.ephemeral("digest")
+    first = await post_digest(bot)
     await bot.ephemeral("metric gmv 1.1m")
     bot.runtime.clock.advance(timedelta(hours=4))  # 1.333m due now
-    await bot.ephemeral("digest")
-    await bot.tick()
-    first, second, *_catch_up = digests(bot.standin)
+    second = await post_digest(bot)
     assert "No KPI got worse since the last digest." in first["text"]
     assert "Worse since the last digest: GMV green → yellow." in second["text"]
     assert "¥1.10m vs ¥1.33m to date · 82.5% · yellow · ▲ ¥100.0k" in kpi_line(second, "GMV")

@@ -6,6 +6,7 @@ no migration when a key is added) and read back through `CampaignConfig`, which 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -56,6 +57,15 @@ def _normalise_repeat(raw: str) -> str:
     if not value.isdigit() or int(value) > MAX_REPEATS:
         raise UserError(f"`{raw}` is not a repeat count: use a whole number from 0 to {MAX_REPEATS}.")
     return str(int(value))
+
+
+def _normalise_url(raw: str) -> str:
+    value = raw.strip().strip("<>")  # Slack wraps links in angle brackets
+    if value == "none":
+        return value
+    if not re.fullmatch(r"https?://[^\s|<>]+", value):
+        raise UserError(f"`{raw}` is not a URL: give an http(s) address that answers JSON readings, or `none`.")
+    return value
 
 
 def _normalise_threshold(raw: str) -> str:
@@ -113,6 +123,13 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             "attainment (%) at or above which a KPI is green, yellow, red; below red it is purple",
             _normalise_lights,
         ),
+        ConfigKey(
+            "pull.url",
+            "<https://…|none>",
+            "none",
+            "fetched before each digest for JSON readings (a BI endpoint)",
+            _normalise_url,
+        ),
         ConfigKey("quiet", "<HH:MM-HH:MM>", "none", "quiet hours: no digests or reminders", _normalise_time_range),
         ConfigKey(
             "approval.threshold",
@@ -160,6 +177,11 @@ def quiet_hours(stored: dict[str, Any]) -> tuple[time, time] | None:
 def light_thresholds(stored: dict[str, Any]) -> tuple[float, float, float]:
     green, yellow, red = (float(part) for part in _value(stored, "lights").split("/"))
     return green, yellow, red
+
+
+def pull_url(stored: dict[str, Any]) -> str | None:
+    raw = _value(stored, "pull.url")
+    return None if raw == "none" else raw
 
 
 def ack_deadline(stored: dict[str, Any], severity: Severity) -> timedelta:

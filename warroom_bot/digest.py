@@ -23,8 +23,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, Direction, Kpi, KpiKind, Phase
 from warroom_bot import escalations, metrics
-from warroom_bot.config import digest_every, light_thresholds, quiet_hours
+from warroom_bot.config import digest_every, light_thresholds, pull_url, quiet_hours
+from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
+from warroom_bot.pull import Pulled, fetch
 from warroom_bot.render import digest as render
 from warroom_bot.render.escalations import open_summary
 
@@ -112,6 +114,7 @@ class Snapshot:
     at: datetime
     kpis: list[KpiStatus]
     escalations: str
+    source_problem: str | None = None
 
     @property
     def overall(self) -> str | None:
@@ -169,7 +172,9 @@ def _status(
     )
 
 
-async def snapshot(session: AsyncSession, campaign: Campaign, now: datetime) -> Snapshot:
+async def snapshot(
+    session: AsyncSession, campaign: Campaign, now: datetime, source_problem: str | None = None
+) -> Snapshot:
     """Where every KPI stands now; reads the latest values only, never the history."""
     kpis = await metrics.kpis_of(session, campaign.id)
     ids = [kpi.id for kpi in kpis if kpi.id is not None]
@@ -190,12 +195,35 @@ async def snapshot(session: AsyncSession, campaign: Campaign, now: datetime) -> 
             if kpi.id is not None
         ],
         escalations=open_line,
+        source_problem=source_problem,
     )
 
 
-async def post(session: AsyncSession, campaign: Campaign, now: datetime) -> Snapshot:
+async def pull_for(campaign: Campaign) -> Pulled | None:
+    """Fetch the campaign's pull source, if it has one (call outside any transaction)."""
+    url = pull_url(campaign.config)
+    return await fetch(url) if url else None
+
+
+async def _store_pulled(session: AsyncSession, campaign: Campaign, pulled: Pulled, now: datetime) -> str | None:
+    """Store what the pull source answered; the sentence naming its failure, if it failed."""
+    problem = pulled.problem
+    if problem is None:
+        try:
+            async with session.begin_nested():
+                await metrics.record(session, campaign=campaign, rows=pulled.rows, now=now, source="pull")
+        except metrics.BatchRejected as rejected:
+            first = rejected.errors[0]
+            problem = f"{len(rejected.errors)} of its readings are not valid (row {first.row}: {first.error})"
+        except UserError as error:
+            problem = error.message
+    return f"Pull source {pulled.url} failed: {problem} Its readings are not in this digest." if problem else None
+
+
+async def post(session: AsyncSession, campaign: Campaign, now: datetime, pulled: Pulled | None = None) -> Snapshot:
     """Post the digest in the channel and remember its lights, for the next one's "what changed"."""
-    current = await snapshot(session, campaign, now)
+    problem = await _store_pulled(session, campaign, pulled, now) if pulled else None
+    current = await snapshot(session, campaign, now, problem)
     await enqueue(session, render.digest(current), now=now, channel=campaign.channel_id, campaign_id=campaign.id)
     campaign.last_digest = {
         "at": now.isoformat(),
@@ -237,7 +265,7 @@ async def due(session: AsyncSession, now: datetime) -> list[int]:
     return [campaign_id for campaign_id in (await session.exec(query)).all() if campaign_id is not None]
 
 
-async def run_slot(session: AsyncSession, *, campaign_id: int, now: datetime) -> bool:
+async def run_slot(session: AsyncSession, *, campaign_id: int, now: datetime, pulled: Pulled | None = None) -> bool:
     """Claim the campaign's due slot and post its digest; True if this worker posted it.
 
     A campaign with no slot yet (just started, or its cadence changed) is only scheduled."""
@@ -255,5 +283,5 @@ async def run_slot(session: AsyncSession, *, campaign_id: int, now: datetime) ->
     campaign.next_digest_at = following
     if seen is None:
         return False
-    await post(session, campaign, now)
+    await post(session, campaign, now, pulled)
     return True

@@ -89,9 +89,11 @@ def digest(snapshot: Snapshot) -> Message:
     overall = snapshot.overall or "no light yet"
     title = f"{snapshot.campaign_name} — status {when} ({snapshot.timezone})"
     changed = worsened_line(snapshot)
-    text = f"{escape(title)}: overall {overall}. {escape(changed)} {snapshot.escalations.capitalize()}."
+    problem = f" {escape(snapshot.source_problem)}" if snapshot.source_problem else ""
+    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {snapshot.escalations.capitalize()}."
     blocks = [
         header(title),
+        *([section(f":warning: {escape(snapshot.source_problem)}")] if snapshot.source_problem else []),
         *digest_blocks(snapshot),
         context(f"{snapshot.escalations.capitalize()} · phase {snapshot.phase}"),
     ]
