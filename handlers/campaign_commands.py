@@ -7,6 +7,7 @@ delivered after the commit. Only opening a modal calls Slack directly: its trigg
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from handlers.context import amended, require_campaign
 from models import Campaign, Phase
 from warroom_bot import campaigns, digest, metrics
+from warroom_bot import chart as charts
 from warroom_bot.errors import UserError
 from warroom_bot.ids import ActionId, BlockId, ModalContext
 from warroom_bot.parsing import parse_local_datetime, parse_mention, parse_timezone, split_args
@@ -267,6 +269,27 @@ async def post_digest(call: Invocation) -> None:
         await digest.post(session, await campaigns.get(session, campaign.id), call.runtime.clock.now(), pulled)
 
 
+async def chart(call: Invocation) -> None:
+    """Acknowledged first: drawing and uploading take longer than Slack's three seconds allow."""
+    campaign = require_campaign(call.campaign)
+    if len(call.args) != 1:
+        raise UserError("`chart` takes one KPI.", usage="/warroom chart <kpi>")
+    await call.reply(notice(f":chart_with_upwards_trend: Drawing {escape(call.args[0])}…"))
+    now = call.runtime.clock.now()
+    async with call.runtime.sessions() as session:
+        kpi = await metrics.kpi_by_key(session, campaign.id, call.args[0])
+        actual, target = await charts.series(session, campaign, kpi, now)
+    title = f"{campaign.name}: {kpi.label}"
+    png = await asyncio.to_thread(charts.render_png, title, actual, target, campaign.timezone)
+    await call.client.files_upload_v2(
+        channel=campaign.channel_id,
+        file=png,
+        filename=f"{kpi.key}.png",
+        title=title,
+        initial_comment=f"{escape(kpi.label)}: actual against target to date, requested by {mention(call.user_id)}.",
+    )
+
+
 SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {
     "help": show_help,
     "start": start,
@@ -278,4 +301,5 @@ SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {
     "metric": metric,
     "kpi": kpi,
     "digest": post_digest,
+    "chart": chart,
 }

@@ -184,10 +184,13 @@ class SlackStandIn:
         return socket
 
     async def _read_args(self, request: web.Request) -> dict[str, Any]:
+        """Arguments from the query string and the body (JSON or form), as Slack accepts both."""
+        args: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
-            return dict(await request.json())
-        form = await request.post()
-        return {key: value for key, value in form.items() if isinstance(value, str)}
+            args.update(await request.json())
+        else:
+            args.update({key: value for key, value in (await request.post()).items() if isinstance(value, str)})
+        return args
 
     def _take_fault(self, method: str) -> Fault | None:
         for fault in self._faults:

@@ -135,6 +135,7 @@ HELP = """\
 • `/warroom metric <kpi> <value> [dimension]` — a reading: a cumulative KPI's total to date, a gauge's level
 • `/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"]` · `/warroom kpi remove <key>`
 • `/warroom digest` — post the status digest in the channel now
+• `/warroom chart <kpi>` — a chart of the KPI against its target to date, posted in the channel
 • `/warroom help` — this list
 
 */escalate* — when something needs a person now

@@ -1,0 +1,63 @@
+"""A KPI's chart: actual readings against the target to date over the campaign so far, as a PNG."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import DateFormatter
+from matplotlib.figure import Figure
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import Campaign, Kpi, KpiKind, Reading
+from warroom_bot.digest import elapsed_share
+from warroom_bot.errors import UserError
+
+Series = list[tuple[datetime, float]]
+
+
+async def series(session: AsyncSession, campaign: Campaign, kpi: Kpi, now: datetime) -> tuple[Series, Series]:
+    """The KPI's readings (the KPI as a whole) and its target to date, hour by hour, up to now."""
+    readings = (
+        await session.exec(
+            select(Reading)
+            .where(Reading.kpi_id == kpi.id, Reading.dimension == "", col(Reading.at) <= now)
+            .order_by(col(Reading.at))
+        )
+    ).all()
+    if not readings:
+        raise UserError(f"{kpi.label} has no readings yet: add some with `/warroom metric {kpi.key} <value>`.")
+    actual = [(reading.at, reading.value) for reading in readings]
+    if kpi.target is None:
+        return actual, []
+    start = min(campaign.starts_at, actual[0][0])
+    end = min(now, campaign.ends_at) if kpi.kind == KpiKind.CUMULATIVE else now
+    moments = [start + timedelta(hours=hours) for hours in range(int((end - start) / timedelta(hours=1)) + 1)]
+    moments.append(end)
+    if kpi.kind == KpiKind.CUMULATIVE:
+        return actual, [(moment, kpi.target * elapsed_share(campaign, kpi, moment)) for moment in moments]
+    return actual, [(start, kpi.target), (end, kpi.target)]
+
+
+def render_png(title: str, actual: Series, target: Series, timezone: str) -> bytes:
+    """Draw with matplotlib's object API (no pyplot global state, safe in a worker thread)."""
+    zone = ZoneInfo(timezone)
+    figure = Figure(figsize=(8, 4), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.plot([t.astimezone(zone) for t, _ in actual], [v for _, v in actual], marker="o", label="actual")
+    if target:
+        axes.plot(
+            [t.astimezone(zone) for t, _ in target], [v for _, v in target], linestyle="--", label="target to date"
+        )
+    axes.set_title(title)
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b %H:%M", tz=zone))
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.autofmt_xdate()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
