@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.context import amended, require_campaign
+from handlers.errors import after_ack
 from models import Campaign, Phase
 from warroom_bot import campaigns, digest, metrics
 from warroom_bot import chart as charts
@@ -38,6 +40,8 @@ class Invocation:
     """One `/warroom` call: who, where, the words after the subcommand, and the tools to answer."""
 
     ack: AsyncAck
+    respond: AsyncRespond
+    body: dict[str, Any]
     runtime: Runtime
     client: AsyncWebClient
     campaign: Campaign | None
@@ -50,9 +54,15 @@ class Invocation:
         """Answer the caller only (an ephemeral message riding on the acknowledgement)."""
         await self.ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
 
+    async def reply_then(self, message: Message, work: Awaitable[None]) -> None:
+        """Answer now, then do work that may outlast Slack's 3 seconds; its errors reach the caller."""
+        await self.reply(message)
+        await after_ack(work, self.body, self.respond)
+
 
 async def warroom_command(
     ack: AsyncAck,
+    respond: AsyncRespond,
     command: dict[str, Any],
     runtime: Runtime,
     campaign: Campaign | None,
@@ -66,6 +76,8 @@ async def warroom_command(
     await subcommand(
         Invocation(
             ack=ack,
+            respond=respond,
+            body=command,
             runtime=runtime,
             client=client,
             campaign=campaign,
@@ -115,7 +127,8 @@ async def _start(
 async def start(call: Invocation) -> None:
     if not call.args:
         await call.ack()
-        await call.client.views_open(trigger_id=call.trigger_id, view=render.start_campaign_modal(call.channel_id))
+        opening = call.client.views_open(trigger_id=call.trigger_id, view=render.start_campaign_modal(call.channel_id))
+        await after_ack(opening, call.body, call.respond)
         return
     if len(call.args) not in (3, 4):
         raise UserError("`start` takes a name, a start, an end and optionally a time zone.", usage=START_USAGE)
@@ -263,31 +276,36 @@ async def kpi(call: Invocation) -> None:
 async def post_digest(call: Invocation) -> None:
     """Acknowledged first: fetching the pull source may take a few seconds."""
     campaign = require_campaign(call.campaign)
-    await call.reply(notice(":bar_chart: Posting the status digest in the channel…"))
-    pulled = await digest.pull_for(campaign)
-    async with call.runtime.transaction() as session:
-        await digest.post(session, await campaigns.get(session, campaign.id), call.runtime.clock.now(), pulled)
+
+    async def pull_and_post() -> None:
+        pulled = await digest.pull_for(campaign)
+        async with call.runtime.transaction() as session:
+            await digest.post(session, await campaigns.get(session, campaign.id), call.runtime.clock.now(), pulled)
+
+    await call.reply_then(notice(":bar_chart: Posting the status digest in the channel…"), pull_and_post())
 
 
 async def chart(call: Invocation) -> None:
-    """Acknowledged first: drawing and uploading take longer than Slack's three seconds allow."""
+    """The data is checked before the acknowledgement; drawing and uploading come after it."""
     campaign = require_campaign(call.campaign)
     if len(call.args) != 1:
         raise UserError("`chart` takes one KPI.", usage="/warroom chart <kpi>")
-    await call.reply(notice(f":chart_with_upwards_trend: Drawing {escape(call.args[0])}…"))
-    now = call.runtime.clock.now()
     async with call.runtime.sessions() as session:
         kpi = await metrics.kpi_by_key(session, campaign.id, call.args[0])
-        actual, target = await charts.series(session, campaign, kpi, now)
+        actual, target = await charts.series(session, campaign, kpi, call.runtime.clock.now())
     title = f"{campaign.name}: {kpi.label}"
-    png = await asyncio.to_thread(charts.render_png, title, actual, target, campaign.timezone)
-    await call.client.files_upload_v2(
-        channel=campaign.channel_id,
-        file=png,
-        filename=f"{kpi.key}.png",
-        title=title,
-        initial_comment=f"{escape(kpi.label)}: actual against target to date, requested by {mention(call.user_id)}.",
-    )
+
+    async def draw_and_upload() -> None:
+        png = await asyncio.to_thread(charts.render_png, title, actual, target, campaign.timezone)
+        await call.client.files_upload_v2(
+            channel=campaign.channel_id,
+            file=png,
+            filename=f"{kpi.key}.png",
+            title=title,
+            initial_comment=f"{escape(kpi.label)}: actual against target to date, requested by {mention(call.user_id)}.",
+        )
+
+    await call.reply_then(notice(f":chart_with_upwards_trend: Drawing {escape(kpi.label)}…"), draw_and_upload())
 
 
 SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -43,6 +44,18 @@ async def handle_error(
     if respond is not None:
         await respond(text=answer.text, blocks=answer.blocks, response_type="ephemeral", replace_original=False)
     return BoltResponse(status=200, body="") if response is not None else None
+
+
+async def after_ack(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond) -> None:
+    """Run what a listener does after acknowledging, answering its errors like any other.
+
+    Nothing may be raised out of a listener once it has acknowledged: Bolt's runner would then
+    discard the acknowledgement already made and keep Slack waiting until its 3 s timeout.
+    """
+    try:
+        await work
+    except Exception as error:
+        await handle_error(error, body, None, respond)
 
 
 def _modal_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:

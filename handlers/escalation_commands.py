@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.context import amended, require_campaign
+from handlers.errors import after_ack
 from models import Campaign, Escalation
 from warroom_bot import campaigns, escalations
 from warroom_bot.errors import UserError
@@ -34,13 +36,19 @@ def _number(text: str) -> int:
 
 
 async def escalate_command(
-    ack: AsyncAck, command: dict[str, Any], runtime: Runtime, campaign: Campaign | None, client: AsyncWebClient
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    command: dict[str, Any],
+    runtime: Runtime,
+    campaign: Campaign | None,
+    client: AsyncWebClient,
 ) -> None:
     campaign = require_campaign(campaign)
     text = command.get("text", "").strip()
     if not text:
         await ack()
-        await client.views_open(trigger_id=command["trigger_id"], view=render.raise_modal(command["channel_id"]))
+        opening = client.views_open(trigger_id=command["trigger_id"], view=render.raise_modal(command["channel_id"]))
+        await after_ack(opening, command, respond)
         return
     first, _, rest = text.partition(" ")
     word = first.lower()
@@ -110,17 +118,22 @@ async def acknowledge_tapped(ack: AsyncAck, body: dict[str, Any], action: dict[s
 
 
 async def resolve_tapped(
-    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime, client: AsyncWebClient
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    runtime: Runtime,
+    client: AsyncWebClient,
 ) -> None:
     """Resolve asks for an optional note first; the modal remembers the state the message showed."""
-    await ack()
     escalation_id, shown_status = parse_tap(action["value"])
     async with runtime.sessions() as session:
         escalation = await session.get(Escalation, escalation_id)
     if escalation is None:
         raise UserError("That escalation no longer exists.")
     shown = escalation.model_copy(update={"status": shown_status})
-    await client.views_open(trigger_id=body["trigger_id"], view=render.resolve_modal(shown))
+    await ack()
+    await after_ack(client.views_open(trigger_id=body["trigger_id"], view=render.resolve_modal(shown)), body, respond)
 
 
 async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
