@@ -15,7 +15,7 @@ from sqlmodel import select
 from models import Campaign, Reading
 from tests.conftest import CHANNEL, SlackDriver, running
 from tests.test_api import _auth
-from warroom_bot import campaigns
+from warroom_bot import campaigns, digest
 from warroom_bot.cli import main
 from warroom_bot.clock import ManualClock
 from warroom_bot.db import create_engine, create_sessions, upgrade
@@ -149,10 +149,27 @@ async def test_two_replicas_sharing_a_database_post_each_slot_once(
         await first.ephemeral(f"start {LIVE}")
         async for second in running(settings, clock, standin):
             await first.tick()
-            for _ in range(3):
+            for _ in range(12):
                 clock.advance(timedelta(hours=1))
                 await asyncio.gather(first.tick(), second.tick())
-    assert len(digests(standin)) == 3
+    assert len(digests(standin)) == 12
+
+
+async def test_a_slot_claimed_after_another_worker_listed_it_is_not_posted_again(
+    bot: SlackDriver, live: Campaign, clock: ManualClock
+) -> None:
+    """The interleaving two replicas can produce: B lists the slot as due, A claims and posts it,
+    then B reads the campaign, now holding the *next* slot, and must not claim that one early."""
+    await bot.tick()  # schedules 13:00
+    clock.advance(timedelta(hours=1))
+    async with bot.runtime.sessions() as session:
+        listed_by_b = await digest.due(session, clock.now())
+    async with bot.runtime.transaction() as session:
+        assert await digest.run_slot(session, campaign_id=live.id, now=clock.now())  # A
+    async with bot.runtime.transaction() as session:
+        assert not await digest.run_slot(session, campaign_id=listed_by_b[0], now=clock.now())  # B
+    await bot.tick()
+    assert len(digests(bot.standin)) == 1
 
 
 async def test_quiet_hours_cadence_and_phases_decide_when_digests_come(

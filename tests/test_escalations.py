@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from models import Campaign, Escalation, EscalationStatus
 from tests.conftest import CHANNEL, COMMANDER, START_LINE, SlackDriver, running
+from warroom_bot import escalations
 from warroom_bot.clock import ManualClock
 from warroom_bot.ids import ActionId, BlockId, CallbackId
 from warroom_bot.settings import Settings
@@ -433,3 +434,18 @@ async def test_the_api_gives_every_escalation_with_its_timeline_and_response_tim
     assert body["response_times"] == [
         {"severity": "red", "raised": 2, "acknowledged": 2, "resolved": 1, "mtta_seconds": 300.0, "mttr_seconds": 600.0}
     ]
+
+
+async def test_a_step_fired_by_another_worker_is_not_fired_again(
+    bot: SlackDriver, roster: Campaign, clock: ManualClock
+) -> None:
+    """Two replicas list the same due step; the second to claim it must find it already taken."""
+    await escalate(bot)
+    clock.advance(timedelta(minutes=5))
+    async with bot.runtime.sessions() as session:
+        (listed,) = await escalations.due(session, clock.now())
+    for expected in (True, False):
+        async with bot.runtime.transaction() as session:
+            assert await escalations.advance(session, escalation_id=listed, now=clock.now()) is expected
+    await bot.tick()
+    assert paged_users(bot.standin) == [TIER1, TIER1_BACKUP]

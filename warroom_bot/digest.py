@@ -273,8 +273,14 @@ async def run_slot(session: AsyncSession, *, campaign_id: int, now: datetime, pu
     if campaign is None:
         return False
     seen = campaign.next_digest_at
+    if seen is not None and seen > now:
+        return False  # another worker claimed this slot after we listed it as due
     following = next_slot(campaign, now)
-    unchanged = col(Campaign.next_digest_at).is_(None) if seen is None else col(Campaign.next_digest_at) == seen
+    unchanged = (
+        col(Campaign.next_digest_at).is_(None)
+        if seen is None
+        else (col(Campaign.next_digest_at) == seen) & (col(Campaign.next_digest_at) <= now)
+    )
     claimed = await session.exec(
         update(Campaign).where(col(Campaign.id) == campaign_id, unchanged).values(next_digest_at=following)
     )
