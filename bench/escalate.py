@@ -8,7 +8,7 @@ one second) against the Slack stand-in in this process, and prints:
 - re-escalation lateness: with `ack.red` set to a few seconds, how long after each escalation's
   deadline the backup's page arrives (median, max).
 
-    python bench/escalate.py [--pages 200] [--steps 20] [--json results.json]
+    python -m bench.escalate [--pages 200] [--steps 20] [--json results.json]
 """
 
 from __future__ import annotations
@@ -16,32 +16,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
-import socket
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
-from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench.common import SECRET, percentile, service
 from warroom_bot.slack_requests import SlackRequestFactory
 from warroom_bot.standin import SlackStandIn
 
-SECRET = "bench-signing-secret"
 CHANNEL, COMMANDER, TIER1, BACKUP = "C0BENCHROOM", "U0BENCHCMD", "U0BENCHT1P", "U0BENCHT1B"
 ACK_SECONDS = 3
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class PageClock:
@@ -65,38 +56,6 @@ class PageClock:
         return self.arrivals[(number, user)]
 
 
-@asynccontextmanager
-async def service(standin: SlackStandIn, database: Path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": standin.api_url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-        "WARROOM_LOG_LEVEL": "WARNING",
-    }
-    process = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-c", "from warroom_bot.cli import main; main()", "serve", "--port", str(port)],
-        env=env,
-        cwd=database.parent,
-    )
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            for _ in range(400):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
-            yield http
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), 15)
-
-
 async def command(http: httpx.AsyncClient, name: str, text: str, user: str = COMMANDER) -> dict[str, Any]:
     request = SlackRequestFactory(SECRET).slash_command(name, text, user_id=user, channel_id=CHANNEL)
     response = await http.post("/slack/events", content=request.body, headers=request.headers)
@@ -110,7 +69,7 @@ async def run(pages: int, steps: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.db"
         try:
-            async with service(standin, database) as http:
+            async with service(standin.api_url, database) as http:
                 await command(http, "/warroom", 'start "Bench" 2026-01-01T00:00 2030-01-01T00:00')
                 await command(http, "/warroom", f"role tier1 <@{TIER1}> <@{BACKUP}>")
 

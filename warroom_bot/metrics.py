@@ -180,27 +180,31 @@ def _moment(raw: object, now: datetime) -> datetime:
     return moment
 
 
-def validate(rows: list[dict[str, Any]], kpis: list[Kpi], *, now: datetime, source: str) -> list[Reading]:
-    """Check a whole batch; `BatchRejected` lists every bad row (numbered from 1)."""
+def validate(rows: list[dict[str, Any]], kpis: list[Kpi], *, now: datetime, source: str) -> list[dict[str, Any]]:
+    """Check a whole batch; `BatchRejected` lists every bad row (numbered from 1).
+
+    Valid rows come back as plain column values for one `executemany`: building an ORM object per
+    reading would cost more than the insert itself.
+    """
     if len(rows) > MAX_BATCH:
         raise UserError(f"A batch can hold at most {MAX_BATCH} readings; this one has {len(rows)}.")
-    by_key = {kpi.key: kpi for kpi in kpis}
+    ids = {kpi.key: kpi.id for kpi in kpis}
     readings, errors = [], []
     for number, row in enumerate(rows, start=1):
         try:
             if not isinstance(row, dict):
                 raise UserError("a reading must be an object with `kpi` and `value`.")
             key = str(row.get("kpi", "")).strip().lower()
-            if key not in by_key:
-                raise UserError(f"`{row.get('kpi')}` is not a KPI of this campaign ({', '.join(by_key)}).")
+            if key not in ids:
+                raise UserError(f"`{row.get('kpi')}` is not a KPI of this campaign ({', '.join(ids)}).")
             readings.append(
-                Reading(
-                    kpi_id=by_key[key].id,
-                    value=_value(row.get("value")),
-                    at=_moment(row.get("at"), now),
-                    dimension=_dimension(row.get("dimension")),
-                    source=source,
-                )
+                {
+                    "kpi_id": ids[key],
+                    "value": _value(row.get("value")),
+                    "at": _moment(row.get("at"), now),
+                    "dimension": _dimension(row.get("dimension")),
+                    "source": source,
+                }
             )
         except UserError as error:
             errors.append(RowError(number, error.message))
@@ -209,20 +213,20 @@ def validate(rows: list[dict[str, Any]], kpis: list[Kpi], *, now: datetime, sour
     return readings
 
 
-async def ingest(session: AsyncSession, readings: list[Reading]) -> int:
-    """Store readings and move each KPI's latest value forward (never back to an older reading)."""
+async def ingest(session: AsyncSession, readings: list[dict[str, Any]]) -> int:
+    """Store validated readings and move each KPI's latest value forward (never back to an older one)."""
     if not readings:
         return 0
     connection = await session.connection()  # executemany: one statement for the whole batch
-    await connection.execute(insert(Reading), [reading.model_dump(exclude={"id"}) for reading in readings])
-    newest: dict[tuple[int, str], Reading] = {}
+    await connection.execute(insert(Reading), readings)
+    newest: dict[tuple[int, str], dict[str, Any]] = {}
     for reading in readings:
-        key = (reading.kpi_id, reading.dimension)
-        if key not in newest or reading.at >= newest[key].at:
+        key = (reading["kpi_id"], reading["dimension"])
+        if key not in newest or reading["at"] >= newest[key]["at"]:
             newest[key] = reading
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(LatestReading).values(
-        [{"kpi_id": r.kpi_id, "dimension": r.dimension, "at": r.at, "value": r.value} for r in newest.values()]
+        [{column: r[column] for column in ("kpi_id", "dimension", "at", "value")} for r in newest.values()]
     )
     await session.exec(
         statement.on_conflict_do_update(
