@@ -265,6 +265,10 @@ async def kpi(call: Invocation) -> None:
                 label=call.args[4] if len(call.args) == 5 else None,
             )
             answer = f":heavy_plus_sign: Added KPI `{added.key}` ({added.kind}, {added.direction} is better)."
+        elif action == "curve" and len(call.args) == 3:
+            shaped = await metrics.set_curve(session, campaign_id=campaign.id, key=call.args[1], raw=call.args[2])
+            shape = "follows the hourly curve" if shaped.hourly_weights else "grows linearly"
+            answer = f":chart_with_upwards_trend: `{shaped.key}`'s target to date now {shape}."
         elif action == "remove" and len(call.args) == 2:
             removed = await metrics.remove_kpi(session, campaign_id=campaign.id, key=call.args[1])
             answer = f":heavy_minus_sign: Removed KPI `{removed.key}` and its readings."

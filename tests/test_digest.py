@@ -202,6 +202,20 @@ async def test_kpis_can_be_added_and_removed(bot: SlackDriver, live: Campaign) -
     assert "`complaints` is not a KPI" in await bot.ephemeral("metric complaints 1")
 
 
+async def test_an_hourly_curve_shapes_the_target_to_date(bot: SlackDriver, live: Campaign) -> None:
+    await bot.ephemeral("target gmv 4m")
+    await bot.ephemeral("metric gmv 500k")
+    evening = ",".join("3" if hour >= 12 else "1" for hour in range(24))  # afternoons sell three times as much
+    assert "now follows the hourly curve" in await bot.ephemeral(f"kpi curve gmv {evening}")
+    # At 12:00 on day 1 of 2: 12 of the 2 × 48 weight units are done, so 0.5m is due rather than 1m.
+    assert "¥500.0k vs ¥500.0k to date · 100.0% · green" in json.dumps(
+        (await bot.command("status")).json()["blocks"], ensure_ascii=False
+    )
+    assert "grows linearly" in await bot.ephemeral("kpi curve gmv linear")
+    assert "24 weights" in await bot.ephemeral("kpi curve gmv 1,2,3")
+    assert "is a gauge" in await bot.ephemeral(f"kpi curve inventory {evening}")
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [

@@ -24,7 +24,10 @@ from warroom_bot.parsing import parse_number
 MAX_BATCH = 10_000
 MAX_DIMENSION = 60
 FUTURE_TOLERANCE = timedelta(minutes=5)
-KPI_USAGE = '/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"] · /warroom kpi remove <key>'
+KPI_USAGE = (
+    '/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"] · /warroom kpi remove <key> · '
+    "/warroom kpi curve <key> <24 hourly weights|linear>"
+)
 
 # The default set offered at `/warroom start` (a team trims it with `/warroom kpi remove`).
 DEFAULT_KPIS: list[dict[str, Any]] = [
@@ -94,6 +97,27 @@ async def set_target(session: AsyncSession, *, campaign_id: int, key: str, raw: 
     row = existing or DimensionTarget(kpi_id=kpi.id, dimension=dimension, target=value)
     row.target = value
     session.add(row)
+    return kpi
+
+
+async def set_curve(session: AsyncSession, *, campaign_id: int, key: str, raw: str) -> Kpi:
+    """A cumulative KPI's hourly weight curve: 24 weights, local hour 0 to 23, or `linear` to clear it."""
+    kpi = await kpi_by_key(session, campaign_id, key)
+    if kpi.kind != KpiKind.CUMULATIVE:
+        raise UserError(f"`{kpi.key}` is a gauge: only a cumulative KPI has a target to date to shape.")
+    if raw.strip().lower() == "linear":
+        kpi.hourly_weights = None
+    else:
+        try:
+            weights = [float(part) for part in raw.split(",")]
+        except ValueError:
+            weights = []
+        if len(weights) != 24 or any(not math.isfinite(w) or w < 0 for w in weights) or not sum(weights):
+            raise UserError(
+                "A curve is 24 weights, one per local hour from 0 to 23, like `1,1,0.5,…,3,2`, or `linear`."
+            )
+        kpi.hourly_weights = weights
+    session.add(kpi)
     return kpi
 
 

@@ -134,6 +134,7 @@ HELP = """\
 • `/warroom target <kpi> <value> [dimension]` — a KPI's campaign target (a gauge's threshold)
 • `/warroom metric <kpi> <value> [dimension]` — a reading: a cumulative KPI's total to date, a gauge's level
 • `/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"]` · `/warroom kpi remove <key>`
+• `/warroom kpi curve <key> <24 weights, local hours 0–23|linear>` — shape a target to date over the day
 • `/warroom digest` — post the status digest in the channel now
 • `/warroom chart <kpi>` — a chart of the KPI against its target to date, posted in the channel
 • `/warroom help` — this list
