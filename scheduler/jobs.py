@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+from functools import partial
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign
 from warroom_bot import digest, escalations
@@ -12,40 +16,46 @@ from warroom_bot.runtime import Runtime
 log = logging.getLogger(__name__)
 
 
-async def fire_escalation_steps(runtime: Runtime) -> None:
-    """Page the next responder of every escalation whose deadline passed, each in its own transaction."""
+async def for_each_due(
+    runtime: Runtime,
+    what: str,
+    list_due: Callable[[AsyncSession, datetime], Awaitable[list[int]]],
+    handle: Callable[[int, datetime], Awaitable[object]],
+) -> None:
+    """Handle every due item on its own, so that one bad row never stops the others."""
     now = runtime.clock.now()
     async with runtime.sessions() as session:
-        due = await escalations.due(session, now)
-    for escalation_id in due:
+        due = await list_due(session, now)
+    for item in due:
         try:
-            async with runtime.transaction() as session:
-                await escalations.advance(session, escalation_id=escalation_id, now=now)
+            await handle(item, now)
         except Exception:
-            log.exception("escalation %s: step failed; it is retried on the next tick", escalation_id)
+            log.exception("%s %s failed; it is retried on the next tick", what, item)
 
 
-async def post_due_digests(runtime: Runtime) -> None:
-    """Post each campaign's digest whose slot has come (once, whoever claims it), each on its own."""
-    now = runtime.clock.now()
+async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: datetime) -> None:
+    """Page the next responder of an escalation whose deadline passed."""
+    async with runtime.transaction() as session:
+        await escalations.advance(session, escalation_id=escalation_id, now=now)
+
+
+async def post_digest_slot(runtime: Runtime, campaign_id: int, now: datetime) -> None:
+    """Post the campaign's digest if this worker claims the slot. The pull source is fetched
+    outside the transaction; only the worker that claims the slot stores what it answered."""
     async with runtime.sessions() as session:
-        due = await digest.due(session, now)
-    for campaign_id in due:
-        try:
-            async with runtime.sessions() as session:
-                campaign = await session.get(Campaign, campaign_id)
-            # Fetched outside the transaction; only the worker that claims the slot stores it.
-            pulled = await digest.pull_for(campaign) if campaign and campaign.next_digest_at else None
-            async with runtime.transaction() as session:
-                await digest.run_slot(session, campaign_id=campaign_id, now=now, pulled=pulled)
-        except Exception:
-            log.exception("campaign %s: digest failed; it is retried on the next tick", campaign_id)
+        campaign = await session.get(Campaign, campaign_id)
+    pulled = await digest.pull_for(campaign) if campaign and campaign.next_digest_at else None
+    async with runtime.transaction() as session:
+        await digest.run_slot(session, campaign_id=campaign_id, now=now, pulled=pulled)
 
 
 async def tick(runtime: Runtime) -> None:
     steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
-        ("escalations", lambda: fire_escalation_steps(runtime)),
-        ("digests", lambda: post_due_digests(runtime)),
+        (
+            "escalations",
+            lambda: for_each_due(runtime, "escalation", escalations.due, partial(fire_escalation_step, runtime)),
+        ),
+        ("digests", lambda: for_each_due(runtime, "campaign digest", digest.due, partial(post_digest_slot, runtime))),
         ("outbox", runtime.outbox.drain),
     ]
     for name, step in steps:
