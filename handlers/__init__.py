@@ -6,7 +6,7 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import campaign_commands, escalation_commands
+from handlers import budget_commands, campaign_commands, escalation_commands
 from handlers.context import inject_context
 from handlers.errors import handle_error
 from warroom_bot.ids import ActionId, CallbackId
@@ -23,5 +23,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.action(ActionId.ACKNOWLEDGE)(escalation_commands.acknowledge_tapped)
     app.action(ActionId.RESOLVE)(escalation_commands.resolve_tapped)
     app.view(CallbackId.RESOLVE_ESCALATION)(escalation_commands.resolve_submitted)
+    app.command("/budget")(budget_commands.budget_command)
+    app.action(ActionId.APPROVE)(budget_commands.approve_tapped)
+    app.action(ActionId.REJECT)(budget_commands.reject_tapped)
     # Last, so that it only sees commands no listener above took (Bolt matches in order).
     app.command(re.compile(r".*"))(campaign_commands.unhandled_command)

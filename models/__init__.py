@@ -81,6 +81,13 @@ class Direction(StrEnum):
     LOWER = "lower"
 
 
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -279,3 +286,52 @@ class LatestReading(SQLModel, table=True):
     dimension: str = Field(default="", max_length=60, primary_key=True)
     at: datetime = _utc_column()
     value: float
+
+
+class BudgetLine(SQLModel, table=True):
+    """A budget category of a campaign (or its reserve, `name == "reserve"`): planned and spent, in
+    minor units (fen) so that no yuan is lost to floating point. Changed only by conditional updates."""
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "name", name="uq_budget_line"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    name: str = Field(max_length=32)
+    planned: int = Field(sa_column=Column(sa.BigInteger, nullable=False))
+    spent: int = Field(default=0, sa_column=Column(sa.BigInteger, nullable=False, server_default="0"))
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One budget change, append-only: who, when, what, why, and every line's balance after it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    at: datetime = _utc_column()
+    user_id: str = Field(max_length=32)
+    kind: str = Field(max_length=16)
+    amount: int = Field(sa_column=Column(sa.BigInteger, nullable=False))
+    from_line: str | None = Field(default=None, max_length=32)
+    to_line: str | None = Field(default=None, max_length=32)
+    reason: str | None = Field(default=None, max_length=300)
+    approved_by: str | None = Field(default=None, max_length=32)
+    balances: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ApprovalRequest(SQLModel, table=True):
+    """A budget change waiting for the finance approver or the commander; applied when approved.
+    `message_ids` are the outbox rows of its copies (channel post and DMs), updated on a decision."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    kind: str = Field(max_length=16)
+    amount: int = Field(sa_column=Column(sa.BigInteger, nullable=False))
+    from_line: str | None = Field(default=None, max_length=32)
+    to_line: str | None = Field(default=None, max_length=32)
+    reason: str | None = Field(default=None, max_length=300)
+    requested_by: str = Field(max_length=32)
+    requested_at: datetime = _utc_column()
+    expires_at: datetime = _utc_column(index=True)
+    status: str = Field(default=ApprovalStatus.PENDING, max_length=16)
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = _utc_column(nullable=True)
+    message_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -10,7 +10,7 @@ from functools import partial
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign
-from warroom_bot import digest, escalations
+from warroom_bot import budget, digest, escalations
 from warroom_bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,11 @@ async def post_digest_slot(runtime: Runtime, campaign_id: int, now: datetime) ->
         await digest.run_slot(session, campaign_id=campaign_id, now=now, pulled=pulled)
 
 
+async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime) -> None:
+    async with runtime.transaction() as session:
+        await budget.expire_due(session, request_id=request_id, now=now)
+
+
 async def tick(runtime: Runtime) -> None:
     steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
         (
@@ -56,6 +61,12 @@ async def tick(runtime: Runtime) -> None:
             lambda: for_each_due(runtime, "escalation", escalations.due, partial(fire_escalation_step, runtime)),
         ),
         ("digests", lambda: for_each_due(runtime, "campaign digest", digest.due, partial(post_digest_slot, runtime))),
+        (
+            "budget requests",
+            lambda: for_each_due(
+                runtime, "budget request", budget.due_expiries, partial(expire_budget_request, runtime)
+            ),
+        ),
         ("outbox", runtime.outbox.drain),
     ]
     for name, step in steps:

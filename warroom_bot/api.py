@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -13,7 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import ApiToken, Campaign
-from warroom_bot import campaigns, digest, escalations, metrics, tokens
+from warroom_bot import budget, campaigns, digest, escalations, metrics, tokens
 from warroom_bot.errors import UserError
 from warroom_bot.runtime import Runtime
 
@@ -237,3 +238,77 @@ async def campaign_status(
     """The digest as JSON: every KPI's value, target to date, attainment and light, and the overall light."""
     campaign = await visible_campaign(session, token, campaign_id)
     return (await digest.snapshot(session, campaign, runtime.clock.now())).as_json()
+
+
+class BudgetLineOut(BaseModel):
+    name: str
+    planned: Decimal
+    spent: Decimal
+    remaining: Decimal
+
+
+class BudgetOut(BaseModel):
+    """Amounts in yuan, exact to the fen."""
+
+    lines: list[BudgetLineOut]
+    reserve: Decimal
+    total: Decimal
+
+
+class LedgerEntryOut(BaseModel):
+    at: datetime
+    user_id: str
+    kind: str
+    amount: Decimal
+    from_line: str | None
+    to_line: str | None
+    reason: str | None
+    approved_by: str | None
+    balances: dict[str, dict[str, Decimal]]
+
+
+def _yuan(amount_fen: int) -> Decimal:
+    return Decimal(amount_fen) / 100
+
+
+@router.get("/campaigns/{campaign_id}/budget", response_model=BudgetOut, tags=["budget"])
+async def get_budget(campaign_id: int, session: Session, token: Token) -> BudgetOut:
+    """The plan and balances of every category and the reserve."""
+    await visible_campaign(session, token, campaign_id)
+    lines = await budget.lines_of(session, campaign_id)
+    return BudgetOut(
+        lines=[
+            BudgetLineOut(
+                name=line.name,
+                planned=_yuan(line.planned),
+                spent=_yuan(line.spent),
+                remaining=_yuan(line.planned - line.spent),
+            )
+            for line in lines
+            if line.name != budget.RESERVE
+        ],
+        reserve=_yuan(sum(line.planned for line in lines if line.name == budget.RESERVE)),
+        total=_yuan(sum(line.planned for line in lines)),
+    )
+
+
+@router.get("/campaigns/{campaign_id}/budget/ledger", response_model=list[LedgerEntryOut], tags=["budget"])
+async def get_ledger(campaign_id: int, session: Session, token: Token) -> list[LedgerEntryOut]:
+    """Every budget change, oldest first, with the balances after it."""
+    await visible_campaign(session, token, campaign_id)
+    return [
+        LedgerEntryOut(
+            at=entry.at,
+            user_id=entry.user_id,
+            kind=entry.kind,
+            amount=_yuan(entry.amount),
+            from_line=entry.from_line,
+            to_line=entry.to_line,
+            reason=entry.reason,
+            approved_by=entry.approved_by,
+            balances={
+                name: {key: _yuan(value) for key, value in balance.items()} for name, balance in entry.balances.items()
+            },
+        )
+        for entry in await budget.ledger(session, campaign_id)
+    ]

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from models import Severity
@@ -132,6 +133,13 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
         ),
         ConfigKey("quiet", "<HH:MM-HH:MM>", "none", "quiet hours: no digests or reminders", _normalise_time_range),
         ConfigKey(
+            "approval.expires",
+            "<duration>",
+            "24h",
+            "a budget approval request not decided by then expires",
+            lambda raw: format_duration(parse_duration(raw)),
+        ),
+        ConfigKey(
             "approval.threshold",
             "<percent|amount>",
             "5%",
@@ -177,6 +185,16 @@ def quiet_hours(stored: dict[str, Any]) -> tuple[time, time] | None:
 def light_thresholds(stored: dict[str, Any]) -> tuple[float, float, float]:
     green, yellow, red = (float(part) for part in _value(stored, "lights").split("/"))
     return green, yellow, red
+
+
+def approval_expiry(stored: dict[str, Any]) -> timedelta:
+    return parse_duration(_value(stored, "approval.expires"))
+
+
+def approval_threshold(stored: dict[str, Any]) -> tuple[Decimal, bool]:
+    """The threshold, and whether it is a percentage of the total (else an amount in yuan)."""
+    raw = _value(stored, "approval.threshold")
+    return (Decimal(raw[:-1]), True) if raw.endswith("%") else (Decimal(raw), False)
 
 
 def pull_url(stored: dict[str, Any]) -> str | None:

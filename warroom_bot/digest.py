@@ -22,12 +22,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, Direction, Kpi, KpiKind, Phase
-from warroom_bot import escalations, metrics
+from warroom_bot import budget, escalations, metrics
 from warroom_bot.config import digest_every, light_thresholds, pull_url, quiet_hours
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
 from warroom_bot.pull import Pulled, fetch
 from warroom_bot.render import digest as render
+from warroom_bot.render.budget import burn_line
 from warroom_bot.render.escalations import open_summary
 
 DIGEST_PHASES = (Phase.WARMUP, Phase.LIVE, Phase.EXTENSION)
@@ -114,6 +115,7 @@ class Snapshot:
     at: datetime
     kpis: list[KpiStatus]
     escalations: str
+    budget: str | None = None
     source_problem: str | None = None
 
     @property
@@ -183,6 +185,8 @@ async def snapshot(
     previous = (campaign.last_digest or {}).get("kpis", {})
     thresholds = light_thresholds(campaign.config)
     open_line = open_summary(await escalations.open_escalations(session, campaign.id), now)
+    lines = await budget.lines_of(session, campaign.id)
+    elapsed = min(max((now - campaign.starts_at) / (campaign.ends_at - campaign.starts_at), 0.0), 1.0)
     return Snapshot(
         campaign_name=campaign.name,
         campaign_id=campaign.id or 0,
@@ -195,6 +199,7 @@ async def snapshot(
             if kpi.id is not None
         ],
         escalations=open_line,
+        budget=burn_line(lines, elapsed) if lines else None,
         source_problem=source_problem,
     )
 

@@ -28,12 +28,15 @@ class BlockId(StrEnum):
     DETAILS = "details"
     NOTE = "note"
     ESCALATION_ACTIONS = "escalation_actions"
+    APPROVAL_ACTIONS = "approval_actions"
 
 
 class ActionId(StrEnum):
     INPUT = "input"
     ACKNOWLEDGE = "escalation_acknowledge"
     RESOLVE = "escalation_resolve"
+    APPROVE = "budget_approve"
+    REJECT = "budget_reject"
 
 
 class ModalContext(BaseModel):

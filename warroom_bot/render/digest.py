@@ -95,6 +95,8 @@ def digest(snapshot: Snapshot) -> Message:
         header(title),
         *([section(f":warning: {escape(snapshot.source_problem)}")] if snapshot.source_problem else []),
         *digest_blocks(snapshot),
-        context(f"{snapshot.escalations.capitalize()} · phase {snapshot.phase}"),
+        context(
+            " · ".join(filter(None, [snapshot.escalations.capitalize(), snapshot.budget, f"phase {snapshot.phase}"]))
+        ),
     ]
     return message(text, blocks)

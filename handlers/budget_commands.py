@@ -1,0 +1,97 @@
+"""`/budget` and the Approve / Reject buttons of budget requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+
+from handlers.context import amended, require_campaign
+from models import ApprovalRequest, Campaign
+from warroom_bot import budget
+from warroom_bot.errors import UserError
+from warroom_bot.render import budget as render
+from warroom_bot.render.blocks import notice
+from warroom_bot.runtime import Runtime
+
+USAGE = {
+    "spend": "/budget spend <category> <amount> [note] [--over]",
+    "move": "/budget move <amount> <from> <to> [reason]",
+    "add": "/budget add <amount> <category> [reason]",
+    "cut": "/budget cut <amount> <category> [reason]",
+    "reserve": "/budget reserve <amount> <category> [reason]",
+}
+ALL_USAGE = " · ".join([budget.PLAN_USAGE, *USAGE.values()])
+
+
+def parse_change(kind: str, words: list[str]) -> budget.Change:
+    """The words after the verb, in the order SPEC.md gives for each verb."""
+    over = "--over" in words
+    words = [word for word in words if word != "--over"]
+    needed = 3 if kind == "move" else 2
+    if len(words) < needed:
+        raise UserError(f"`{kind}` needs more than that.", usage=USAGE[kind])
+    with amended(usage=USAGE[kind]):
+        if kind == "spend":
+            category, amount, rest = words[0], words[1], words[2:]
+            change = budget.Change("spend", budget.fen(amount), from_line=category.lower(), over=over)
+        elif kind == "move":
+            amount, source, target, rest = words[0], words[1], words[2], words[3:]
+            change = budget.Change("move", budget.fen(amount), from_line=source.lower(), to_line=target.lower())
+        elif kind == "add":
+            amount, target, rest = words[0], words[1], words[2:]
+            change = budget.Change("add", budget.fen(amount), to_line=target.lower())
+        else:  # cut takes from a category; reserve releases the reserve into one
+            amount, category, rest = words[0], words[1], words[2:]
+            source = budget.RESERVE if kind == "reserve" else category.lower()
+            target = category.lower() if kind == "reserve" else None
+            change = budget.Change(kind, budget.fen(amount), from_line=source, to_line=target)
+    if over and kind != "spend":
+        raise UserError("`--over` only goes with `spend`.", usage=USAGE[kind])
+    reason = " ".join(rest)[:300] or None
+    return budget.Change(change.kind, change.amount, change.from_line, change.to_line, reason, change.over)
+
+
+async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtime, campaign: Campaign | None) -> None:
+    campaign = require_campaign(campaign)
+    words = command.get("text", "").split()
+    verb = words[0].lower() if words else ""
+    user_id, now = command["user_id"], runtime.clock.now()
+    async with runtime.transaction() as session:
+        if not verb:
+            answer = render.table(campaign, await budget.lines_of(session, campaign.id), now)
+        elif verb == "plan":
+            await budget.plan(session, campaign=campaign, args=words[1:], user_id=user_id, now=now)
+            answer = notice(":white_check_mark: Budget planned; `/budget` shows it.")
+        elif verb in USAGE:
+            change = parse_change(verb, words[1:])
+            result = await budget.request(session, campaign=campaign, change=change, user_id=user_id, now=now)
+            answer = notice(
+                f":hourglass: Request #{result.id} sent to the finance approver and the commander."
+                if isinstance(result, ApprovalRequest)
+                else f":white_check_mark: Done: {render.change_notice(result).text}"
+            )
+        else:
+            raise UserError(f"`{words[0]}` is not a /budget command.", usage=ALL_USAGE)
+    await ack(response_type="ephemeral", text=answer.text, blocks=answer.blocks)
+
+
+async def _decide(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime, approve: bool) -> None:
+    """Committed before Slack hears back; a refusal (not an approver, already decided) goes to the tapper."""
+    async with runtime.transaction() as session:
+        await budget.decide(
+            session,
+            request_id=int(action["value"]),
+            user_id=body["user"]["id"],
+            approve=approve,
+            now=runtime.clock.now(),
+        )
+    await ack()
+
+
+async def approve_tapped(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime) -> None:
+    await _decide(ack, body, action, runtime, approve=True)
+
+
+async def reject_tapped(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime) -> None:
+    await _decide(ack, body, action, runtime, approve=False)
