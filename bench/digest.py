@@ -31,7 +31,6 @@ from warroom_bot.metrics import DEFAULT_KPIS
 NOW = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
 START = NOW - timedelta(days=3)
 EXTRA_KPIS = ("repeat_buyers", "refunds", "ad_clicks")
-READINGS_PER_KPI = 3 * 24 * 12  # every 5 minutes for 3 days
 
 
 def _stamp(moment: datetime) -> str:

@@ -35,7 +35,6 @@ DEFAULT_RESERVE = Decimal(10)
 CATEGORY_OVER = Decimal("1.03")
 TOTAL_OVER = Decimal("1.05")
 PLAN_USAGE = "/budget plan <total> [online=50% offline=30% materials=20%] [reserve=10%]"
-KINDS = ("spend", "move", "add", "cut", "reserve")
 
 
 def fen(text: str) -> int:

@@ -74,7 +74,7 @@ class SlackStandIn:
         self._socket_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.url = ""
         app = web.Application(client_max_size=32 * 1024 * 1024)
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)  # slack_sdk uses GET for some methods
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
@@ -186,6 +186,8 @@ class SlackStandIn:
     async def _read_args(self, request: web.Request) -> dict[str, Any]:
         """Arguments from the query string and the body (JSON or form), as Slack accepts both."""
         args: dict[str, Any] = dict(request.query)
+        if request.method == "GET":
+            return args
         if request.content_type == "application/json":
             args.update(await request.json())
         else:
