@@ -359,7 +359,7 @@ def buttons_of(message: dict[str, Any]) -> list[str]:
 
 def print_transcript_line(method: str, channel: str, message: dict[str, Any]) -> None:
     """Print a message as a chat transcript line: time, where, text, buttons."""
-    where = f"DM {channel[1:]}" if channel.startswith("D") else f"#{channel}"
+    where = f"DM to U{channel[1:]}" if channel.startswith("D") else f"#{channel}"  # D0ANA is the DM of U0ANA
     if message.get("thread_ts"):
         where += " (thread)"
     verb = "edited" if method == "chat.update" else "posted"
