@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from handlers.context import amended, require_campaign
 from handlers.errors import after_ack
 from models import Campaign, Escalation
-from warroom_bot import campaigns, escalations
+from warroom_bot import campaigns, escalation_views, escalations
 from warroom_bot.errors import UserError
 from warroom_bot.ids import ActionId, BlockId, ModalContext, parse_tap
 from warroom_bot.parsing import parse_severity
@@ -55,7 +55,9 @@ async def escalate_command(
     user_id, now = command["user_id"], runtime.clock.now()
     if word == "list":
         async with runtime.sessions() as session:
-            await _reply(ack, render.escalation_list(await escalations.open_escalations(session, campaign.id), now))
+            await _reply(
+                ack, render.escalation_list(await escalation_views.open_escalations(session, campaign.id), now)
+            )
         return
     if word in ("ack", "acknowledge", "resolve"):
         number_text, _, note = rest.strip().partition(" ")

@@ -14,7 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import ApiToken, Campaign
-from warroom_bot import budget, campaigns, digest, escalations, metrics, tokens
+from warroom_bot import budget, campaigns, digest, escalation_views, metrics, tokens
 from warroom_bot.errors import UserError
 from warroom_bot.runtime import Runtime
 
@@ -146,7 +146,7 @@ class EscalationsOut(BaseModel):
 async def list_escalations(campaign_id: int, session: Session, token: Token) -> EscalationsOut:
     """Every escalation of the campaign with its timeline, and MTTA/MTTR per severity."""
     await visible_campaign(session, token, campaign_id)
-    rows = await escalations.all_with_timeline(session, campaign_id)
+    rows = await escalation_views.all_with_timeline(session, campaign_id)
     return EscalationsOut(
         escalations=[
             EscalationOut(
@@ -164,7 +164,7 @@ async def list_escalations(campaign_id: int, session: Session, token: Token) -> 
                 mtta_seconds=times.mtta.total_seconds() if times.mtta else None,
                 mttr_seconds=times.mttr.total_seconds() if times.mttr else None,
             )
-            for times in escalations.response_times([escalation for escalation, _ in rows])
+            for times in escalation_views.response_times([escalation for escalation, _ in rows])
         ],
     )
 

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, Direction, Kpi, KpiKind, Phase
-from warroom_bot import budget, escalations, metrics
+from warroom_bot import budget, escalation_views, metrics
 from warroom_bot.config import digest_every, light_thresholds, pull_url, quiet_hours
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
@@ -184,7 +184,7 @@ async def snapshot(
     targets = await metrics.dimension_targets(session, ids)
     previous = (campaign.last_digest or {}).get("kpis", {})
     thresholds = light_thresholds(campaign.config)
-    open_line = open_summary(await escalations.open_escalations(session, campaign.id), now)
+    open_line = open_summary(await escalation_views.open_escalations(session, campaign.id), now)
     lines = await budget.lines_of(session, campaign.id)
     elapsed = min(max((now - campaign.starts_at) / (campaign.ends_at - campaign.starts_at), 0.0), 1.0)
     return Snapshot(
