@@ -8,6 +8,7 @@ that tests decide when due work runs (`bot.tick()`), except where a test checks 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -76,8 +77,20 @@ async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterato
         await connection.execute(f'CREATE DATABASE "{name}"')
         yield admin.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
     finally:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await _drop(connection, name)
         await connection.close()
+
+
+async def _drop(connection: asyncpg.Connection, name: str) -> None:
+    """Drop a test database. An autovacuum worker (the superuser's) may still be on it for a moment,
+    and a non-superuser role may not terminate it: wait for it rather than fail the test."""
+    for _ in range(50):
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except asyncpg.exceptions.InsufficientPrivilegeError:
+            await asyncio.sleep(0.1)
+    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
