@@ -129,6 +129,10 @@ class Campaign(SQLModel, table=True):
     next_digest_at: datetime | None = _utc_column(nullable=True, index=True)
     last_digest: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
+    def elapsed(self, now: datetime) -> float:
+        """The share of the live period behind `now`, from 0 before it to 1 after it."""
+        return min(max((now - self.starts_at) / (self.ends_at - self.starts_at), 0.0), 1.0)
+
 
 class RoleAssignment(SQLModel, table=True):
     """Who holds a role in a campaign: a primary and an optional backup (the "A/B roles")."""

@@ -51,10 +51,8 @@ def light(attainment: float | None, thresholds: tuple[float, float, float]) -> s
 
 def elapsed_share(campaign: Campaign, kpi: Kpi, now: datetime) -> float:
     """How much of the live period's target should be reached by `now` (0 to 1)."""
-    if now <= campaign.starts_at:
-        return 0.0
-    if now >= campaign.ends_at or not kpi.hourly_weights:
-        return min((now - campaign.starts_at) / (campaign.ends_at - campaign.starts_at), 1.0)
+    if not kpi.hourly_weights or not campaign.starts_at < now < campaign.ends_at:
+        return campaign.elapsed(now)
     zone = ZoneInfo(campaign.timezone)
     done = total = 0.0
     hour = campaign.starts_at
@@ -186,7 +184,6 @@ async def snapshot(
     thresholds = light_thresholds(campaign.config)
     open_line = open_summary(await escalation_views.open_escalations(session, campaign.id), now)
     lines = await budget.lines_of(session, campaign.id)
-    elapsed = min(max((now - campaign.starts_at) / (campaign.ends_at - campaign.starts_at), 0.0), 1.0)
     return Snapshot(
         campaign_name=campaign.name,
         campaign_id=campaign.id or 0,
@@ -199,7 +196,7 @@ async def snapshot(
             if kpi.id is not None
         ],
         escalations=open_line,
-        budget=burn_line(lines, elapsed) if lines else None,
+        budget=burn_line(lines, campaign.elapsed(now)) if lines else None,
         source_problem=source_problem,
     )
 

@@ -111,7 +111,6 @@ def overspend_alert(name: str, lines: list[BudgetLine]) -> Message:
 
 def table(campaign: Campaign, lines: list[BudgetLine], now: datetime) -> Message:
     """Plan, spent, remaining, share used against share of the campaign elapsed, reserve left."""
-    elapsed = min(max((now - campaign.starts_at) / (campaign.ends_at - campaign.starts_at), 0.0), 1.0)
     rows = [f"{'category':<12}{'plan':>14}{'spent':>14}{'left':>14}{'used':>7}"]
     for line in lines:
         if line.name == RESERVE:
@@ -122,7 +121,7 @@ def table(campaign: Campaign, lines: list[BudgetLine], now: datetime) -> Message
             f"{yuan(line.planned - line.spent):>14}{used:>7}"
         )
     reserve = next((line.planned for line in lines if line.name == RESERVE), 0)
-    text = burn_line(lines, elapsed)
+    text = burn_line(lines, campaign.elapsed(now))
     return message(
         text,
         [

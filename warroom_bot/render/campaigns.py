@@ -95,11 +95,10 @@ def roster_lines(roster: list[RoleAssignment]) -> str:
 
 def status(campaign: Campaign, roster: list[RoleAssignment], snapshot: Snapshot, now: datetime) -> Message:
     """The digest as it stands now, with the campaign's phase, roster and settings (for the caller only)."""
-    total = (campaign.ends_at - campaign.starts_at).total_seconds()
-    elapsed = min(max((now - campaign.starts_at).total_seconds(), 0.0), total)
+    elapsed = campaign.elapsed(now)
     settings = ", ".join(f"`{key}` {value}" for key, value in current_values(campaign.config))
     text = (
-        f"{escape(campaign.name)}: {campaign.phase}, {elapsed / total:.0%} of the campaign elapsed, "
+        f"{escape(campaign.name)}: {campaign.phase}, {elapsed:.0%} of the campaign elapsed, "
         f"{period(campaign)}; overall {snapshot.overall or 'no light yet'}."
     )
     return message(
@@ -109,7 +108,7 @@ def status(campaign: Campaign, roster: list[RoleAssignment], snapshot: Snapshot,
             fields(
                 [
                     ("Phase", PHASE_LABELS[Phase(campaign.phase)]),
-                    ("Elapsed", f"{elapsed / total:.0%}"),
+                    ("Elapsed", f"{elapsed:.0%}"),
                     ("Starts", local_time(campaign.starts_at, campaign.timezone)),
                     ("Ends", local_time(campaign.ends_at, campaign.timezone)),
                 ]
