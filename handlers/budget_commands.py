@@ -33,23 +33,26 @@ def parse_change(kind: str, words: list[str]) -> budget.Change:
         raise UserError(f"`{kind}` needs more than that.", usage=USAGE[kind])
     with amended(usage=USAGE[kind]):
         if kind == "spend":
-            category, amount, rest = words[0], words[1], words[2:]
-            change = budget.Change("spend", budget.fen(amount), from_line=category.lower(), over=over)
+            source, amount, target, rest = words[0], words[1], None, words[2:]
         elif kind == "move":
             amount, source, target, rest = words[0], words[1], words[2], words[3:]
-            change = budget.Change("move", budget.fen(amount), from_line=source.lower(), to_line=target.lower())
         elif kind == "add":
-            amount, target, rest = words[0], words[1], words[2:]
-            change = budget.Change("add", budget.fen(amount), to_line=target.lower())
-        else:  # cut takes from a category; reserve releases the reserve into one
-            amount, category, rest = words[0], words[1], words[2:]
-            source = budget.RESERVE if kind == "reserve" else category.lower()
-            target = category.lower() if kind == "reserve" else None
-            change = budget.Change(kind, budget.fen(amount), from_line=source, to_line=target)
+            amount, source, target, rest = words[0], None, words[1], words[2:]
+        elif kind == "cut":
+            amount, source, target, rest = words[0], words[1], None, words[2:]
+        else:  # reserve: released from the reserve into a category
+            amount, source, target, rest = words[0], budget.RESERVE, words[1], words[2:]
+        fen = budget.fen(amount)
     if over and kind != "spend":
         raise UserError("`--over` only goes with `spend`.", usage=USAGE[kind])
-    reason = " ".join(rest)[:300] or None
-    return budget.Change(change.kind, change.amount, change.from_line, change.to_line, reason, change.over)
+    return budget.Change(
+        kind,
+        fen,
+        from_line=source.lower() if source else None,
+        to_line=target.lower() if target else None,
+        reason=" ".join(rest)[:300] or None,
+        over=over,
+    )
 
 
 async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtime, campaign: Campaign | None) -> None:
