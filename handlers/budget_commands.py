@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from handlers.context import amended, require_campaign
+from handlers.context import amended, reply, require_campaign
 from models import ApprovalRequest, Campaign
 from warroom_bot import budget
 from warroom_bot.errors import UserError
@@ -76,7 +76,7 @@ async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtim
             )
         else:
             raise UserError(f"`{words[0]}` is not a /budget command.", usage=ALL_USAGE)
-    await ack(response_type="ephemeral", text=answer.text, blocks=answer.blocks)
+    await reply(ack, answer)
 
 
 async def _decide(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime, approve: bool) -> None:

@@ -16,13 +16,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import amended, require_campaign
+from handlers.context import amended, modal_value, reply, require_campaign
 from handlers.errors import after_ack
 from models import Campaign, Phase
 from warroom_bot import campaigns, digest, metrics
 from warroom_bot import chart as charts
 from warroom_bot.errors import UserError
-from warroom_bot.ids import ActionId, BlockId, ModalContext
+from warroom_bot.ids import BlockId, ModalContext
 from warroom_bot.parsing import parse_local_datetime, parse_mention, parse_timezone, split_args
 from warroom_bot.render import campaigns as render
 from warroom_bot.render.blocks import Message, escape, mention, notice
@@ -52,7 +52,7 @@ class Invocation:
 
     async def reply(self, message: Message) -> None:
         """Answer the caller only (an ephemeral message riding on the acknowledgement)."""
-        await self.ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+        await reply(self.ack, message)
 
     async def reply_then(self, message: Message, work: Awaitable[None]) -> None:
         """Answer now, then do work that may outlast Slack's 3 seconds; its errors reach the caller."""
@@ -146,20 +146,15 @@ async def start(call: Invocation) -> None:
 
 
 async def start_campaign_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
-    values = view["state"]["values"]
-
-    def value(block_id: BlockId) -> str:
-        return values.get(block_id, {}).get(ActionId.INPUT, {}).get("value") or ""
-
     context = ModalContext.load(view["private_metadata"])
     await _start(
         runtime,
         channel_id=context.channel_id,
         user_id=body["user"]["id"],
-        name=value(BlockId.NAME),
-        starts=value(BlockId.STARTS),
-        ends=value(BlockId.ENDS),
-        timezone=value(BlockId.TIMEZONE) or "UTC",
+        name=modal_value(view, BlockId.NAME),
+        starts=modal_value(view, BlockId.STARTS),
+        ends=modal_value(view, BlockId.ENDS),
+        timezone=modal_value(view, BlockId.TIMEZONE) or "UTC",
     )
     await ack()
 

@@ -6,12 +6,14 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from models import Campaign
 from warroom_bot import campaigns
 from warroom_bot.errors import UserError
-from warroom_bot.ids import BlockId
+from warroom_bot.ids import ActionId, BlockId
+from warroom_bot.render.blocks import Message
 from warroom_bot.runtime import Runtime
 
 
@@ -43,3 +45,15 @@ def amended(*, usage: str | None = None, field: BlockId | None = None) -> Iterat
         yield
     except UserError as error:
         raise UserError(error.message, usage=error.usage or usage, field=error.field or field) from None
+
+
+async def reply(ack: AsyncAck, message: Message) -> None:
+    """Answer the caller only: an ephemeral message riding on the acknowledgement."""
+    await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+
+
+def modal_value(view: dict[str, Any], block_id: BlockId) -> str:
+    """What was typed or chosen in a modal input ("" when left empty)."""
+    state = view["state"]["values"].get(block_id, {}).get(ActionId.INPUT, {})
+    selected = state.get("selected_option") or {}
+    return selected.get("value") or state.get("value") or ""

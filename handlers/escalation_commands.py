@@ -8,24 +8,20 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import amended, require_campaign
+from handlers.context import amended, modal_value, reply, require_campaign
 from handlers.errors import after_ack
 from models import Campaign, Escalation
 from warroom_bot import campaigns, escalation_views, escalations
 from warroom_bot.errors import UserError
-from warroom_bot.ids import ActionId, BlockId, ModalContext, parse_tap
+from warroom_bot.ids import BlockId, ModalContext, parse_tap
 from warroom_bot.parsing import parse_severity
 from warroom_bot.render import escalations as render
-from warroom_bot.render.blocks import Message, notice
+from warroom_bot.render.blocks import notice
 from warroom_bot.runtime import Runtime
 
 USAGE = (
     "/escalate <blue|yellow|orange|red> <summary> · /escalate list · /escalate ack <id> · /escalate resolve <id> [note]"
 )
-
-
-async def _reply(ack: AsyncAck, message: Message) -> None:
-    await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
 
 
 def _number(text: str) -> int:
@@ -55,9 +51,7 @@ async def escalate_command(
     user_id, now = command["user_id"], runtime.clock.now()
     if word == "list":
         async with runtime.sessions() as session:
-            await _reply(
-                ack, render.escalation_list(await escalation_views.open_escalations(session, campaign.id), now)
-            )
+            await reply(ack, render.escalation_list(await escalation_views.open_escalations(session, campaign.id), now))
         return
     if word in ("ack", "acknowledge", "resolve"):
         number_text, _, note = rest.strip().partition(" ")
@@ -69,7 +63,7 @@ async def escalate_command(
                 await escalations.resolve(session, escalation_id=found.id, user_id=user_id, now=now, note=note)
             else:
                 await escalations.acknowledge(session, escalation_id=found.id, user_id=user_id, now=now)
-        await _reply(ack, notice(f":white_check_mark: {render.state_sentence(found)}"))
+        await reply(ack, notice(f":white_check_mark: {render.state_sentence(found)}"))
         return
     with amended(usage=USAGE):
         severity = parse_severity(first)
@@ -77,28 +71,22 @@ async def escalate_command(
         raised = await escalations.raise_escalation(
             session, campaign_id=campaign.id, severity=severity, summary=rest, user_id=user_id, now=now
         )
-    await _reply(ack, notice(f":rotating_light: Raised *{render.headline(raised)}*; its timeline is in the thread."))
-
-
-def _modal_value(view: dict[str, Any], block_id: BlockId) -> str:
-    state = view["state"]["values"].get(block_id, {}).get(ActionId.INPUT, {})
-    selected = state.get("selected_option") or {}
-    return selected.get("value") or state.get("value") or ""
+    await reply(ack, notice(f":rotating_light: Raised *{render.headline(raised)}*; its timeline is in the thread."))
 
 
 async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
     channel_id = ModalContext.load(view["private_metadata"]).channel_id or ""
     with amended(field=BlockId.SEVERITY):
-        severity = parse_severity(_modal_value(view, BlockId.SEVERITY))
+        severity = parse_severity(modal_value(view, BlockId.SEVERITY))
     async with runtime.transaction() as session:
         campaign = require_campaign(await campaigns.open_campaign_in(session, channel_id))
         await escalations.raise_escalation(
             session,
             campaign_id=campaign.id,
             severity=severity,
-            summary=_modal_value(view, BlockId.SUMMARY),
-            area=_modal_value(view, BlockId.AREA),
-            details=_modal_value(view, BlockId.DETAILS),
+            summary=modal_value(view, BlockId.SUMMARY),
+            area=modal_value(view, BlockId.AREA),
+            details=modal_value(view, BlockId.DETAILS),
             user_id=body["user"]["id"],
             now=runtime.clock.now(),
         )
@@ -148,7 +136,7 @@ async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str,
             escalation_id=context.escalation_id,
             user_id=body["user"]["id"],
             now=runtime.clock.now(),
-            note=_modal_value(view, BlockId.NOTE),
+            note=modal_value(view, BlockId.NOTE),
             shown_status=context.shown_status,
         )
     await ack()
