@@ -104,16 +104,14 @@ class OutboxSender:
                 return
 
     async def close(self, grace: float = 5.0) -> None:
-        """Let a delivery under way (woken, or the tick's) finish within `grace` seconds, then stop."""
+        """Let a woken delivery under way finish within `grace` seconds, then stop. (A delivery
+        started by the tick is the scheduler's to wait for: see `scheduler.Ticker.stop`.)"""
         if self._task is not None:
             _done, pending = await asyncio.wait({self._task}, timeout=grace)
             for task in pending:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._lock.acquire(), timeout=grace)
-            self._lock.release()
 
     async def drain(self) -> int:
         """Send every message that is due; return how many were settled (sent, or failed for good)."""
