@@ -6,7 +6,7 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import budget_commands, campaign_commands, escalation_commands
+from handlers import budget_commands, campaign_commands, escalation_commands, retro_commands
 from handlers.context import inject_context
 from handlers.errors import handle_error
 from warroom_bot.ids import ActionId, CallbackId
@@ -26,5 +26,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.command("/budget")(budget_commands.budget_command)
     app.action(ActionId.APPROVE)(budget_commands.approve_tapped)
     app.action(ActionId.REJECT)(budget_commands.reject_tapped)
+    app.action(ActionId.WRITE_RETRO)(retro_commands.write_tapped)
+    app.view(CallbackId.RETRO)(retro_commands.retro_submitted)
+    app.action(ActionId.CLOSE_ACTION_ITEM)(retro_commands.close_tapped)
     # Last, so that it only sees commands no listener above took (Bolt matches in order).
     app.command(re.compile(r".*"))(campaign_commands.unhandled_command)

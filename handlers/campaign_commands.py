@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import amended, modal_value, reply, require_campaign
+from handlers import retro_commands
+from handlers.context import Invocation, amended, modal_value, require_campaign
 from handlers.errors import after_ack
 from models import Campaign, Phase
 from warroom_bot import campaigns, digest, metrics
@@ -25,7 +25,7 @@ from warroom_bot.errors import UserError
 from warroom_bot.ids import BlockId, ModalContext
 from warroom_bot.parsing import parse_local_datetime, parse_mention, parse_timezone, split_args
 from warroom_bot.render import campaigns as render
-from warroom_bot.render.blocks import Message, escape, mention, notice
+from warroom_bot.render.blocks import escape, mention, notice
 from warroom_bot.runtime import Runtime
 
 START_USAGE = '/warroom start "<name>" <start YYYY-MM-DDTHH:MM> <end YYYY-MM-DDTHH:MM> [time zone]'
@@ -33,31 +33,6 @@ PHASE_USAGE = "/warroom phase <warmup|live|extension|wrapup|closed>"
 CONFIG_USAGE = "/warroom config <key> <value>"
 TARGET_USAGE = "/warroom target <kpi> <value> [dimension]"
 METRIC_USAGE = "/warroom metric <kpi> <value> [dimension]"
-
-
-@dataclass
-class Invocation:
-    """One `/warroom` call: who, where, the words after the subcommand, and the tools to answer."""
-
-    ack: AsyncAck
-    respond: AsyncRespond
-    body: dict[str, Any]
-    runtime: Runtime
-    client: AsyncWebClient
-    campaign: Campaign | None
-    user_id: str
-    channel_id: str
-    trigger_id: str
-    args: list[str]
-
-    async def reply(self, message: Message) -> None:
-        """Answer the caller only (an ephemeral message riding on the acknowledgement)."""
-        await reply(self.ack, message)
-
-    async def reply_then(self, message: Message, work: Awaitable[None]) -> None:
-        """Answer now, then do work that may outlast Slack's 3 seconds; its errors reach the caller."""
-        await self.reply(message)
-        await after_ack(work, self.body, self.respond)
 
 
 async def warroom_command(
@@ -319,4 +294,7 @@ SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {
     "kpi": kpi,
     "digest": post_digest,
     "chart": chart,
+    "retro": retro_commands.retro,
+    "actions": retro_commands.list_actions,
+    "report": retro_commands.report,
 }

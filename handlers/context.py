@@ -4,17 +4,46 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
+from handlers.errors import after_ack
 from models import Campaign
 from warroom_bot import campaigns
 from warroom_bot.errors import UserError
-from warroom_bot.ids import ActionId, BlockId
+from warroom_bot.ids import ActionId
 from warroom_bot.render.blocks import Message
 from warroom_bot.runtime import Runtime
+
+
+@dataclass
+class Invocation:
+    """One `/warroom` call: who, where, the words after the subcommand, and the tools to answer."""
+
+    ack: AsyncAck
+    respond: AsyncRespond
+    body: dict[str, Any]
+    runtime: Runtime
+    client: AsyncWebClient
+    campaign: Campaign | None
+    user_id: str
+    channel_id: str
+    trigger_id: str
+    args: list[str]
+
+    async def reply(self, message: Message) -> None:
+        """Answer the caller only (an ephemeral message riding on the acknowledgement)."""
+        await reply(self.ack, message)
+
+    async def reply_then(self, message: Message, work: Awaitable[None]) -> None:
+        """Answer now, then do work that may outlast Slack's 3 seconds; its errors reach the caller."""
+        await self.reply(message)
+        await after_ack(work, self.body, self.respond)
 
 
 def inject_context(runtime: Runtime) -> Callable[..., Awaitable[None]]:
@@ -39,7 +68,7 @@ def require_campaign(campaign: Campaign | None) -> Campaign:
 
 
 @contextmanager
-def amended(*, usage: str | None = None, field: BlockId | None = None) -> Iterator[None]:
+def amended(*, usage: str | None = None, field: str | None = None) -> Iterator[None]:
     """Add to a `UserError` raised inside: the command's right form, or the modal input it concerns."""
     try:
         yield
@@ -52,8 +81,8 @@ async def reply(ack: AsyncAck, message: Message) -> None:
     await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
 
 
-def modal_value(view: dict[str, Any], block_id: BlockId) -> str:
-    """What was typed or chosen in a modal input ("" when left empty)."""
+def modal_value(view: dict[str, Any], block_id: str) -> str:
+    """What was typed or chosen in a modal input: text, an option, a user or a date ("" when left empty)."""
     state = view["state"]["values"].get(block_id, {}).get(ActionId.INPUT, {})
     selected = state.get("selected_option") or {}
-    return selected.get("value") or state.get("value") or ""
+    return selected.get("value") or state.get("value") or state.get("selected_user") or state.get("selected_date") or ""

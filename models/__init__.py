@@ -9,7 +9,7 @@ time zone is only used to display times and to compute its schedule.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -88,6 +88,11 @@ class ApprovalStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -128,6 +133,7 @@ class Campaign(SQLModel, table=True):
     escalation_seq: int = Field(default=0, description="the last escalation number handed out (#1, #2, …)")
     next_digest_at: datetime | None = _utc_column(nullable=True, index=True)
     last_digest: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    next_retro_at: datetime | None = _utc_column(nullable=True, index=True)
 
     def elapsed(self, now: datetime) -> float:
         """The share of the live period behind `now`, from 0 before it to 1 after it."""
@@ -339,3 +345,52 @@ class ApprovalRequest(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=32)
     decided_at: datetime | None = _utc_column(nullable=True)
     message_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class RetroDay(SQLModel, table=True):
+    """One day of a campaign's daily retrospective: the prompt posted, the figures it showed, and the
+    reminder and morning summary still due (None once done or cancelled)."""
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "day", name="uq_retro_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    day: date
+    figures: str
+    prompted_at: datetime = _utc_column()
+    prompt_message_id: int | None = Field(default=None, foreign_key="outboxmessage.id")
+    remind_at: datetime | None = _utc_column(nullable=True, index=True)
+    summary_at: datetime | None = _utc_column(nullable=True, index=True)
+
+
+class RetroEntry(SQLModel, table=True):
+    """One person's retrospective of one day, in the playbook's three steps; editing replaces it."""
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "day", "user_id", name="uq_retro_entry"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    day: date
+    user_id: str = Field(max_length=32)
+    targets_vs_actual: str = Field(max_length=3000)
+    problems: str = Field(max_length=3000)
+    adjustments: str = Field(max_length=3000)
+    submitted_at: datetime = _utc_column()
+    edited_at: datetime | None = _utc_column(nullable=True)
+
+
+class ActionItem(SQLModel, table=True):
+    """An improvement action that came out of a retrospective: problem, cause, action, owner, due."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    entry_id: int = Field(foreign_key="retroentry.id", index=True)
+    problem: str = Field(max_length=300)
+    cause: str = Field(default="", max_length=300)
+    action: str = Field(max_length=300)
+    owner: str = Field(max_length=32)
+    due: date
+    created_at: datetime = _utc_column()
+    status: str = Field(default=ActionStatus.OPEN, max_length=8)
+    closed_by: str | None = Field(default=None, max_length=32)
+    closed_at: datetime | None = _utc_column(nullable=True)

@@ -10,7 +10,7 @@ from functools import partial
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign
-from warroom_bot import budget, digest, escalations
+from warroom_bot import budget, digest, escalations, retros
 from warroom_bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -54,22 +54,44 @@ async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime
         await budget.expire_due(session, request_id=request_id, now=now)
 
 
+async def post_retro_prompt(runtime: Runtime, campaign_id: int, now: datetime) -> None:
+    async with runtime.transaction() as session:
+        await retros.run_prompt(session, campaign_id=campaign_id, now=now)
+
+
+async def send_retro_reminders(runtime: Runtime, retro_day_id: int, now: datetime) -> None:
+    async with runtime.transaction() as session:
+        await retros.send_reminders(session, retro_day_id=retro_day_id, now=now)
+
+
+async def post_retro_summary(runtime: Runtime, retro_day_id: int, now: datetime) -> None:
+    async with runtime.transaction() as session:
+        await retros.post_summary(session, retro_day_id=retro_day_id, now=now)
+
+
+DueWork = tuple[
+    str,
+    Callable[[AsyncSession, datetime], Awaitable[list[int]]],
+    Callable[[Runtime, int, datetime], Awaitable[object]],
+]
+
+DUE_WORK: list[DueWork] = [
+    ("escalation", escalations.due, fire_escalation_step),
+    ("campaign digest", digest.due, post_digest_slot),
+    ("budget request", budget.due_expiries, expire_budget_request),
+    ("retro prompt", retros.due_prompts, post_retro_prompt),
+    ("retro reminder", retros.due_reminders, send_retro_reminders),
+    ("retro summary", retros.due_summaries, post_retro_summary),
+]
+
+
 async def tick(runtime: Runtime) -> None:
+    """Each kind of due work in turn, then deliver what it wrote to the outbox."""
     steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
-        (
-            "escalations",
-            lambda: for_each_due(runtime, "escalation", escalations.due, partial(fire_escalation_step, runtime)),
-        ),
-        ("digests", lambda: for_each_due(runtime, "campaign digest", digest.due, partial(post_digest_slot, runtime))),
-        (
-            "budget requests",
-            lambda: for_each_due(
-                runtime, "budget request", budget.due_expiries, partial(expire_budget_request, runtime)
-            ),
-        ),
-        ("outbox", runtime.outbox.drain),
+        (what, partial(for_each_due, runtime, what, list_due, partial(handle, runtime)))
+        for what, list_due, handle in DUE_WORK
     ]
-    for name, step in steps:
+    for name, step in [*steps, ("outbox", runtime.outbox.drain)]:
         try:
             await step()
         except Exception:

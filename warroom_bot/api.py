@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import ApiToken, Campaign
-from warroom_bot import budget, campaigns, digest, escalation_views, metrics, tokens
+from warroom_bot import budget, campaigns, digest, escalation_views, metrics, retros, tokens
+from warroom_bot import report as reports
 from warroom_bot.errors import UserError
+from warroom_bot.render import report as render_report
 from warroom_bot.runtime import Runtime
 
 bearer = HTTPBearer(auto_error=False, description="A token made with `warroom token create`.")
@@ -312,3 +315,78 @@ async def get_ledger(campaign_id: int, session: Session, token: Token) -> list[L
         )
         for entry in await budget.ledger(session, campaign_id)
     ]
+
+
+class ActionItemOut(BaseModel):
+    id: int
+    problem: str
+    cause: str
+    action: str
+    owner: str
+    due: date
+    status: str
+    closed_by: str | None
+
+
+class RetroEntryOut(BaseModel):
+    user_id: str
+    targets_vs_actual: str
+    problems: str
+    adjustments: str
+    submitted_at: datetime
+    edited_at: datetime | None
+    action_items: list[ActionItemOut]
+
+
+class RetroDayOut(BaseModel):
+    day: date
+    figures: str | None = Field(description="the day's figures as the evening prompt showed them")
+    entries: list[RetroEntryOut]
+    not_answered: list[str] = Field(description="roster members without an entry")
+
+
+@router.get("/campaigns/{campaign_id}/retros", response_model=list[RetroDayOut], tags=["retrospectives"])
+async def list_retros(campaign_id: int, session: Session, token: Token) -> list[RetroDayOut]:
+    """Every daily retrospective, oldest first, with its entries and their action items."""
+    campaign = await visible_campaign(session, token, campaign_id)
+    return [
+        RetroDayOut(
+            day=review.day,
+            figures=review.figures,
+            entries=[
+                RetroEntryOut(
+                    **entry.model_dump(include={"user_id", "targets_vs_actual", "problems", "adjustments"}),
+                    submitted_at=entry.submitted_at,
+                    edited_at=entry.edited_at,
+                    action_items=[
+                        ActionItemOut.model_validate(item, from_attributes=True)
+                        for item in review.items
+                        if item.entry_id == entry.id
+                    ],
+                )
+                for entry in review.entries
+            ],
+            not_answered=sorted(review.roster - {entry.user_id for entry in review.entries}),
+        )
+        for review in await retros.reviews(session, campaign)
+    ]
+
+
+@router.get(
+    "/campaigns/{campaign_id}/report",
+    tags=["retrospectives"],
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in render_report.FORMATS.values()}}},
+)
+async def get_report(
+    campaign_id: int,
+    session: Session,
+    token: Token,
+    runtime: Annotated[Runtime, Depends(runtime_of)],
+    format: Annotated[Literal["md", "html"], Query(description="md for pasting, html for sharing")] = "md",
+) -> Response:
+    """The final campaign report in six parts, built from the stored data."""
+    campaign = await visible_campaign(session, token, campaign_id)
+    built = await reports.build(session, campaign, runtime.clock.now())
+    document = await asyncio.to_thread(render_report.document, built, format)
+    return Response(document, media_type=render_report.FORMATS[format])

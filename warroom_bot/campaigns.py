@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Campaign, Escalation, Phase, RoleAssignment
+from models import Campaign, Escalation, Phase, RetroDay, RoleAssignment
 from warroom_bot import config, metrics
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
@@ -149,14 +149,19 @@ async def set_phase(session: AsyncSession, *, campaign_id: int, phase: Phase, us
     if previous == phase:
         raise UserError(f"The campaign is already in {phase}.")
     campaign.phase = phase
-    campaign.next_digest_at = None  # digests follow the phase; the tick schedules the next slot
+    # Digests and retro prompts follow the phase; the tick schedules the next ones.
+    campaign.next_digest_at = None
+    campaign.next_retro_at = None
     session.add(campaign)
     if phase == Phase.CLOSED:
-        # Closing stops every page still to come, so nobody is paged weeks later.
+        # Closing stops every page and reminder still to come, so nobody is paged weeks later.
         await session.exec(
             update(Escalation)
             .where(Escalation.campaign_id == campaign.id, col(Escalation.next_step_at).is_not(None))
             .values(next_step_at=None)
+        )
+        await session.exec(
+            update(RetroDay).where(col(RetroDay.campaign_id) == campaign.id).values(remind_at=None, summary_at=None)
         )
     await enqueue(
         session,
@@ -210,7 +215,10 @@ async def set_config(session: AsyncSession, *, campaign_id: int, key: str, raw: 
     (await managers(session, campaign)).check(user_id, "change settings")
     key, value = config.normalise(key, raw)
     campaign.config = {**campaign.config, key: value}
-    if key in config.SCHEDULE_KEYS:
-        campaign.next_digest_at = None  # the tick schedules the next slot under the new rule
+    # The tick schedules the next slot or prompt under the new rule.
+    if key in config.DIGEST_SCHEDULE_KEYS:
+        campaign.next_digest_at = None
+    if key in config.RETRO_SCHEDULE_KEYS:
+        campaign.next_retro_at = None
     session.add(campaign)
     return key, value

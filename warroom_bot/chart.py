@@ -1,4 +1,4 @@
-"""A KPI's chart: actual readings against the target to date over the campaign so far, as a PNG."""
+"""Charts as PNG: a KPI's readings against its target to date, and the report's attainment bars."""
 
 from __future__ import annotations
 
@@ -58,6 +58,26 @@ def render_png(title: str, actual: Series, target: Series, timezone: str) -> byt
     axes.grid(alpha=0.3)
     axes.legend()
     figure.autofmt_xdate()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+LIGHT_COLOURS = {"green": "#2eb67d", "yellow": "#ecb22e", "red": "#e01e5a", "purple": "#8e44ad", None: "#9e9e9e"}
+
+
+def attainment_png(title: str, bars: list[tuple[str, float, str | None]]) -> bytes:
+    """Horizontal bars of attainment (%) per KPI, coloured by light, with a line at 100 %."""
+    figure = Figure(figsize=(8, 0.5 * len(bars) + 1.2), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    labels = [label for label, _, _ in reversed(bars)]
+    values = [min(value, 200.0) for _, value, _ in reversed(bars)]
+    axes.barh(labels, values, color=[LIGHT_COLOURS.get(light, "#9e9e9e") for _, _, light in reversed(bars)])
+    axes.axvline(100, color="#333333", linewidth=1, linestyle="--")
+    axes.set_xlabel("attainment (%)")
+    axes.set_title(title)
+    figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import wraps
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 import httpx
@@ -17,6 +19,9 @@ import uvicorn
 
 from warroom_bot.errors import ConfigError, UserError
 from warroom_bot.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
 
 # Used only with `--standin`, where the service and the stand-in both listen on loopback.
 STANDIN_SIGNING_SECRET = "warroom-local-standin-secret"
@@ -147,20 +152,28 @@ def token_create(name: str, campaign_id: int | None) -> None:
     click.echo(f"Token for {name} ({scope}); store it now, it is not shown again:\n{token_value}")
 
 
-async def _create_token(settings: Settings, name: str, campaign_id: int | None) -> str:
-    from warroom_bot import tokens
-    from warroom_bot.clock import SystemClock
+@contextlib.asynccontextmanager
+async def _database_session(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A session on the configured database, migrated first, for the admin commands."""
     from warroom_bot.db import create_engine, create_sessions, upgrade_async
 
     await upgrade_async(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         async with create_sessions(engine)() as session:
-            value, _row = await tokens.create(session, name=name, campaign_id=campaign_id, now=SystemClock().now())
-            await session.commit()
-        return value
+            yield session
     finally:
         await engine.dispose()
+
+
+async def _create_token(settings: Settings, name: str, campaign_id: int | None) -> str:
+    from warroom_bot import tokens
+    from warroom_bot.clock import SystemClock
+
+    async with _database_session(settings) as session:
+        value, _row = await tokens.create(session, name=name, campaign_id=campaign_id, now=SystemClock().now())
+        await session.commit()
+    return value
 
 
 @main.command("import-metrics")
@@ -187,25 +200,43 @@ def import_metrics(csv_file: TextIO, campaign_id: int) -> None:
 async def _import(settings: Settings, campaign_id: int, rows: list[dict[str, Any]]) -> int:
     from warroom_bot import campaigns, metrics
     from warroom_bot.clock import SystemClock
-    from warroom_bot.db import create_engine, create_sessions, upgrade_async
 
-    await upgrade_async(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        async with create_sessions(engine)() as session:
-            campaign = await campaigns.get(session, campaign_id)
-            try:
-                stored = await metrics.record(
-                    session, campaign=campaign, rows=rows, now=SystemClock().now(), source="csv"
-                )
-            except metrics.BatchRejected as rejected:
-                lines = "\n".join(f"  line {e.row + 1}: {e.error}" for e in rejected.errors[:50])
-                more = f"\n  … and {len(rejected.errors) - 50} more" if len(rejected.errors) > 50 else ""
-                raise UserError(f"{rejected.message}\n{lines}{more}") from None
-            await session.commit()
-        return stored
-    finally:
-        await engine.dispose()
+    async with _database_session(settings) as session:
+        campaign = await campaigns.get(session, campaign_id)
+        try:
+            stored = await metrics.record(session, campaign=campaign, rows=rows, now=SystemClock().now(), source="csv")
+        except metrics.BatchRejected as rejected:
+            lines = "\n".join(f"  line {e.row + 1}: {e.error}" for e in rejected.errors[:50])
+            more = f"\n  … and {len(rejected.errors) - 50} more" if len(rejected.errors) > 50 else ""
+            raise UserError(f"{rejected.message}\n{lines}{more}") from None
+        await session.commit()
+    return stored
+
+
+@main.command()
+@click.option("--campaign", "campaign_id", type=int, required=True, help="The campaign id (see GET /api/campaigns).")
+@click.option("--format", "format_", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of printing.")
+@_friendly_errors
+def report(campaign_id: int, format_: str, out: str | None) -> None:
+    """Print or write the final campaign report: Markdown for pasting, HTML for sharing."""
+    document = asyncio.run(_report(load_settings(), campaign_id, format_))
+    if out is None:
+        click.echo(document)
+        return
+    Path(out).write_text(document, encoding="utf-8")
+    click.echo(f"Wrote the report of campaign {campaign_id} to {out}.")
+
+
+async def _report(settings: Settings, campaign_id: int, format_: str) -> str:
+    from warroom_bot import campaigns
+    from warroom_bot import report as reports
+    from warroom_bot.clock import SystemClock
+    from warroom_bot.render.report import document
+
+    async with _database_session(settings) as session:
+        built = await reports.build(session, await campaigns.get(session, campaign_id), SystemClock().now())
+    return document(built, format_)
 
 
 @main.command()

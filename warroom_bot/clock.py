@@ -31,3 +31,9 @@ class ManualClock:
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
         return self._now
+
+    def set(self, moment: datetime) -> datetime:
+        if moment.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = moment.astimezone(UTC)
+        return self._now

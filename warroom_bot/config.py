@@ -80,6 +80,14 @@ def _normalise_time_range(raw: str) -> str:
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
+def _normalise_duration(raw: str) -> str:
+    return format_duration(parse_duration(raw))
+
+
+def _normalise_clock_time(raw: str) -> str:
+    return f"{parse_clock_time(raw):%H:%M}"
+
+
 @dataclass(frozen=True)
 class ConfigKey:
     name: str
@@ -98,7 +106,7 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
                 "<duration>",
                 format_duration(DEFAULT_ACK_DEADLINES[severity]),
                 f"time to acknowledge a {severity} escalation",
-                lambda raw: format_duration(parse_duration(raw)),
+                _normalise_duration,
             )
             for severity in Severity
         ),
@@ -109,13 +117,15 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             "times the whole response chain is paged again when nobody acknowledges",
             _normalise_repeat,
         ),
+        ConfigKey("retro.time", "<HH:MM>", "21:00", "daily retrospective prompt", _normalise_clock_time),
         ConfigKey(
-            "retro.time",
-            "<HH:MM>",
-            "21:00",
-            "daily retrospective prompt",
-            lambda raw: f"{parse_clock_time(raw):%H:%M}",
+            "retro.remind",
+            "<duration>",
+            "1h",
+            "after the prompt, roster members who have not answered get one DM reminder",
+            _normalise_duration,
         ),
+        ConfigKey("retro.summary", "<HH:MM>", "09:00", "next morning's retrospective summary", _normalise_clock_time),
         ConfigKey("digest.every", "<1h|2h>", "1h", "status digest cadence", _normalise_digest_every),
         ConfigKey(
             "lights",
@@ -137,7 +147,7 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             "<duration>",
             "24h",
             "a budget approval request not decided by then expires",
-            lambda raw: format_duration(parse_duration(raw)),
+            _normalise_duration,
         ),
         ConfigKey(
             "approval.threshold",
@@ -166,7 +176,8 @@ def current_values(stored: dict[str, Any]) -> list[tuple[str, str]]:
     return [(name, stored.get(name, spec.default)) for name, spec in CONFIG_KEYS.items()]
 
 
-SCHEDULE_KEYS = {"digest.every", "quiet"}  # changing one moves the next digest slot
+DIGEST_SCHEDULE_KEYS = {"digest.every", "quiet"}  # changing one moves the next digest slot
+RETRO_SCHEDULE_KEYS = {"retro.time"}  # changing it moves the next retrospective prompt
 
 
 def _value(stored: dict[str, Any], key: str) -> str:
@@ -180,6 +191,14 @@ def digest_every(stored: dict[str, Any]) -> timedelta:
 def quiet_hours(stored: dict[str, Any]) -> tuple[time, time] | None:
     raw = _value(stored, "quiet")
     return None if raw == "none" else parse_time_range(raw)
+
+
+def in_window(moment: time, window: tuple[time, time] | None) -> bool:
+    """Whether a local time falls in a window such as the quiet hours (which may span midnight)."""
+    if window is None:
+        return False
+    start, end = window
+    return start <= moment < end if start < end else moment >= start or moment < end
 
 
 def light_thresholds(stored: dict[str, Any]) -> tuple[float, float, float]:
@@ -210,3 +229,15 @@ def ack_deadline(stored: dict[str, Any], severity: Severity) -> timedelta:
 
 def escalation_repeats(stored: dict[str, Any]) -> int:
     return int(_value(stored, "escalation.repeat"))
+
+
+def retro_time(stored: dict[str, Any]) -> time:
+    return parse_clock_time(_value(stored, "retro.time"))
+
+
+def retro_summary_time(stored: dict[str, Any]) -> time:
+    return parse_clock_time(_value(stored, "retro.summary"))
+
+
+def retro_reminder_delay(stored: dict[str, Any]) -> timedelta:
+    return parse_duration(_value(stored, "retro.remind"))

@@ -13,7 +13,7 @@ posted once across replicas, and after downtime one catch-up digest is posted, n
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,8 +22,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, Direction, Kpi, KpiKind, Phase
-from warroom_bot import budget, escalation_views, metrics
-from warroom_bot.config import digest_every, light_thresholds, pull_url, quiet_hours
+from warroom_bot import actions, budget, escalation_views, metrics
+from warroom_bot.config import digest_every, in_window, light_thresholds, pull_url, quiet_hours
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
 from warroom_bot.pull import Pulled, fetch
@@ -105,6 +105,17 @@ class KpiStatus:
 
 
 @dataclass(frozen=True)
+class DueAction:
+    """An open action item due today or overdue, as the digest shows it."""
+
+    id: int
+    action: str
+    owner: str
+    due: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
 class Snapshot:
     campaign_name: str
     campaign_id: int
@@ -115,6 +126,7 @@ class Snapshot:
     escalations: str
     budget: str | None = None
     source_problem: str | None = None
+    actions_due: list[DueAction] = field(default_factory=list)
 
     @property
     def overall(self) -> str | None:
@@ -184,6 +196,7 @@ async def snapshot(
     thresholds = light_thresholds(campaign.config)
     open_line = open_summary(await escalation_views.open_escalations(session, campaign.id), now)
     lines = await budget.lines_of(session, campaign.id)
+    today = actions.local_today(campaign, now)
     return Snapshot(
         campaign_name=campaign.name,
         campaign_id=campaign.id or 0,
@@ -198,6 +211,10 @@ async def snapshot(
         escalations=open_line,
         budget=burn_line(lines, campaign.elapsed(now)) if lines else None,
         source_problem=source_problem,
+        actions_due=[
+            DueAction(item.id or 0, item.action, item.owner, item.due.isoformat(), item.due < today)
+            for item in await actions.due_by(session, campaign, now)
+        ],
     )
 
 
@@ -235,13 +252,6 @@ async def post(session: AsyncSession, campaign: Campaign, now: datetime, pulled:
     return current
 
 
-def _quiet(moment: time, window: tuple[time, time] | None) -> bool:
-    if window is None:
-        return False
-    start, end = window
-    return start <= moment < end if start < end else moment >= start or moment < end
-
-
 def next_slot(campaign: Campaign, after: datetime) -> datetime:
     """The first digest slot strictly after `after`: a local hour boundary on the cadence, not in
     quiet hours. Stepping 15 minutes in UTC finds it in every time zone and across DST changes."""
@@ -253,7 +263,7 @@ def next_slot(campaign: Campaign, after: datetime) -> datetime:
     for _ in range(4 * 24 * 3):
         moment += timedelta(minutes=15)
         local = moment.astimezone(zone)
-        if local.minute == 0 and local.hour % every == 0 and not _quiet(local.time(), window):
+        if local.minute == 0 and local.hour % every == 0 and not in_window(local.time(), window):
             return moment
     raise ValueError("no digest slot in three days: the quiet hours cover the whole day")
 

@@ -50,16 +50,25 @@ class ResponseTimes:
     mttr: timedelta | None
 
 
-def response_times(escalations: list[Escalation]) -> list[ResponseTimes]:
-    def mean(spans: list[timedelta]) -> timedelta | None:
-        return sum(spans, timedelta()) / len(spans) if spans else None
+def _mean(spans: list[timedelta]) -> timedelta | None:
+    return sum(spans, timedelta()) / len(spans) if spans else None
 
+
+def mtta(escalations: list[Escalation]) -> timedelta | None:
+    """Mean time to acknowledge over those acknowledged (None when none was)."""
+    return _mean([e.acknowledged_at - e.raised_at for e in escalations if e.acknowledged_at])
+
+
+def response_times(escalations: list[Escalation]) -> list[ResponseTimes]:
+    """MTTA and MTTR per severity, highest severity first."""
     result = []
     for severity in reversed(Severity):
         group = [e for e in escalations if e.severity == severity]
         if not group:
             continue
-        to_ack = [e.acknowledged_at - e.raised_at for e in group if e.acknowledged_at]
         to_resolve = [e.resolved_at - e.raised_at for e in group if e.resolved_at]
-        result.append(ResponseTimes(severity, len(group), len(to_ack), len(to_resolve), mean(to_ack), mean(to_resolve)))
+        acknowledged = sum(1 for e in group if e.acknowledged_at)
+        result.append(
+            ResponseTimes(severity, len(group), acknowledged, len(to_resolve), mtta(group), _mean(to_resolve))
+        )
     return result

@@ -6,6 +6,7 @@ leave one side behind.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -15,6 +16,7 @@ class CallbackId(StrEnum):
     START_CAMPAIGN = "start_campaign"
     RAISE_ESCALATION = "raise_escalation"
     RESOLVE_ESCALATION = "resolve_escalation"
+    RETRO = "retro"
 
 
 class BlockId(StrEnum):
@@ -29,6 +31,25 @@ class BlockId(StrEnum):
     NOTE = "note"
     ESCALATION_ACTIONS = "escalation_actions"
     APPROVAL_ACTIONS = "approval_actions"
+    RETRO_ACTIONS = "retro_actions"
+    TARGETS_VS_ACTUAL = "targets_vs_actual"
+    PROBLEMS = "problems"
+    ADJUSTMENTS = "adjustments"
+
+
+class ActionItemPart(StrEnum):
+    """The inputs of one action item in the retrospective modal (see `action_item_block`)."""
+
+    PROBLEM = "problem"
+    CAUSE = "cause"
+    ACTION = "action"
+    OWNER = "owner"
+    DUE = "due"
+
+
+def action_item_block(index: int, part: ActionItemPart) -> str:
+    """The block id of one input of the modal's `index`-th action item: `item1.owner`."""
+    return f"item{index}.{part}"
 
 
 class ActionId(StrEnum):
@@ -37,6 +58,8 @@ class ActionId(StrEnum):
     RESOLVE = "escalation_resolve"
     APPROVE = "budget_approve"
     REJECT = "budget_reject"
+    WRITE_RETRO = "retro_write"
+    CLOSE_ACTION_ITEM = "action_item_close"
 
 
 class ModalContext(BaseModel):
@@ -45,6 +68,8 @@ class ModalContext(BaseModel):
     channel_id: str | None = None
     escalation_id: int | None = None
     shown_status: str | None = None
+    campaign_id: int | None = None
+    day: date | None = None
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -62,3 +87,13 @@ def tap_value(escalation_id: int, shown_status: str) -> str:
 def parse_tap(value: str) -> tuple[int, str]:
     escalation_id, _, shown_status = value.partition(":")
     return int(escalation_id), shown_status
+
+
+def retro_tap_value(campaign_id: int, day: date) -> str:
+    """The Write my retro button's value: which campaign and which day."""
+    return f"{campaign_id}:{day.isoformat()}"
+
+
+def parse_retro_tap(value: str) -> tuple[int, date]:
+    campaign_id, _, day = value.partition(":")
+    return int(campaign_id), date.fromisoformat(day)

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from warroom_bot.errors import UserError
-from warroom_bot.ids import ActionId, BlockId
+from warroom_bot.ids import ActionId
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -63,6 +63,11 @@ def message(text: str, blocks: Blocks) -> Message:
     return Message(text=truncate(text, 4000), blocks=blocks)
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 action item`, `2 action items`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def mention(user_id: str | None) -> str:
     return f"<@{user_id}>" if user_id else "_nobody_"
 
@@ -89,7 +94,7 @@ def notice(text: str) -> Message:
 
 
 def text_input(
-    block_id: BlockId, label: str, *, placeholder: str, initial: str | None = None, optional: bool = False
+    block_id: str, label: str, *, placeholder: str, initial: str | None = None, optional: bool = False
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "plain_text_input",

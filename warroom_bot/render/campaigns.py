@@ -137,6 +137,9 @@ HELP = """\
 • `/warroom kpi curve <key> <24 weights, local hours 0–23|linear>` — shape a target to date over the day
 • `/warroom digest` — post the status digest in the channel now
 • `/warroom chart <kpi>` — a chart of the KPI against its target to date, posted in the channel
+• `/warroom retro` — write today's retrospective (a form; the evening prompt has a button too)
+• `/warroom actions` — open action items from the retros; owners tap Done to close one
+• `/warroom report` — the final campaign report, posted in the channel as a Markdown file
 • `/warroom help` — this list
 
 */escalate* — when something needs a person now

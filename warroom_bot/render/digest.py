@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from models import KpiKind
-from warroom_bot.render.blocks import Message, context, escape, header, local_time, message, section
+from warroom_bot.render.blocks import Message, context, escape, header, local_time, mention, message, plural, section
 
 if TYPE_CHECKING:
     from warroom_bot.digest import KpiStatus, Snapshot
@@ -84,17 +84,28 @@ def digest_blocks(snapshot: Snapshot) -> list[dict]:
     ]
 
 
+def actions_due(snapshot: Snapshot) -> str:
+    lines = [
+        f"• #{item.id} {escape(item.action)} — {mention(item.owner)}"
+        + (f", *overdue* (due {item.due})" if item.overdue else "")
+        for item in snapshot.actions_due
+    ]
+    return "*Action items due today*\n" + "\n".join(lines)
+
+
 def digest(snapshot: Snapshot) -> Message:
     when = local_time(snapshot.at, snapshot.timezone)
     overall = snapshot.overall or "no light yet"
     title = f"{snapshot.campaign_name} — status {when} ({snapshot.timezone})"
     changed = worsened_line(snapshot)
     problem = f" {escape(snapshot.source_problem)}" if snapshot.source_problem else ""
-    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {snapshot.escalations.capitalize()}."
+    due = f" {plural(len(snapshot.actions_due), 'action item')} due today." if snapshot.actions_due else ""
+    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {snapshot.escalations.capitalize()}.{due}"
     blocks = [
         header(title),
         *([section(f":warning: {escape(snapshot.source_problem)}")] if snapshot.source_problem else []),
         *digest_blocks(snapshot),
+        *([section(actions_due(snapshot))] if snapshot.actions_due else []),
         context(
             " · ".join(filter(None, [snapshot.escalations.capitalize(), snapshot.budget, f"phase {snapshot.phase}"]))
         ),

@@ -1,0 +1,178 @@
+"""`/warroom retro|actions|report`, the Write my retro and Done buttons, and the retro modal."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers.context import Invocation, modal_value, require_campaign
+from handlers.errors import after_ack
+from models import Campaign, Phase
+from warroom_bot import actions, retros
+from warroom_bot import report as reports
+from warroom_bot.errors import UserError
+from warroom_bot.ids import ActionItemPart, BlockId, ModalContext, action_item_block, parse_retro_tap
+from warroom_bot.render import report as render_report
+from warroom_bot.render import retros as render
+from warroom_bot.render.blocks import escape, mention, notice, plural
+from warroom_bot.runtime import Runtime
+
+
+async def _open_modal(
+    *,
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    runtime: Runtime,
+    client: AsyncWebClient,
+    campaign: Campaign,
+    day: date,
+    user_id: str,
+) -> None:
+    """Read the form (milliseconds), acknowledge, then open the modal while the trigger is fresh."""
+    async with runtime.sessions() as session:
+        form = await retros.form_for(session, campaign, day, user_id, runtime.clock.now())
+    await ack()
+    opening = client.views_open(trigger_id=body["trigger_id"], view=render.modal(form))
+    await after_ack(opening, body, respond)
+
+
+async def retro(call: Invocation) -> None:
+    """Open the retro of the day being written now (yesterday's until the morning summary)."""
+    campaign = require_campaign(call.campaign)
+    await _open_modal(
+        ack=call.ack,
+        respond=call.respond,
+        body=call.body,
+        runtime=call.runtime,
+        client=call.client,
+        campaign=campaign,
+        day=retros.retro_day_of(campaign, call.runtime.clock.now()),
+        user_id=call.user_id,
+    )
+
+
+async def write_tapped(
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    runtime: Runtime,
+    client: AsyncWebClient,
+) -> None:
+    """Write my retro, in the channel's prompt or a reminder DM: the button names its day."""
+    campaign_id, day = parse_retro_tap(action["value"])
+    async with runtime.sessions() as session:
+        campaign = await session.get(Campaign, campaign_id)
+    if campaign is None or campaign.phase == Phase.CLOSED:
+        raise UserError("That campaign is closed; its retrospectives can no longer change.")
+    await _open_modal(
+        ack=ack,
+        respond=respond,
+        body=body,
+        runtime=runtime,
+        client=client,
+        campaign=campaign,
+        day=day,
+        user_id=body["user"]["id"],
+    )
+
+
+async def _check_person(client: AsyncWebClient, user_id: str, field: str) -> None:
+    """An owner must be a person in the workspace: not unknown, deactivated, or a bot."""
+    try:
+        found = (await client.users_info(user=user_id))["user"]
+    except SlackApiError as error:
+        if error.response.get("error") != "user_not_found":
+            raise
+        found = None
+    if not found or found.get("deleted") or found.get("is_bot"):
+        raise UserError(f"{user_id} is not a person in this Slack workspace; pick someone who can own it.", field=field)
+
+
+async def retro_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime, client: AsyncWebClient
+) -> None:
+    context = ModalContext.load(view["private_metadata"])
+    if context.campaign_id is None or context.day is None:
+        raise UserError("This form lost track of its day; open the retro again.")
+    now = runtime.clock.now()
+    async with runtime.sessions() as session:
+        campaign = await session.get(Campaign, context.campaign_id)
+    if campaign is None:
+        raise UserError("That campaign no longer exists.")
+    answers = retros.Answers(
+        targets_vs_actual=modal_value(view, BlockId.TARGETS_VS_ACTUAL),
+        problems=modal_value(view, BlockId.PROBLEMS),
+        adjustments=modal_value(view, BlockId.ADJUSTMENTS),
+    ).checked()
+    slots = [
+        {part: modal_value(view, action_item_block(index, part)) for part in ActionItemPart}
+        for index in range(1, render.MODAL_ACTION_ITEMS + 1)
+    ]
+    drafts = retros.check_drafts(slots, campaign, now)
+    for index, slot in enumerate(slots, start=1):
+        if slot[ActionItemPart.OWNER]:
+            await _check_person(client, slot[ActionItemPart.OWNER], action_item_block(index, ActionItemPart.OWNER))
+    async with runtime.transaction() as session:
+        saved = await retros.save(
+            session,
+            campaign_id=campaign.id,
+            day=context.day,
+            user_id=body["user"]["id"],
+            answers=answers,
+            drafts=drafts,
+            now=now,
+        )
+    await ack(response_action="update", view=render.saved(campaign, saved))
+
+
+async def list_actions(call: Invocation) -> None:
+    campaign = require_campaign(call.campaign)
+    async with call.runtime.sessions() as session:
+        items = await actions.open_items(session, campaign.id)
+    await call.reply(render.action_list(items, actions.local_today(campaign, call.runtime.clock.now())))
+
+
+async def close_tapped(
+    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], action: dict[str, Any], runtime: Runtime
+) -> None:
+    """Done, on the `/warroom actions` list: closed before Slack hears back, then the list is redrawn."""
+    now = runtime.clock.now()
+    async with runtime.transaction() as session:
+        item = await actions.close(session, item_id=int(action["value"]), user_id=body["user"]["id"], now=now)
+        campaign = await session.get(Campaign, item.campaign_id)
+        remaining = await actions.open_items(session, item.campaign_id)
+    await ack()
+    answer = render.action_list(remaining, actions.local_today(campaign, now))
+    await after_ack(respond(text=answer.text, blocks=answer.blocks, replace_original=True), body, respond)
+
+
+async def report(call: Invocation) -> None:
+    """Acknowledged first: the report is read, drawn and uploaded to the channel as a Markdown file."""
+    campaign = require_campaign(call.campaign)
+
+    async def write_and_upload() -> None:
+        async with call.runtime.sessions() as session:
+            built = await reports.build(session, campaign, call.runtime.clock.now())
+        text = await asyncio.to_thread(render_report.document, built, "md")
+        roi = f"ROI {built.roi:.2f}" if built.roi is not None else "ROI n/a"
+        await call.client.files_upload_v2(
+            channel=campaign.channel_id,
+            content=text,
+            filename=f"{campaign.name}-report.md",
+            title=f"{campaign.name}: campaign report",
+            initial_comment=(
+                f"Campaign report of *{escape(campaign.name)}*, requested by {mention(call.user_id)}: "
+                f"overall {built.results.overall or 'no light'}, {roi}, {plural(len(built.escalations), 'escalation')}, "
+                f"{plural(len(built.action_items), 'action item')}."
+            ),
+        )
+
+    await call.reply_then(notice(":page_facing_up: Writing the campaign report…"), write_and_upload())

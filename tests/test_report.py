@@ -1,0 +1,143 @@
+"""The final campaign report: its numbers checked against the data the test put in, in every form."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from models import Campaign
+from tests.conftest import COMMANDER, SlackDriver
+from tests.test_api import _auth
+from tests.test_retros import ANA, item, local, open_retro, prompted, submit
+from warroom_bot.cli import main
+from warroom_bot.clock import ManualClock
+from warroom_bot.settings import Settings
+
+TIER1 = "U0TIER1PRI"
+
+
+@pytest.fixture
+async def finished(bot: SlackDriver, clock: ManualClock) -> Campaign:
+    """A campaign run to its end with known numbers: GMV 900k of 1m, ¥50,000 spent, one red
+    escalation acknowledged after 4 minutes and resolved after 30, one retro with an action item."""
+    prompt_day = await prompted(bot, clock)  # live since 10 Nov 20:30, prompted at 21:00
+    await bot.ephemeral(f"role tier1 <@{TIER1}>")
+    await bot.ephemeral("target gmv 1000000")
+    await bot.command("plan 100000", command="/budget")
+    await bot.command("spend online 30000 search ads", command="/budget")
+    await bot.command("spend offline 20000 mall booth", command="/budget")
+    clock.set(local("2026-11-10T21:10"))
+    await bot.ephemeral("red Payment gateway timeouts", command="/escalate")
+    clock.advance(timedelta(minutes=4))
+    await bot.ephemeral("ack 1", command="/escalate", user=TIER1)
+    clock.advance(timedelta(minutes=26))
+    await bot.ephemeral("resolve 1 failover to the second gateway", command="/escalate", user=TIER1)
+    await submit(
+        bot,
+        await open_retro(bot, prompt_day, ANA),
+        ANA,
+        problems="Gateway <script>alert(1)</script> timeouts | at peak",
+        adjustments="Pre-warm the second gateway",
+        items=[item(ANA, "2026-11-11", action="Load-test the gateway")],
+    )
+    clock.set(local("2026-11-12T10:00"))
+    await bot.ephemeral("metric gmv 900000")
+    await bot.ephemeral("phase wrapup")
+    (campaign,) = await bot.campaigns()
+    return campaign
+
+
+def check_numbers(report: str) -> None:
+    assert "| GMV | ¥900.0k | ¥1.00m | 90.0% | green |" in report
+    assert "| online | ¥45,000 | ¥30,000 | -33.3% |" in report
+    assert "| **total** | ¥90,000 | ¥50,000 | -44.4% |" in report
+    assert "- ROI = (revenue − cost) / cost: **17.00** (1700%)" in report  # (900,000 − 50,000) / 50,000
+    assert "| #1 | red | Payment gateway timeouts | Tue 10 Nov 21:10 | 4m | 30m | resolved |" in report
+    assert "| red | 1 | 4m | 30m |" in report  # MTTA and MTTR
+    assert (
+        "| SKU-9 sold out | Safety stock set for a normal day | Load-test the gateway | @U0ANA00001 | Wed 11 Nov | open |"
+        in report
+    )
+
+
+async def test_the_api_report_in_markdown_has_the_six_parts_and_the_right_numbers(
+    bot: SlackDriver, finished: Campaign
+) -> None:
+    response = await bot.http.get(f"/api/campaigns/{finished.id}/report", headers=await _auth(bot))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/markdown; charset=utf-8"
+    report = response.text
+    check_numbers(report)
+    headings = [line for line in report.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## 1. Background and goals",
+        "## 2. Execution review",
+        "## 3. Results",
+        "## 4. Problems and challenges",
+        "## 5. Lessons learned",
+        "## 6. Improvement actions",
+    ]
+    assert f"- Commander: @{COMMANDER}" in report
+    assert "RED escalation #1 Payment gateway timeouts, raised by" in report
+    assert "acknowledged by @U0TIER1PRI after 4m; resolved after 30m" in report
+    assert "- Tue 10 Nov 21:00 — Retro of Tue 10 Nov: 1 answered, 1 action item\n" in report
+    assert "- **supply chain**: Gateway \\<script\\>alert(1)\\</script\\> timeouts \\| at peak (@U0ANA00001)" in report
+    assert "- **supply chain**: Pre-warm the second gateway (@U0ANA00001)" in report
+
+
+async def test_the_html_report_is_self_contained_and_escapes_user_text(bot: SlackDriver, finished: Campaign) -> None:
+    response = await bot.http.get(f"/api/campaigns/{finished.id}/report?format=html", headers=await _auth(bot))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    page = response.text
+    assert page.startswith("<!doctype html>")
+    assert "<td>GMV</td>\n<td>¥900.0k</td>\n<td>¥1.00m</td>\n<td>90.0%</td>\n<td>green</td>" in page
+    assert '<img src="data:image/png;base64,iVBORw0KGgo' in page  # the attainment chart, inlined
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+async def test_the_report_api_refuses_other_campaigns_tokens_and_unknown_formats(
+    bot: SlackDriver, finished: Campaign
+) -> None:
+    await bot.ephemeral('start "618" 2026-11-10T20:00 2026-11-12T00:00', channel="C0OTHERROOM")
+    other = next(c for c in await bot.campaigns() if c.id != finished.id)
+    other_campaign_token = await _auth(bot, campaign_id=other.id)
+    assert (await bot.http.get(f"/api/campaigns/{finished.id}/report", headers=other_campaign_token)).status_code == 404
+    wrong_format = await bot.http.get(f"/api/campaigns/{finished.id}/report?format=pdf", headers=await _auth(bot))
+    assert wrong_format.status_code == 422
+
+
+async def test_the_retros_api_lists_each_day_with_its_entries(bot: SlackDriver, finished: Campaign) -> None:
+    response = await bot.http.get(f"/api/campaigns/{finished.id}/retros", headers=await _auth(bot))
+    assert response.status_code == 200
+    (day,) = response.json()
+    assert day["day"] == "2026-11-10"
+    (entry,) = day["entries"]
+    assert entry["user_id"] == ANA and entry["action_items"][0]["action"] == "Load-test the gateway"
+    assert ANA not in day["not_answered"] and COMMANDER in day["not_answered"]
+
+
+async def test_the_cli_writes_the_same_report(
+    bot: SlackDriver, finished: Campaign, settings: Settings, tmp_path
+) -> None:
+    out = tmp_path / "report.html"
+    result = await asyncio.to_thread(
+        CliRunner().invoke,
+        main,
+        ["report", "--campaign", str(finished.id), "--format", "md", "--out", str(out)],
+        env={"DATABASE_URL": settings.database_url},
+    )
+    assert result.exit_code == 0, result.output
+    check_numbers(out.read_text(encoding="utf-8"))
+
+
+async def test_warroom_report_uploads_the_markdown_to_the_channel(bot: SlackDriver, finished: Campaign) -> None:
+    answer = await bot.ephemeral("report")
+    assert answer == ":page_facing_up: Writing the campaign report…"
+    (completed,) = await bot.standin.wait_for("files.completeUploadExternal")
+    assert "overall green, ROI 17.00, 1 escalation, 1 action item" in completed.args["initial_comment"]
+    (uploaded,) = bot.standin.uploads.values()
+    check_numbers(uploaded.decode())

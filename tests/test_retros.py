@@ -1,0 +1,426 @@
+"""The daily retrospective end to end: the prompt, the modal, the reminder, the summary, action items."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from models import ActionItem, ActionStatus, Campaign, RetroEntry
+from tests.conftest import CHANNEL, COMMANDER, OTHER, SlackDriver
+from warroom_bot.clock import ManualClock
+from warroom_bot.ids import ActionId, ActionItemPart, BlockId, CallbackId, action_item_block
+from warroom_bot.standin import Call
+
+SHANGHAI = "Asia/Shanghai"
+ANA, BEN, CHO = "U0ANA00001", "U0BEN00001", "U0CHO00001"
+
+
+def local(text: str, zone: str = SHANGHAI) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+
+
+async def start_live(bot: SlackDriver, clock: ManualClock, zone: str = SHANGHAI) -> Campaign:
+    """A campaign live from 10 Nov 20:00 to 12 Nov 00:00 local, started at 20:30 on the first day."""
+    clock.set(local("2026-11-10T20:30", zone))
+    await bot.ephemeral(f'start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 {zone}')
+    await bot.tick()  # schedules the first prompt
+    (campaign,) = await bot.campaigns()
+    return campaign
+
+
+async def with_roster(bot: SlackDriver) -> None:
+    for user, name in ((ANA, "ana"), (BEN, "ben"), (CHO, "cho"), (COMMANDER, "commander"), (OTHER, "other")):
+        bot.standin.add_user(user, name)
+    await bot.ephemeral(f"role lead:supply_chain <@{ANA}>")
+    await bot.ephemeral(f"role lead:marketing <@{BEN}> <@{CHO}>")
+
+
+def prompts(bot: SlackDriver) -> list[Call]:
+    return [
+        c
+        for c in bot.standin.ok_calls("chat.postMessage")
+        if c.args["channel"] == CHANNEL and c.args["text"].startswith("Daily retro")
+    ]
+
+
+def dms_to(bot: SlackDriver, user: str) -> list[Call]:
+    return [c for c in bot.standin.ok_calls("chat.postMessage") if c.args["channel"] == user]
+
+
+def posts_starting(bot: SlackDriver, prefix: str) -> list[str]:
+    return [
+        c.args["text"]
+        for c in bot.standin.ok_calls("chat.postMessage")
+        if c.args["channel"] == CHANNEL and c.args["text"].startswith(prefix)
+    ]
+
+
+def write_button(message: dict[str, Any]) -> dict[str, Any]:
+    return next(
+        element
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == ActionId.WRITE_RETRO
+    )
+
+
+async def open_retro(bot: SlackDriver, message_call: Call, user: str) -> dict[str, Any]:
+    """Tap Write my retro on a prompt or reminder; the modal Slack was asked to open."""
+    before = len(bot.standin.ok_calls("views.open"))
+    response = await bot.send(
+        bot.requests.block_action(
+            action_id=ActionId.WRITE_RETRO,
+            value=write_button(message_call.args)["value"],
+            user_id=user,
+            channel_id=message_call.response["channel"],
+            message_ts=message_call.response["ts"],
+            block_id=BlockId.RETRO_ACTIONS,
+        )
+    )
+    assert response.status_code == 200, response.text
+    opened = await bot.standin.wait_for("views.open", count=before + 1)
+    return opened[-1].args["view"]
+
+
+def initial_values(view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        block["block_id"]: block["element"].get("initial_value")
+        or block["element"].get("initial_user")
+        or block["element"].get("initial_date")
+        for block in view["blocks"]
+        if block["type"] == "input"
+    }
+
+
+async def submit(
+    bot: SlackDriver,
+    view: dict[str, Any],
+    user: str,
+    *,
+    targets: str = "GMV at 95% of target; orders on track",
+    problems: str = "SKU-9 sold out at 22:00",
+    adjustments: str = "Raise the safety stock of SKU-9",
+    items: list[dict[ActionItemPart, str]] | None = None,
+) -> dict[str, Any]:
+    """Submit the retro modal as Slack sends it: every input, empty ones with no value."""
+    values: dict[str, dict[str, Any]] = {
+        BlockId.TARGETS_VS_ACTUAL: {ActionId.INPUT: {"type": "plain_text_input", "value": targets}},
+        BlockId.PROBLEMS: {ActionId.INPUT: {"type": "plain_text_input", "value": problems}},
+        BlockId.ADJUSTMENTS: {ActionId.INPUT: {"type": "plain_text_input", "value": adjustments}},
+    }
+    for index in (1, 2, 3):
+        item = (items or [])[index - 1] if index <= len(items or []) else {}
+        for part in ActionItemPart:
+            value = item.get(part)
+            if part == ActionItemPart.OWNER:
+                state = {"type": "users_select", "selected_user": value}
+            elif part == ActionItemPart.DUE:
+                state = {"type": "datepicker", "selected_date": value}
+            else:
+                state = {"type": "plain_text_input", "value": value}
+            values[action_item_block(index, part)] = {ActionId.INPUT: state}
+    response = await bot.send(
+        bot.requests.view_submission(
+            callback_id=CallbackId.RETRO, values=values, user_id=user, private_metadata=view["private_metadata"]
+        )
+    )
+    assert response.status_code == 200, response.text
+    await bot.tick()
+    return response.json() if response.content else {}
+
+
+def item(owner: str, due: str, action: str = "Move 2,000 units from the East warehouse") -> dict[ActionItemPart, str]:
+    return {
+        ActionItemPart.PROBLEM: "SKU-9 sold out",
+        ActionItemPart.CAUSE: "Safety stock set for a normal day",
+        ActionItemPart.ACTION: action,
+        ActionItemPart.OWNER: owner,
+        ActionItemPart.DUE: due,
+    }
+
+
+async def entries(bot: SlackDriver) -> list[RetroEntry]:
+    async with bot.runtime.sessions() as session:
+        return list((await session.exec(select(RetroEntry).order_by(RetroEntry.id))).all())
+
+
+async def action_items(bot: SlackDriver) -> list[ActionItem]:
+    async with bot.runtime.sessions() as session:
+        return list((await session.exec(select(ActionItem).order_by(ActionItem.id))).all())
+
+
+@pytest.mark.parametrize("zone", [SHANGHAI, "America/New_York"])
+async def test_the_prompt_comes_at_21_00_local_with_the_days_figures(
+    bot: SlackDriver, clock: ManualClock, zone: str
+) -> None:
+    await start_live(bot, clock, zone)
+    await bot.ephemeral("target gmv 1000000")
+    await bot.ephemeral("metric gmv 250000")
+    await bot.ephemeral("red Payment gateway timeouts", command="/escalate")
+
+    clock.set(local("2026-11-10T20:59:59", zone))
+    await bot.tick()
+    assert prompts(bot) == []
+
+    clock.set(local("2026-11-10T21:00", zone))
+    await bot.tick()
+    (prompt,) = prompts(bot)
+    assert prompt.args["text"].startswith("Daily retro of Double 11, Tue 10 Nov: how did the day go?")
+    figures = json.dumps(prompt.args["blocks"], ensure_ascii=False)
+    assert "GMV: ¥250.0k vs" in figures
+    assert "Escalations raised: 1 (1 red); none acknowledged" in figures
+    assert write_button(prompt.args)["text"]["text"] == "Write my retro"
+
+    clock.set(local("2026-11-11T20:59", zone))
+    await bot.tick()
+    assert len(prompts(bot)) == 1
+    clock.set(local("2026-11-11T21:00", zone))
+    await bot.tick()
+    assert [p.args["text"][:35] for p in prompts(bot)][1] == "Daily retro of Double 11, Wed 11 No"
+
+
+async def test_no_prompt_in_warm_up_or_after_closing(bot: SlackDriver, clock: ManualClock) -> None:
+    clock.set(local("2026-11-09T10:00"))
+    await bot.ephemeral('start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai')
+    for moment in ("2026-11-09T20:00", "2026-11-09T21:00", "2026-11-09T21:30"):
+        clock.set(local(moment))
+        await bot.tick()
+    assert prompts(bot) == []
+
+    clock.set(local("2026-11-10T20:00"))
+    await bot.ephemeral("phase live")
+    await bot.tick()
+    clock.set(local("2026-11-10T21:00"))
+    await bot.tick()
+    assert len(prompts(bot)) == 1
+
+    await with_roster(bot)
+    await bot.ephemeral("phase closed")
+    for moment in ("2026-11-10T22:00", "2026-11-11T09:00", "2026-11-11T21:00", "2026-11-12T09:00"):
+        clock.set(local(moment))
+        await bot.tick()
+    assert len(prompts(bot)) == 1
+    assert [dms_to(bot, user) for user in (ANA, BEN, CHO)] == [[], [], []]  # the reminder was cancelled
+    assert posts_starting(bot, "Retro summary") == []  # and so was the summary
+
+
+async def prompted(bot: SlackDriver, clock: ManualClock) -> Call:
+    """A live campaign with a roster, at its first 21:00 prompt."""
+    await start_live(bot, clock)
+    await with_roster(bot)
+    clock.set(local("2026-11-10T21:00"))
+    await bot.tick()
+    (prompt,) = prompts(bot)
+    return prompt
+
+
+async def test_one_reminder_goes_only_to_roster_members_who_have_not_answered(
+    bot: SlackDriver, clock: ManualClock
+) -> None:
+    prompt = await prompted(bot, clock)
+    await submit(bot, await open_retro(bot, prompt, ANA), ANA)
+    await submit(bot, await open_retro(bot, prompt, OTHER), OTHER)  # answered, but not on the roster
+
+    clock.set(local("2026-11-10T21:59"))
+    await bot.tick()
+    assert [dms_to(bot, user) for user in (ANA, BEN, CHO, COMMANDER)] == [[], [], [], []]
+
+    clock.set(local("2026-11-10T22:00"))
+    await bot.tick()
+    for user in (BEN, CHO, COMMANDER):
+        (reminder,) = dms_to(bot, user)
+        assert reminder.args["text"].startswith("Reminder: your retro of Double 11 for Tue 10 Nov is not written yet")
+        assert write_button(reminder.args)["text"]["text"] == "Write my retro"
+    assert dms_to(bot, ANA) == [] and dms_to(bot, OTHER) == []
+
+    clock.set(local("2026-11-10T23:30"))
+    await bot.tick()
+    assert len(dms_to(bot, BEN)) == 1, "one reminder only"
+
+    # The reminder's button opens the same day's modal.
+    view = await open_retro(bot, dms_to(bot, BEN)[0], BEN)
+    await submit(bot, view, BEN)
+    assert {(e.user_id, e.day.isoformat()) for e in await entries(bot)} == {
+        (ANA, "2026-11-10"),
+        (OTHER, "2026-11-10"),
+        (BEN, "2026-11-10"),
+    }
+    shown = bot.standin.messages[(prompt.response["channel"], prompt.response["ts"])]
+    assert shown["text"].endswith(f"Answered (3): <@{ANA}>, <@{OTHER}>, <@{BEN}>")
+
+
+async def test_no_reminder_in_quiet_hours_it_waits_for_their_end(bot: SlackDriver, clock: ManualClock) -> None:
+    await start_live(bot, clock)
+    await with_roster(bot)
+    await bot.ephemeral("config quiet 21:30-07:30")
+    clock.set(local("2026-11-10T21:00"))
+    await bot.tick()
+    clock.set(local("2026-11-10T22:00"))
+    await bot.tick()
+    assert dms_to(bot, BEN) == []
+    clock.set(local("2026-11-11T07:29"))
+    await bot.tick()
+    assert dms_to(bot, BEN) == []
+    clock.set(local("2026-11-11T07:30"))
+    await bot.tick()
+    assert len(dms_to(bot, BEN)) == 1
+
+
+async def test_the_morning_summary_and_the_action_items_it_created(bot: SlackDriver, clock: ManualClock) -> None:
+    prompt = await prompted(bot, clock)
+    await submit(
+        bot,
+        await open_retro(bot, prompt, ANA),
+        ANA,
+        problems="SKU-9 sold out at 22:00 (safety stock too low)\nCourier pickup late in the South",
+        adjustments="Raise SKU-9 safety stock to 5,000",
+        items=[item(ANA, "2026-11-11")],
+    )
+    await submit(
+        bot,
+        await open_retro(bot, prompt, BEN),
+        BEN,
+        problems="Coupon banner <!channel> broke on iOS",
+        adjustments="Ship the banner fix before 10:00",
+        items=[item(CHO, "2026-11-13", action="Fix the iOS banner")],
+    )
+
+    clock.set(local("2026-11-11T08:59"))
+    await bot.tick()
+    assert posts_starting(bot, "Retro summary") == []
+    clock.set(local("2026-11-11T09:00"))
+    await bot.tick()
+    (summary,) = [c for c in bot.standin.ok_calls("chat.postMessage") if c.args["text"].startswith("Retro summary")]
+    assert summary.args["text"] == (
+        "Retro summary of Double 11, Tue 10 Nov: 2 answered, 3 problems, 2 adjustments, 2 action items."
+    )
+    body = "\n".join(block["text"]["text"] for block in summary.args["blocks"] if block["type"] == "section")
+    assert f"Answered (2): <@{ANA}>, <@{BEN}>. No answer from: <@{CHO}>, <@{COMMANDER}>." in body
+    assert (
+        "*Problems, by department*\n*marketing*\n• Coupon banner &lt;!channel&gt; broke on iOS (<@U0BEN00001>)\n"
+        "*supply chain*\n• SKU-9 sold out at 22:00 (safety stock too low) (<@U0ANA00001>)\n"
+        "• Courier pickup late in the South (<@U0ANA00001>)"
+    ) in body
+    assert f"• Raise SKU-9 safety stock to 5,000 (<@{ANA}>)" in body
+    first, second = await action_items(bot)
+    assert f"#{first.id} Move 2,000 units from the East warehouse — <@{ANA}>, due Wed 11 Nov" in body
+    assert f"#{second.id} Fix the iOS banner — <@{CHO}>, due Fri 13 Nov" in body
+    clock.set(local("2026-11-11T10:00"))
+    await bot.tick()
+    assert len(posts_starting(bot, "Retro summary")) == 1, "posted once"
+
+    # The digest lists the open item due today, not the one due later.
+    await bot.ephemeral("digest")
+    await bot.tick()
+    digest = [c for c in bot.standin.ok_calls("chat.postMessage") if "— status" in c.args["text"]][-1]
+    assert "1 action item due today." in digest.args["text"]
+    assert f"#{first.id} Move 2,000 units" in json.dumps(digest.args["blocks"])
+    assert "Fix the iOS banner" not in json.dumps(digest.args["blocks"])
+
+
+async def test_owners_close_action_items_from_the_list(bot: SlackDriver, clock: ManualClock) -> None:
+    prompt = await prompted(bot, clock)
+    await submit(bot, await open_retro(bot, prompt, ANA), ANA, items=[item(BEN, "2026-11-12")])
+    (open_item,) = await action_items(bot)
+
+    response = await bot.command("actions", user=BEN)
+    listing = response.json()
+    assert listing["text"] == f"1 open action item: #{open_item.id} Move 2,000 units from the East warehouse"
+    (done_button,) = [b["accessory"] for b in listing["blocks"] if "accessory" in b]
+
+    async def tap(user: str) -> None:
+        request = bot.requests.block_action(
+            action_id=ActionId.CLOSE_ACTION_ITEM,
+            value=done_button["value"],
+            user_id=user,
+            channel_id=CHANNEL,
+            message_ts="1700000000.000100",
+        )
+        assert (await bot.send(request)).status_code == 200
+        await bot.tick()
+
+    await tap(OTHER)
+    refusal = bot.standin.ok_calls("response_url")[-1].args
+    assert (
+        "Only the commander or whoever started the campaign may close another person's action item" in refusal["text"]
+    )
+    assert (await action_items(bot))[0].status == ActionStatus.OPEN
+
+    await tap(BEN)
+    (closed,) = await action_items(bot)
+    assert (closed.status, closed.closed_by) == (ActionStatus.DONE, BEN)
+    redrawn = bot.standin.ok_calls("response_url")[-1].args
+    assert redrawn["replace_original"] is True and redrawn["text"] == "No open action items."
+    assert posts_starting(bot, f"Action item #{closed.id} done: Move 2,000 units")
+
+    await tap(BEN)  # a second tap on the stale list
+    assert (
+        f"Action item #{closed.id} was already closed by <@{BEN}>."
+        in bot.standin.ok_calls("response_url")[-1].args["text"]
+    )
+
+
+async def test_editing_replaces_the_entry_and_says_so(bot: SlackDriver, clock: ManualClock) -> None:
+    prompt = await prompted(bot, clock)
+    first = await submit(bot, await open_retro(bot, prompt, ANA), ANA, items=[item(ANA, "2026-11-11")])
+    assert first["response_action"] == "update"
+    assert "Your retro for Tue 10 Nov is saved. Thank you!" in json.dumps(first["view"])
+
+    clock.set(local("2026-11-10T23:10"))
+    view = await open_retro(bot, prompt, ANA)
+    prefilled = initial_values(view)
+    assert prefilled[BlockId.PROBLEMS] == "SKU-9 sold out at 22:00"
+    assert prefilled[action_item_block(1, ActionItemPart.OWNER)] == ANA
+    assert "saving replaces it" in json.dumps(view)
+
+    second = await submit(
+        bot, view, ANA, problems="SKU-9 and SKU-12 sold out", items=[item(BEN, "2026-11-12", action="Reorder")]
+    )
+    assert "It replaced the one you wrote at Tue 10 Nov 21:00." in json.dumps(second["view"])
+    (entry,) = await entries(bot)
+    assert (entry.problems, entry.edited_at) == ("SKU-9 and SKU-12 sold out", local("2026-11-10T23:10"))
+    assert [(i.action, i.owner) for i in await action_items(bot)] == [("Reorder", BEN)]
+
+
+async def test_an_unwritten_retro_opens_with_the_days_figures(bot: SlackDriver, clock: ManualClock) -> None:
+    await start_live(bot, clock)
+    await bot.ephemeral("metric orders 1200")
+    response = await bot.command("retro")
+    assert response.status_code == 200
+    (opened,) = await bot.standin.wait_for("views.open")
+    view = opened.args["view"]
+    assert initial_values(view)[BlockId.TARGETS_VS_ACTUAL].startswith("Orders: 1,200 vs")
+    assert json.loads(view["private_metadata"])["day"] == "2026-11-10"
+
+
+@pytest.mark.parametrize(
+    ("fields", "block", "message"),
+    [
+        ({"problems": "   "}, BlockId.PROBLEMS, "Write the problems and their causes (or write `none`)."),
+        (
+            {"items": [item("U0NOBODY01", "2026-11-12")]},
+            "item1.owner",
+            "U0NOBODY01 is not a person in this Slack workspace",
+        ),
+        ({"items": [item(ANA, "2026-11-09")]}, "item1.due", "Mon 09 Nov is in the past; pick today or later."),
+        (
+            {"items": [{ActionItemPart.PROBLEM: "Late couriers", ActionItemPart.OWNER: ANA}]},
+            "item1.action",
+            "Action item 1 needs its action too.",
+        ),
+    ],
+)
+async def test_a_bad_retro_is_refused_beside_its_field_and_nothing_is_stored(
+    bot: SlackDriver, clock: ManualClock, fields: dict[str, Any], block: str, message: str
+) -> None:
+    prompt = await prompted(bot, clock)
+    answer = await submit(bot, await open_retro(bot, prompt, ANA), ANA, **fields)
+    assert answer["response_action"] == "errors"
+    assert message in answer["errors"][block]
+    assert await entries(bot) == [] and await action_items(bot) == []

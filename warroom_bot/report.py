@@ -1,0 +1,75 @@
+"""The final campaign report, built from the stored data in the playbook's six parts.
+
+Its numbers come from the same functions as the digest (attainment, lights), the budget table
+(plan and spent) and the escalation views (MTTA, MTTR), so the report and the channel never disagree.
+ROI = (revenue − cost) / cost, with revenue the GMV KPI's value and cost everything spent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import ActionItem, BudgetLine, Campaign, Escalation, EscalationEvent, LedgerEntry, RoleAssignment
+from warroom_bot import actions, budget, campaigns, digest, escalation_views, metrics, retros
+from warroom_bot.budget import RESERVE
+
+REVENUE_KPI = "gmv"
+
+
+@dataclass(frozen=True)
+class Report:
+    campaign: Campaign
+    generated_at: datetime
+    roster: list[RoleAssignment]
+    results: digest.Snapshot
+    targets: dict[str, float | None]  # each KPI's campaign target or threshold
+    budget_lines: list[BudgetLine]  # the categories, without the reserve
+    reserve_left: int
+    approvals: list[LedgerEntry]  # changes that waited for a finance approver or the commander
+    escalations: list[tuple[Escalation, list[EscalationEvent]]]
+    response_times: list[escalation_views.ResponseTimes]
+    days: list[retros.DayReview]
+    action_items: list[ActionItem]
+
+    @property
+    def planned(self) -> int:
+        return sum(line.planned for line in self.budget_lines)
+
+    @property
+    def cost(self) -> int:
+        """Everything spent, in fen."""
+        return sum(line.spent for line in self.budget_lines)
+
+    @property
+    def revenue(self) -> float | None:
+        """The GMV KPI's value, in yuan (None without a GMV reading)."""
+        return next((kpi.value for kpi in self.results.kpis if kpi.key == REVENUE_KPI), None)
+
+    @property
+    def roi(self) -> float | None:
+        if self.revenue is None or not self.cost:
+            return None
+        cost = self.cost / 100
+        return (self.revenue - cost) / cost
+
+
+async def build(session: AsyncSession, campaign: Campaign, now: datetime) -> Report:
+    lines = await budget.lines_of(session, campaign.id)
+    escalations = await escalation_views.all_with_timeline(session, campaign.id)
+    return Report(
+        campaign=campaign,
+        generated_at=now,
+        roster=await campaigns.roster(session, campaign.id),
+        results=await digest.snapshot(session, campaign, now),
+        targets={kpi.key: kpi.target for kpi in await metrics.kpis_of(session, campaign.id)},
+        budget_lines=[line for line in lines if line.name != RESERVE],
+        reserve_left=next((line.planned for line in lines if line.name == RESERVE), 0),
+        approvals=[entry for entry in await budget.ledger(session, campaign.id) if entry.approved_by],
+        escalations=escalations,
+        response_times=escalation_views.response_times([escalation for escalation, _ in escalations]),
+        days=await retros.reviews(session, campaign),
+        action_items=await actions.all_items(session, campaign.id),
+    )
