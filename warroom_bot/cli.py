@@ -78,9 +78,9 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
 
 
 async def _serve_with_standin(host: str, port: int) -> None:
-    from warroom_bot.standin import SlackStandIn, print_transcript_line
+    from warroom_bot.standin import SlackStandIn, printed_transcript
 
-    standin = await SlackStandIn(on_message=print_transcript_line).start()
+    standin = await SlackStandIn(on_message=printed_transcript().on_message).start()
     settings = load_settings(
         slack_bot_token=STANDIN_BOT_TOKEN,
         slack_signing_secret=STANDIN_SIGNING_SECRET,
@@ -93,6 +93,38 @@ async def _serve_with_standin(host: str, port: int) -> None:
         await _serve(settings, host, port)
     finally:
         await standin.stop()
+
+
+@main.command()
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=1),
+    default=720.0,
+    show_default=True,
+    help="Simulated seconds per real second (720: an hour every 5 s).",
+)
+@click.option("--seed", type=int, default=11, show_default=True, help="Seed of the simulated readings.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    default="warroom-demo",
+    show_default=True,
+    help="Folder for the channel as HTML and the report.",
+)
+def demo(speed: float, seed: int, out: str) -> None:
+    """A whole campaign day in about two minutes: the real service, a local Slack stand-in, a fast clock."""
+    from warroom_bot.demo import Demo, DemoError
+
+    try:
+        result = asyncio.run(Demo(speed=speed, seed=seed, out=Path(out)).run())
+    except DemoError as error:
+        click.echo(f"warroom demo: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"\nDemo finished in {result.real_seconds:.0f} s.\n"
+        f"  The channel as a web page: {result.transcript}\n"
+        f"  The campaign report:       {result.report_md} and {result.report_html}"
+    )
 
 
 @main.command()

@@ -25,6 +25,9 @@ from typing import Any
 
 from aiohttp import web
 
+from warroom_bot.clock import SystemClock
+from warroom_bot.transcript import Transcript
+
 BOT_USER_ID = "UBOT0WARROOM"
 TEAM_ID = "T0WARROOM"
 
@@ -64,6 +67,7 @@ class SlackStandIn:
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.uploads: dict[str, bytes] = {}
+        self.file_names: dict[str, str] = {}
         self.delay_seconds = 0.0
         self._faults: list[Fault] = []
         self._ts = itertools.count(1)
@@ -337,6 +341,7 @@ class SlackStandIn:
         if not args.get("filename") or not str(args.get("length", "")).isdigit():
             return self._error("invalid_arguments")
         file_id = f"F{next(self._ids):08d}"
+        self.file_names[file_id] = str(args["filename"])
         return {"ok": True, "upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -344,32 +349,30 @@ class SlackStandIn:
         missing = [f["id"] for f in files if f.get("id") not in self.uploads]
         if not files or missing:
             return self._error("file_not_found")
-        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+        shared = [{"id": f["id"], "title": f.get("title", ""), "name": self.file_names.get(f["id"], "")} for f in files]
+        if args.get("channel_id"):  # sharing the files posts a message with them, as on Slack
+            channel = str(args["channel_id"])
+            message = {
+                "type": "message",
+                "user": BOT_USER_ID,
+                "text": args.get("initial_comment", ""),
+                "files": shared,
+                "ts": self._next_ts(),
+            }
+            self.messages[(channel, message["ts"])] = message
+            if self.on_message:
+                self.on_message("files.completeUploadExternal", channel, message)
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
 
 
-def buttons_of(message: dict[str, Any]) -> list[str]:
-    return [
-        element["text"]["text"]
-        for block in message.get("blocks", [])
-        if block.get("type") == "actions"
-        for element in block.get("elements", [])
-        if element.get("type") == "button"
-    ]
-
-
-def print_transcript_line(method: str, channel: str, message: dict[str, Any]) -> None:
-    """Print a message as a chat transcript line: time, where, text, buttons."""
-    where = f"DM to U{channel[1:]}" if channel.startswith("D") else f"#{channel}"  # D0ANA is the DM of U0ANA
-    if message.get("thread_ts"):
-        where += " (thread)"
-    verb = "edited" if method == "chat.update" else "posted"
-    buttons = "".join(f" [{label}]" for label in buttons_of(message))
-    print(f"{time.strftime('%H:%M:%S')} {where} {verb}: {message['text']}{buttons}", flush=True)
+def printed_transcript() -> Transcript:
+    """A transcript that prints each message the bot posts, on the wall clock, in UTC."""
+    return Transcript(SystemClock(), "UTC", names={}, channel_names={})
 
 
 async def serve_forever(host: str, port: int) -> None:
     """Run the stand-in on its own (`warroom standin`) until cancelled, printing what is posted."""
-    standin = await SlackStandIn(on_message=print_transcript_line).start(host, port)
+    standin = await SlackStandIn(on_message=printed_transcript().on_message).start(host, port)
     print(f"Slack stand-in listening; set SLACK_API_URL={standin.api_url}", flush=True)
     try:
         await asyncio.Event().wait()

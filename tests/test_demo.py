@@ -1,0 +1,57 @@
+"""`warroom demo` as a newcomer runs it, at high speed: every event of the story, in order."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+EVENTS = [
+    ("the campaign starts in warm-up", "Campaign Double 11 starts in this channel"),
+    ("a warm-up digest", "— status Tue 10 Nov"),
+    ("the campaign goes live", "phase changed from warmup to live"),
+    ("an hourly digest of the live day", "— status Wed 11 Nov 08:"),
+    ("inventory turns red", "Inventory vs safety stock green → red"),
+    ("an escalation is raised", "/escalate red Inventory of SKU-9"),
+    ("tier 1 is paged", "DM Ana (supply chain) warroom-bot: RED #1"),
+    ("nobody acknowledges: it re-escalates to the backup", "DM Ben (logistics) warroom-bot: RED #1"),
+    ("a tap acknowledges it", "Ben (logistics): tapped [Acknowledge]"),
+    ("the timeline says so", "Acknowledged by @Ben (logistics)"),
+    ("a reserve release is requested", "/budget reserve 20k online"),
+    ("finance approves it from a DM", "Dan (finance): tapped [Approve]"),
+    ("the release is recorded", "(approved by @Dan (finance))"),
+    ("the 21:00 retro prompt", "Daily retro of Double 11, Wed 11 Nov"),
+    ("the first retro is answered", "Answered (1): @Ana (supply chain)"),
+    ("the second retro is answered", "Answered (2): @Ana (supply chain), @Eva (marketing)"),
+    ("a reminder goes to someone who did not answer", "DM Ben (logistics) warroom-bot: Reminder: your retro"),
+    ("the morning summary", "Retro summary of Double 11, Wed 11 Nov: 2 answered"),
+    ("the final report is shared", "<file Double 11-report.md>"),
+]
+
+
+def test_the_demo_shows_a_campaign_day_in_order_and_writes_the_page_and_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    finished = subprocess.run(
+        [Path(sys.executable).with_name("warroom"), "demo", "--speed", "3000", "--seed", "3", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr
+    lines = [" ".join(line.split()) for line in finished.stdout.splitlines()]  # columns padded to any width
+    position = 0
+    for event, text in EVENTS:
+        found = next((i for i in range(position, len(lines)) if text in lines[i]), None)
+        assert found is not None, f"{event}: no {text!r} after line {position}:\n" + "\n".join(lines[position:])
+        position = found + 1
+    assert f"The channel as a web page: {out / 'transcript.html'}" in finished.stdout
+
+    page = (out / "transcript.html").read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>")
+    assert '<span class="button primary">Write my retro</span>' in page
+    assert '<img class="file" alt="gmv.png" src="data:image/png;base64,' in page  # the chart, rendered
+    assert "<h2>DM Ben (logistics)</h2>" in page
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| #1 | red | Inventory of SKU-9 below safety line |" in report
+    assert "- ROI = (revenue − cost) / cost: **" in report
+    assert (out / "report.html").read_text(encoding="utf-8").startswith("<!doctype html>")
