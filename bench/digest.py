@@ -112,18 +112,22 @@ def run(campaign_count: int) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--campaigns", type=int, default=200)
-    parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    arguments = parser.parse_args()
-    figures = run(arguments.campaigns)
+def report(figures: dict[str, float]) -> None:
     print(f"digests of {figures['campaigns']} campaigns × 12 KPIs (SQLite):")
     print(f"  history {figures['readings']:>11,} readings   {figures['seconds'] * 1000:8.0f} ms for all digests")
     print(
         f"  history {figures['readings_10x']:>11,} readings   {figures['seconds_10x'] * 1000:8.0f} ms for all digests"
     )
     print(f"  ratio 10× history / 1× history: {figures['ratio']:.2f}   (target ≤ 1.5)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--campaigns", type=int, default=200)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    arguments = parser.parse_args()
+    figures = run(arguments.campaigns)
+    report(figures)
     if arguments.json:
         arguments.json.write_text(json.dumps(figures, indent=2))
 

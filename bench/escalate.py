@@ -69,7 +69,8 @@ async def run(pages: int, steps: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.db"
         try:
-            async with service(standin.api_url, database) as http:
+            async with service(standin.api_url, database) as running:
+                http = running.http
                 await command(http, "/warroom", 'start "Bench" 2026-01-01T00:00 2030-01-01T00:00')
                 await command(http, "/warroom", f"role tier1 <@{TIER1}> <@{BACKUP}>")
 
@@ -107,6 +108,14 @@ async def run(pages: int, steps: int) -> dict[str, Any]:
     }
 
 
+def report(figures: dict[str, Any]) -> None:
+    latency, lateness = figures["page_latency_ms"], figures["reescalation_lateness_s"]
+    print(f"page latency, /escalate to DM ({latency['count']} escalations, loopback):")
+    print(f"  median {latency['median']:.1f} ms   p99 {latency['p99']:.1f} ms   max {latency['max']:.1f} ms")
+    print(f"re-escalation lateness after the deadline ({lateness['count']} steps, 1 s tick):")
+    print(f"  median {lateness['median']:.2f} s   max {lateness['max']:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=200, help="escalations timed for page latency")
@@ -114,11 +123,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     arguments = parser.parse_args()
     figures = asyncio.run(run(arguments.pages, arguments.steps))
-    latency, lateness = figures["page_latency_ms"], figures["reescalation_lateness_s"]
-    print(f"page latency, /escalate to DM ({latency['count']} escalations, loopback):")
-    print(f"  median {latency['median']:.1f} ms   p99 {latency['p99']:.1f} ms   max {latency['max']:.1f} ms")
-    print(f"re-escalation lateness after the deadline ({lateness['count']} steps, 1 s tick):")
-    print(f"  median {lateness['median']:.2f} s   max {lateness['max']:.2f} s")
+    report(figures)
     if arguments.json:
         arguments.json.write_text(json.dumps(figures, indent=2))
 

@@ -75,7 +75,8 @@ async def through_the_api(rows: list[dict[str, Any]], folder: Path) -> float:
     database = folder / "api.db"
     campaign_id, token = await prepare(database)
     try:
-        async with service(standin.api_url, database) as http:
+        async with service(standin.api_url, database) as running:
+            http = running.http
             headers = {"Authorization": f"Bearer {token}"}
             started = time.perf_counter()
             for offset in range(0, len(rows), BATCH):
@@ -126,16 +127,20 @@ async def run(count: int) -> dict[str, float]:
     return {"readings": count, "api_per_second": api, "raw_insert_per_second": raw, "ratio": api / raw}
 
 
+def report(figures: dict[str, float]) -> None:
+    print(f"ingestion of {figures['readings']:,} readings in batches of {BATCH:,} (SQLite, loopback):")
+    print(f"  REST API        {figures['api_per_second']:>12,.0f} readings/s")
+    print(f"  raw sqlite3     {figures['raw_insert_per_second']:>12,.0f} readings/s")
+    print(f"  ratio           {figures['ratio']:>12.1%}   (target ≥ 25%)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readings", type=int, default=200_000)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     arguments = parser.parse_args()
     figures = asyncio.run(run(arguments.readings))
-    print(f"ingestion of {figures['readings']:,} readings in batches of {BATCH:,} (SQLite, loopback):")
-    print(f"  REST API        {figures['api_per_second']:>12,.0f} readings/s")
-    print(f"  raw sqlite3     {figures['raw_insert_per_second']:>12,.0f} readings/s")
-    print(f"  ratio           {figures['ratio']:>12.1%}   (target ≥ 25%)")
+    report(figures)
     if arguments.json:
         arguments.json.write_text(json.dumps(figures, indent=2))
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import DateFormatter
-from matplotlib.figure import Figure
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, Kpi, KpiKind, Reading
 from warroom_bot.digest import elapsed_share
 from warroom_bot.errors import UserError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Series = list[tuple[datetime, float]]
 
@@ -42,11 +43,23 @@ async def series(session: AsyncSession, campaign: Campaign, kpi: Kpi, now: datet
     return actual, [(start, kpi.target), (end, kpi.target)]
 
 
-def render_png(title: str, actual: Series, target: Series, timezone: str) -> bytes:
-    """Draw with matplotlib's object API (no pyplot global state, safe in a worker thread)."""
-    zone = ZoneInfo(timezone)
-    figure = Figure(figsize=(8, 4), dpi=100)
+def _figure(width: float, height: float) -> Figure:
+    """A figure drawn with matplotlib's object API (no pyplot global state, safe in a worker thread).
+
+    matplotlib is imported on the first chart, not at start: it is a third of the idle service's memory."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(figure)
+    return figure
+
+
+def render_png(title: str, actual: Series, target: Series, timezone: str) -> bytes:
+    from matplotlib.dates import DateFormatter
+
+    zone = ZoneInfo(timezone)
+    figure = _figure(8, 4)
     axes = figure.add_subplot()
     axes.plot([t.astimezone(zone) for t, _ in actual], [v for _, v in actual], marker="o", label="actual")
     if target:
@@ -68,8 +81,7 @@ LIGHT_COLOURS = {"green": "#2eb67d", "yellow": "#ecb22e", "red": "#e01e5a", "pur
 
 def attainment_png(title: str, bars: list[tuple[str, float, str | None]]) -> bytes:
     """Horizontal bars of attainment (%) per KPI, coloured by light, with a line at 100 %."""
-    figure = Figure(figsize=(8, 0.5 * len(bars) + 1.2), dpi=100)
-    FigureCanvasAgg(figure)
+    figure = _figure(8, 0.5 * len(bars) + 1.2)
     axes = figure.add_subplot()
     labels = [label for label, _, _ in reversed(bars)]
     values = [min(value, 200.0) for _, value, _ in reversed(bars)]

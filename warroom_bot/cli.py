@@ -308,3 +308,7 @@ def command(command_line: str, url: str, user_id: str, channel_id: str) -> None:
         raise UserError(f"The service answered {response.status_code}: {response.text[:200]}")
     body = response.json() if response.content else {}
     click.echo(body.get("text") or json.dumps(body) or "(acknowledged)")
+
+
+if __name__ == "__main__":
+    main()

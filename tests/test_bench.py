@@ -1,0 +1,32 @@
+"""The benchmark suite's smoke mode, so that it cannot rot: every figure is measured and written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_quick_benchmark_suite_measures_every_figure(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--json", str(results)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    written = json.loads(results.read_text())
+    assert written["quick"] is True and written["machine"]["cpus"] >= 1
+    assert {"load", "escalate", "digest", "ingest", "memory"} <= written.keys()
+    assert written["load"]["warroom"]["requests"] > 0 and written["load"]["bare_bolt"]["requests"] > 0
+    assert written["load"]["warroom"]["errors"] == 0
+    assert written["escalate"]["page_latency_ms"]["count"] == 20
+    assert written["ingest"]["api_per_second"] > 0 and written["memory"]["idle_mb"] > 0
+    figures = [row["figure"] for row in written["table"]]
+    assert len(figures) == 9 and "resident memory, idle" in figures
+    assert "== summary (quick run;" in finished.stdout
