@@ -178,7 +178,10 @@ def _value(raw: object) -> float:
     if isinstance(raw, bool):
         raise UserError(f"`{raw}` is not a number.")
     if isinstance(raw, int | float):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # a JSON integer with hundreds of digits
+            value = math.inf
     elif isinstance(raw, str):
         value = parse_number(raw)
     else:
@@ -198,7 +201,10 @@ def _moment(raw: object, now: datetime) -> datetime:
             moment = datetime.fromisoformat(str(raw))
         except ValueError:
             raise UserError(f"`{raw}` is not a time: use ISO 8601, like `2026-11-11T14:05:00+08:00`.") from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise UserError(f"`{raw}` is out of range.") from None
     if moment > now + FUTURE_TOLERANCE:
         raise UserError(f"`{raw}` is in the future.")
     return moment

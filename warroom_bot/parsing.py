@@ -158,10 +158,9 @@ def parse_local_datetime(text: str, zone: ZoneInfo) -> datetime:
         raise UserError(problem)
     year, month, day, hour, minute = (int(part) if part else 0 for part in match.groups())
     try:
-        local = datetime(year, month, day, hour, minute, tzinfo=zone)
-    except ValueError:
+        return datetime(year, month, day, hour, minute, tzinfo=zone).astimezone(UTC)
+    except (ValueError, OverflowError):  # no such day, or beyond the years Python can hold once in UTC
         raise UserError(problem) from None
-    return local.astimezone(UTC)
 
 
 SEVERITY_ALIASES = {
