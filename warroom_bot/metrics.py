@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -243,12 +243,35 @@ def validate(rows: list[dict[str, Any]], kpis: list[Kpi], *, now: datetime, sour
     return readings
 
 
+READING_COLUMNS = ("kpi_id", "dimension", "at", "value", "source")
+
+
+def _driver_insert(dialect: Dialect, readings: list[dict[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
+    """One executemany of plain tuples, straight to the driver.
+
+    Profiling showed SQLAlchemy's per-row parameter processing (the UTC type and SQLite's datetime
+    formatting) costing more than the insert itself, so the rows are given in the form the column
+    already stores: naive UTC, as text on SQLite (the format SQLAlchemy's DateTime writes there).
+    `validate` gives every `at` in UTC already."""
+    if dialect.paramstyle == "numeric_dollar":
+        marks = ", ".join(f"${n}" for n in range(1, len(READING_COLUMNS) + 1))
+    else:
+        marks = ", ".join("?" for _ in READING_COLUMNS)
+    as_text = dialect.name == "sqlite"
+    rows = []
+    for reading in readings:
+        at = reading["at"]
+        stored = at.isoformat(" ", "microseconds")[:26] if as_text else at.replace(tzinfo=None)
+        rows.append((reading["kpi_id"], reading["dimension"], stored, reading["value"], reading["source"]))
+    return f"INSERT INTO reading ({', '.join(READING_COLUMNS)}) VALUES ({marks})", rows
+
+
 async def ingest(session: AsyncSession, readings: list[dict[str, Any]]) -> int:
     """Store validated readings and move each KPI's latest value forward (never back to an older one)."""
     if not readings:
         return 0
-    connection = await session.connection()  # executemany: one statement for the whole batch
-    await connection.execute(insert(Reading), readings)
+    connection = await session.connection()
+    await connection.exec_driver_sql(*_driver_insert(connection.dialect, readings))
     newest: dict[tuple[int, str], dict[str, Any]] = {}
     for reading in readings:
         key = (reading["kpi_id"], reading["dimension"])
