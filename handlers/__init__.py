@@ -6,7 +6,7 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import budget_commands, campaign_commands, escalation_commands, retro_commands
+from handlers import budget_commands, campaign_commands, escalation_commands, event_handlers, retro_commands
 from handlers.context import inject_context
 from handlers.errors import handle_error
 from warroom_bot.ids import ActionId, CallbackId
@@ -23,6 +23,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.action(ActionId.ACKNOWLEDGE)(escalation_commands.acknowledge_tapped)
     app.action(ActionId.RESOLVE)(escalation_commands.resolve_tapped)
     app.view(CallbackId.RESOLVE_ESCALATION)(escalation_commands.resolve_submitted)
+    app.event("app_mention")(event_handlers.app_mentioned)
     app.command("/budget")(budget_commands.budget_command)
     app.action(ActionId.APPROVE)(budget_commands.approve_tapped)
     app.action(ActionId.REJECT)(budget_commands.reject_tapped)

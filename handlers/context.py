@@ -50,7 +50,9 @@ def inject_context(runtime: Runtime) -> Callable[..., Awaitable[None]]:
     async def middleware(context: AsyncBoltContext, body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> None:
         context["runtime"] = runtime
         context["campaign"] = None
-        channel_id = body.get("channel_id") or (body.get("channel") or {}).get("id")
+        channel_id = (
+            body.get("channel_id") or (body.get("channel") or {}).get("id") or (body.get("event") or {}).get("channel")
+        )
         if channel_id:
             async with runtime.sessions() as session:
                 context["campaign"] = await campaigns.open_campaign_in(session, channel_id)

@@ -168,6 +168,9 @@ class OutboxMessage(SQLModel, table=True):
     text: str
     blocks: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON))
     thread_of_id: int | None = Field(default=None, foreign_key="outboxmessage.id")
+    thread_ts: str | None = Field(
+        default=None, max_length=32, description="a reply in the thread of a person's message"
+    )
     updates_id: int | None = Field(default=None, foreign_key="outboxmessage.id")
     status: str = Field(default=OutboxStatus.PENDING, max_length=16)
     attempts: int = 0
@@ -394,3 +397,11 @@ class ActionItem(SQLModel, table=True):
     status: str = Field(default=ActionStatus.OPEN, max_length=8)
     closed_by: str | None = Field(default=None, max_length=32)
     closed_at: datetime | None = _utc_column(nullable=True)
+
+
+class SlackEvent(SQLModel, table=True):
+    """An Events API delivery already handled: Slack retries one it thinks was lost (with
+    `X-Slack-Retry-Num`), and the retry must not be handled twice."""
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _utc_column(index=True)

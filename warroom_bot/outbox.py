@@ -51,10 +51,12 @@ async def enqueue(
     channel: str,
     campaign_id: int | None = None,
     thread_of: OutboxMessage | None = None,
+    thread_ts: str | None = None,
     updates: OutboxMessage | None = None,
 ) -> OutboxMessage:
     """Add a message to the caller's transaction: a post to `channel` (a channel or user id), a
-    reply in the thread of `thread_of`, or an in-place `chat.update` of `updates`."""
+    reply in the thread of `thread_of` (one of ours) or of `thread_ts` (someone's message), or an
+    in-place `chat.update` of `updates`."""
     row = OutboxMessage(
         campaign_id=campaign_id,
         method="chat.update" if updates is not None else "chat.postMessage",
@@ -62,6 +64,7 @@ async def enqueue(
         text=message.text,
         blocks=message.blocks,
         thread_of_id=thread_of.id if thread_of is not None else None,
+        thread_ts=thread_ts,
         updates_id=updates.id if updates is not None else None,
         next_attempt_at=now,
         created_at=now,
@@ -222,7 +225,7 @@ class OutboxSender:
                     channel=parent.sent_channel, ts=parent.ts, text=row.text, blocks=row.blocks
                 )
             else:
-                thread_ts = parent.ts if parent is not None and parent.status == OutboxStatus.SENT else None
+                thread_ts = parent.ts if parent is not None and parent.status == OutboxStatus.SENT else row.thread_ts
                 response = await self._client.chat_postMessage(
                     channel=row.channel,
                     text=row.text,

@@ -159,3 +159,22 @@ class SlackRequestFactory:
             },
             **kwargs,
         )
+
+    def event_callback(
+        self, event: dict[str, Any], *, event_id: str, retry_num: int | None = None, **kwargs: Any
+    ) -> SignedRequest:
+        """An Events API delivery (JSON); a retry carries Slack's `X-Slack-Retry-Num` and reason."""
+        body = {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": API_APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": "UBOT0WARROOM", "is_bot": True}],
+        }
+        signed = self.sign(json.dumps(body).encode(), "application/json", **kwargs)
+        if retry_num is not None:
+            signed.headers.update({"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"})
+        return signed

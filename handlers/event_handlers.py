@@ -1,0 +1,33 @@
+"""Events: `@warroom` in a war room answers with the status digest in the mention's thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models import Campaign
+from warroom_bot import digest, events
+from warroom_bot.outbox import enqueue
+from warroom_bot.render import digest as render
+from warroom_bot.render.blocks import notice
+from warroom_bot.runtime import Runtime
+
+NO_CAMPAIGN = "This channel has no campaign yet; start one with `/warroom start`."
+
+
+async def app_mentioned(
+    body: dict[str, Any], event: dict[str, Any], runtime: Runtime, campaign: Campaign | None
+) -> None:
+    """Bolt acknowledges events itself; the reply goes through the outbox, once per event id."""
+    now = runtime.clock.now()
+    async with runtime.transaction() as session:
+        if not await events.first_delivery(session, event_id=body["event_id"], now=now):
+            return
+        answer = render.digest(await digest.snapshot(session, campaign, now)) if campaign else notice(NO_CAMPAIGN)
+        await enqueue(
+            session,
+            answer,
+            now=now,
+            channel=event["channel"],
+            campaign_id=campaign.id if campaign else None,
+            thread_ts=event.get("thread_ts") or event["ts"],
+        )
