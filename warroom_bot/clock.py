@@ -8,14 +8,24 @@ from typing import Protocol
 
 
 class Clock(Protocol):
+    """Campaign time. Deadlines, digest slots and retro prompts are in it; durations of the real
+    world (a sending lease, a server's Retry-After) are converted with `real()`."""
+
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
+        ...
+
+    def real(self, duration: timedelta) -> timedelta:
+        """How long a wall-clock `duration` lasts on this clock."""
         ...
 
 
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def real(self, duration: timedelta) -> timedelta:
+        return duration
 
 
 class ManualClock:
@@ -29,6 +39,9 @@ class ManualClock:
     def now(self) -> datetime:
         return self._now
 
+    def real(self, duration: timedelta) -> timedelta:
+        return duration
+
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
         return self._now
@@ -41,23 +54,28 @@ class ManualClock:
 
 
 class ScaledClock:
-    """Simulated time running `speed` times faster than the wall clock from `start` (the demo);
-    `skip_to` jumps ahead over hours in which nothing happens."""
+    """Simulated time: `start` at the wall-clock moment `anchor` (Unix seconds, default now), running
+    `speed` times faster; `skip_to` jumps ahead over hours in which nothing happens (the demo).
 
-    def __init__(self, start: datetime, speed: float) -> None:
+    Processes given the same start, speed and anchor share one simulated time (the replica tests)."""
+
+    def __init__(self, start: datetime, speed: float, *, anchor: float | None = None) -> None:
         if start.tzinfo is None:
             raise ValueError("ScaledClock needs an aware datetime")
         self.speed = speed
         self._start = start.astimezone(UTC)
-        self._origin = time.monotonic()
+        self._anchor = time.time() if anchor is None else anchor
         self._skipped = timedelta()
 
     def now(self) -> datetime:
-        return self._start + self._skipped + timedelta(seconds=(time.monotonic() - self._origin) * self.speed)
+        return self._start + self._skipped + timedelta(seconds=(time.time() - self._anchor) * self.speed)
+
+    def real(self, duration: timedelta) -> timedelta:
+        return duration * self.speed
 
     def restart(self) -> None:
         """Show `start` again from now on (once whatever had to be set up first is ready)."""
-        self._origin = time.monotonic()
+        self._anchor = time.time()
         self._skipped = timedelta()
 
     def skip_to(self, moment: datetime) -> None:

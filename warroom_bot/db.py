@@ -7,6 +7,9 @@ tick and a second process can share one file; PostgreSQL is used when `DATABASE_
 from __future__ import annotations
 
 import asyncio
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -51,8 +54,24 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str) -> None:
-    """Apply every migration (`warroom db upgrade`; also run when the service starts)."""
-    command.upgrade(alembic_config(database_url), "head")
+    """Apply every migration (`warroom db upgrade`; also run when the service starts).
+
+    Replicas started together on a new database take turns, or both would create the same tables:
+    on SQLite through a lock file beside the database, on PostgreSQL through an advisory lock taken
+    in the migration's own transaction (see migrations/env.py)."""
+    with _sqlite_migration_lock(database_url):
+        command.upgrade(alembic_config(database_url), "head")
+
+
+@contextmanager
+def _sqlite_migration_lock(database_url: str) -> Iterator[None]:
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        yield
+        return
+    with open(f"{url.database}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 async def upgrade_async(database_url: str) -> None:

@@ -177,7 +177,7 @@ class OutboxSender:
                 )
                 .values(
                     status=OutboxStatus.SENDING,
-                    claimed_until=now + LEASE,
+                    claimed_until=now + self._clock.real(LEASE),
                     attempts=OutboxMessage.attempts + 1,
                 )
             )
@@ -198,7 +198,7 @@ class OutboxSender:
             await self._finish(
                 row,
                 status=OutboxStatus.PENDING,
-                next_attempt_at=self._clock.now() + delay,
+                next_attempt_at=self._clock.now() + self._clock.real(delay),
                 last_error=str(retry),
             )
             return False

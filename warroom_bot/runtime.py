@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.clock import Clock, SystemClock
+from warroom_bot.clock import Clock, ScaledClock, SystemClock
 from warroom_bot.db import Sessions, create_engine, create_sessions
 from warroom_bot.outbox import OutboxSender
 from warroom_bot.settings import Settings
@@ -28,6 +28,8 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        if clock is None and settings.simulated_start is not None:
+            clock = ScaledClock(settings.simulated_start, settings.simulated_speed, anchor=settings.simulated_anchor)
         clock = clock or SystemClock()
         engine = create_engine(settings.database_url)
         sessions = create_sessions(engine)

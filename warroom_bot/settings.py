@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -31,6 +33,12 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./warroom.db"
     tick_seconds: float = Field(default=1.0, gt=0, alias="WARROOM_TICK_SECONDS")
     log_level: str = Field(default="INFO", alias="WARROOM_LOG_LEVEL")
+    # A simulated clock, for rehearsals and for tests that run several processes: the service's
+    # time is SIMULATED_START at the wall-clock moment SIMULATED_ANCHOR (Unix seconds; default: when
+    # the process starts) and runs SIMULATED_SPEED times faster. Never set in production.
+    simulated_start: datetime | None = Field(default=None, alias="WARROOM_SIMULATED_START")
+    simulated_speed: float = Field(default=1.0, gt=0, alias="WARROOM_SIMULATED_SPEED")
+    simulated_anchor: float | None = Field(default=None, alias="WARROOM_SIMULATED_ANCHOR")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -67,6 +75,13 @@ class Settings(BaseSettings):
                 f"not {url.drivername}://"
             )
         return url.set(drivername=driver).render_as_string(hide_password=False)
+
+    @field_validator("simulated_start")
+    @classmethod
+    def _aware_start(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("WARROOM_SIMULATED_START needs a UTC offset, like 2026-11-10T20:30+08:00")
+        return value
 
     def require(self, *names: str, purpose: str) -> None:
         """Stop with one sentence naming every missing variable that `purpose` needs."""

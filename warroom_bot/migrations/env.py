@@ -3,6 +3,7 @@
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -10,6 +11,7 @@ import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from warroom_bot.db import create_engine
 
 target_metadata = SQLModel.metadata
+MIGRATION_LOCK_KEY = 0x57A2_2008  # any number the database's other users do not take
 
 
 def _run(connection: Connection) -> None:
@@ -19,6 +21,9 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Replicas starting together: one migrates, the others wait here and then find nothing to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         context.run_migrations()
 
 

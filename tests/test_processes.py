@@ -1,0 +1,205 @@
+"""Real `warroom serve` processes on one database and one stand-in, sharing a simulated clock:
+two replicas over a simulated campaign day post everything exactly once, and a service killed with
+`kill -9` between a page and its re-escalation fires the step on time after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import text
+
+from warroom_bot.clock import ScaledClock
+from warroom_bot.db import create_engine
+from warroom_bot.slack_requests import SlackRequestFactory
+from warroom_bot.standin import SlackStandIn
+
+SECRET = "process-test-secret"
+ZONE = ZoneInfo("Asia/Shanghai")
+CHANNEL, COMMANDER = "C0REPLICAS", "U0COMMAND1"
+TIER1, TIER1_BACKUP, TIER2, TIER3 = "U0TIER1PRI", "U0TIER1BAK", "U0TIER2PRI", "U0TIER3PRI"
+
+
+def local(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ZONE)
+
+
+class Service:
+    """One `warroom serve` process on a loopback port."""
+
+    def __init__(self, env: dict[str, str], folder: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.env, self.folder = env, folder
+        self.process: asyncio.subprocess.Process | None = None
+        self.requests = SlackRequestFactory(SECRET)
+
+    async def start(self) -> Service:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            "from warroom_bot.cli import main; main()",
+            "serve",
+            "--port",
+            str(self.port),
+            env={**os.environ, **self.env},
+            cwd=self.folder,
+        )
+        async with httpx.AsyncClient() as http:
+            for _ in range(300):
+                try:
+                    if (await http.get(f"http://127.0.0.1:{self.port}/healthz")).status_code == 200:
+                        return self
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+        raise AssertionError("the service did not start")
+
+    async def command(self, text: str, command: str = "/warroom", user: str = COMMANDER) -> str:
+        request = self.requests.slash_command(command, text, user_id=user, channel_id=CHANNEL)
+        async with httpx.AsyncClient() as http:
+            response = await http.post(
+                f"http://127.0.0.1:{self.port}/slack/events", content=request.body, headers=request.headers
+            )
+        assert response.status_code == 200, response.text
+        answer = response.json()["text"]
+        assert ":warning:" not in answer and ":boom:" not in answer, answer
+        return answer
+
+    async def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(sig)
+            await asyncio.wait_for(self.process.wait(), 15)
+
+
+def simulated_env(
+    database_url: str, standin: SlackStandIn, start: datetime, speed: float, anchor: float, tick: float
+) -> dict:
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_API_URL": standin.api_url,
+        "SLACK_BOT_TOKEN": "xoxb-process-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "WARROOM_LOG_LEVEL": "WARNING",
+        "WARROOM_TICK_SECONDS": str(tick),
+        "WARROOM_SIMULATED_START": start.isoformat(),
+        "WARROOM_SIMULATED_SPEED": str(speed),
+        "WARROOM_SIMULATED_ANCHOR": str(anchor),
+    }
+
+
+async def until(clock: ScaledClock, moment: datetime) -> None:
+    await asyncio.sleep(max((moment - clock.now()).total_seconds() / clock.speed, 0))
+
+
+def posts(standin: SlackStandIn, channel: str, prefix: str) -> list[str]:
+    return [
+        c.args["text"]
+        for c in standin.ok_calls("chat.postMessage")
+        if c.args["channel"] == channel and c.args["text"].startswith(prefix)
+    ]
+
+
+async def test_two_replicas_post_every_slot_step_prompt_and_reminder_once(
+    database_url: str, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    start, speed = local("2026-11-10T20:00"), 3600.0  # a simulated hour every second
+    anchor = time.time() + 8  # both processes are up by then
+    env = simulated_env(database_url, standin, start, speed, anchor, tick=0.15)  # 9 simulated minutes
+    clock = ScaledClock(start, speed, anchor=anchor)
+    first, second = Service(env, tmp_path), Service(env, tmp_path)
+    try:
+        await asyncio.gather(first.start(), second.start())  # both migrate the new database at once
+        await until(clock, local("2026-11-10T20:01"))
+        await first.command('start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai')
+        await second.command(f"role tier1 <@{TIER1}> <@{TIER1_BACKUP}>")
+        await first.command(f"role tier2 <@{TIER2}>")
+        await second.command(f"role tier3 <@{TIER3}>")
+        await first.command("config escalation.repeat 0")
+        await second.command("red Payment gateway timeouts", command="/escalate")
+        await until(clock, local("2026-11-11T09:40"))
+    finally:
+        await asyncio.gather(first.stop(), second.stop())
+
+    digests = posts(standin, CHANNEL, "Double 11 — status")
+    hours = Counter(text.split("status ")[1][:13] for text in digests)  # "Tue 10 Nov 21"
+    assert set(hours.values()) == {1}, hours  # each slot once …
+    first = datetime.strptime(f"2026 {digests[0].split('status ')[1][:16]}", "%Y %a %d %b %H:%M")
+    assert first.hour in (21, 22) and len(hours) == 24 + 9 - first.hour + 1, hours  # … and none missed up to 09:00
+    pages = Counter(
+        c.args["channel"] for c in standin.ok_calls("chat.postMessage") if c.args["text"].startswith("RED #1")
+    )
+    assert pages == {CHANNEL: 1, TIER1: 1, TIER1_BACKUP: 1, TIER2: 1, TIER3: 1, COMMANDER: 1}, pages
+    assert len(posts(standin, CHANNEL, "<!here> Nobody acknowledged RED #1")) == 1
+    assert len(posts(standin, CHANNEL, "Daily retro of Double 11, Tue 10 Nov")) == 1
+    for user in (COMMANDER, TIER1, TIER1_BACKUP, TIER2, TIER3):
+        assert len(posts(standin, user, "Reminder: your retro")) == 1, user
+    assert len(posts(standin, CHANNEL, "Retro summary of Double 11, Tue 10 Nov")) == 1
+
+
+async def test_a_service_killed_between_a_page_and_its_re_escalation_fires_the_step_on_time(
+    database_url: str, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    start, speed = local("2026-11-10T21:00"), 30.0  # a simulated minute every 2 seconds
+    anchor = time.time() + 4
+    env = simulated_env(database_url, standin, start, speed, anchor, tick=0.05)
+    clock = ScaledClock(start, speed, anchor=anchor)
+    arrivals: dict[str, datetime] = {}
+    standin.on_message = lambda method, channel, message: arrivals.setdefault(channel, clock.now())
+    service, restarted = Service(env, tmp_path), Service(env, tmp_path)
+    try:
+        await killed_and_restarted(service, restarted, clock, start, arrivals, database_url)
+    finally:
+        await asyncio.gather(service.stop(), restarted.stop())
+
+    pages = Counter(
+        c.args["channel"] for c in standin.ok_calls("chat.postMessage") if c.args["text"].startswith("RED #1")
+    )
+    assert pages == {CHANNEL: 1, TIER1: 1, TIER1_BACKUP: 1}, pages  # nothing twice
+    late = arrivals["D" + TIER1_BACKUP[1:]] - (arrivals["D" + TIER1[1:]] + timedelta(minutes=2))
+    assert timedelta(0) <= late <= timedelta(seconds=2) * speed, late  # the 2 s lateness target, in real seconds
+
+
+async def unsent(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            result = await connection.execute(text("SELECT count(*) FROM outboxmessage WHERE status != 'sent'"))
+            return result.scalar_one()
+    finally:
+        await engine.dispose()
+
+
+async def killed_and_restarted(
+    service: Service,
+    restarted: Service,
+    clock: ScaledClock,
+    start: datetime,
+    arrivals: dict[str, datetime],
+    database_url: str,
+) -> None:
+    """Page tier 1, `kill -9` the service, start it again, and wait past the re-escalation deadline."""
+    await service.start()
+    await until(clock, start)
+    await service.command('start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai')
+    await service.command(f"role tier1 <@{TIER1}> <@{TIER1_BACKUP}>")
+    await service.command("config ack.red 2m")
+    await service.command("red Payment gateway timeouts", command="/escalate")
+    for _ in range(200):
+        if "D" + TIER1[1:] in arrivals and await unsent(database_url) == 0:
+            break  # the page is out and recorded as sent: now we are between it and the next step
+        await asyncio.sleep(0.01)
+    paged = arrivals["D" + TIER1[1:]]
+
+    await service.stop(signal.SIGKILL)  # no shutdown of any kind
+    await restarted.start()
+    await until(clock, paged + timedelta(minutes=3))
