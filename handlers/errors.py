@@ -1,7 +1,8 @@
 """The one place where errors become answers.
 
-A `UserError` becomes an ephemeral reply (or an error beside the modal input it concerns); anything
-else is logged with a short id, and the user sees that id so a report can be matched to the log.
+A `UserError` becomes an ephemeral reply (or an error beside the modal input it concerns); the
+database locked or out of reach says so and asks for a retry; anything else is logged with a short
+id, and the user sees that id so a report can be matched to the log.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 
+from warroom_bot.db import UNAVAILABLE, unavailable
 from warroom_bot.errors import UserError
 from warroom_bot.render.blocks import notice, user_error
 
@@ -27,6 +29,9 @@ async def handle_error(
         return _modal_errors(error, body)
     if isinstance(error, UserError):
         answer = user_error(error)
+    elif unavailable(error):
+        log.warning("database unavailable handling %s: %s", body.get("command") or body.get("type"), error)
+        answer = notice(f":hourglass: {UNAVAILABLE}")
     else:
         error_id = secrets.token_hex(4)
         log.error(
@@ -63,6 +68,9 @@ def _modal_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:
     if isinstance(error, UserError):
         message = error.message
         field = error.field
+    elif unavailable(error):
+        log.warning("database unavailable in a modal: %s", error)
+        message, field = UNAVAILABLE, None
     else:
         error_id = secrets.token_hex(4)
         log.error("unexpected error %s in a modal", error_id, exc_info=error)

@@ -16,7 +16,7 @@ import handlers
 from scheduler import Ticker
 from warroom_bot import __version__, api
 from warroom_bot.clock import Clock
-from warroom_bot.db import upgrade_async
+from warroom_bot.db import UNAVAILABLE, UNAVAILABLE_ERRORS, unavailable, upgrade_async
 from warroom_bot.runtime import Runtime
 from warroom_bot.settings import Settings
 from warroom_bot.slack import create_bolt_app
@@ -48,6 +48,14 @@ class Service:
             log.info("warroom-bot stopped cleanly")
 
 
+async def _database_unavailable(_request: Request, error: Exception) -> JSONResponse:
+    """503 and a retry hint for the database being locked or out of reach; other errors stay 500s."""
+    if not unavailable(error):
+        raise error
+    log.warning("database unavailable: %s", error)
+    return JSONResponse({"detail": UNAVAILABLE}, status_code=503, headers={"Retry-After": "2"})
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     service = Service(settings, clock)
     slack_handler = AsyncSlackRequestHandler(service.bolt)
@@ -61,6 +69,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.runtime = service.runtime
     app.state.service = service
     app.include_router(api.router)
+    for error_type in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(error_type, _database_unavailable)
 
     @app.post("/slack/events", include_in_schema=False)
     async def slack_events(request: Request):  # type: ignore[no-untyped-def]

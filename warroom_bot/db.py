@@ -16,11 +16,19 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a statement waits for another writer's lock on SQLite: short enough that a slash command
+# still answers (with UNAVAILABLE) inside Slack's 3 s.
+SQLITE_BUSY_TIMEOUT_MS = 2000
+
+UNAVAILABLE = "The database is busy or out of reach for a moment; nothing was changed. Please try again."
+# What the database being locked, restarted or cut off raises (asyncpg's refused connection is not wrapped).
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeoutError, ConnectionError)
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -40,6 +48,13 @@ def create_engine(database_url: str) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether `error` is the database being locked or out of reach: worth a retry, not a bug."""
+    if isinstance(error, DBAPIError):
+        return isinstance(error, OperationalError) or error.connection_invalidated
+    return isinstance(error, UNAVAILABLE_ERRORS)
 
 
 def create_sessions(engine: AsyncEngine) -> Sessions:
