@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -65,6 +66,38 @@ async def test_a_channel_gets_its_messages_in_order_after_an_outage(bot: SlackDr
     assert "starts in this channel" in texts[0]
     assert "Role tier1" in texts[1]
     assert "phase changed" in texts[2]
+
+
+async def test_timeouts_and_refused_connections_deliver_once_in_order_after_recovery(
+    bot: SlackDriver, clock: ManualClock
+) -> None:
+    client = bot.runtime.client
+    api_url, timeout = client.base_url, client.timeout
+    client.timeout = 0.2
+    bot.standin.fail(504, times=2, method="chat.postMessage", hang=0.6)  # Slack slower than our timeout
+    await bot.ephemeral(f"start {START_LINE}")
+    await _settle(bot, clock, rounds=2)
+    assert bot.standin.ok_calls("chat.postMessage") == []
+
+    client.base_url = f"http://127.0.0.1:{_closed_port()}/api/"  # then not answering at all
+    await bot.ephemeral("role tier1 <@U0TIER1001>")
+    await bot.ephemeral("phase live")
+    await _settle(bot, clock, rounds=2)
+    first, *waiting = await bot.outbox()
+    assert "Cannot connect" in first.last_error and {row.status for row in waiting} == {OutboxStatus.PENDING}
+
+    client.base_url, client.timeout = api_url, timeout
+    await _settle(bot, clock, rounds=4)  # ends before the first digest slot
+    texts = [call.args["text"] for call in bot.standin.ok_calls("chat.postMessage")]
+    assert len(texts) == 3, texts
+    assert "starts in this channel" in texts[0] and "Role tier1" in texts[1] and "phase changed" in texts[2]
+    assert {row.status for row in await bot.outbox()} == {OutboxStatus.SENT}
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 async def test_a_message_survives_a_restart_during_an_outage(

@@ -55,6 +55,7 @@ class Fault:
     method: str | None
     retry_after: int | None
     error: str
+    hang_seconds: float
 
 
 class SlackStandIn:
@@ -131,12 +132,16 @@ class SlackStandIn:
         method: str | None = None,
         retry_after: int | None = None,
         error: str | None = None,
+        hang: float = 0.0,
     ) -> None:
         """Answer the next `times` calls (of `method`, or of any method) with `status` and `ok: false`.
 
-        `error` is Slack's error code in the body (default: `ratelimited` for 429, else `fatal_error`)."""
+        `error` is Slack's error code in the body (default: `ratelimited` for 429, else `fatal_error`);
+        `hang` waits that many seconds first, so that a client with a shorter timeout gives up."""
         code = error or ("ratelimited" if status == 429 else "fatal_error")
-        self._faults.append(Fault(status=status, times=times, method=method, retry_after=retry_after, error=code))
+        self._faults.append(
+            Fault(status=status, times=times, method=method, retry_after=retry_after, error=code, hang_seconds=hang)
+        )
 
     def recover(self) -> None:
         self._faults.clear()
@@ -216,6 +221,7 @@ class SlackStandIn:
             await asyncio.sleep(self.delay_seconds)
         fault = self._take_fault(method)
         if fault is not None:
+            await asyncio.sleep(fault.hang_seconds)
             body = {"ok": False, "error": fault.error}
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
             return self._answer(method, args, token, fault.status, body, headers)
