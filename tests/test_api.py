@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from models import ApiToken, Campaign
+from models import ApiToken, Campaign, Reading
 from tests.conftest import COMMANDER, SlackDriver
 from warroom_bot import tokens
 from warroom_bot.db import create_engine, create_sessions
@@ -68,7 +68,7 @@ async def test_campaigns_are_listed_and_read_with_their_roster(bot: SlackDriver,
     assert missing.status_code == 404 and "999" in missing.json()["detail"]
 
 
-async def test_a_campaign_token_sees_only_its_campaign(bot: SlackDriver, campaign: Campaign) -> None:
+async def test_a_campaign_token_reads_and_writes_only_its_campaign(bot: SlackDriver, campaign: Campaign) -> None:
     await bot.ephemeral('start "618" 2026-11-10T20:00 2026-11-12T00:00', channel="C0OTHERROOM")
     other = next(c for c in await bot.campaigns() if c.id != campaign.id)
     headers = await _auth(bot, campaign_id=campaign.id)
@@ -76,6 +76,11 @@ async def test_a_campaign_token_sees_only_its_campaign(bot: SlackDriver, campaig
     assert [c["id"] for c in (await bot.http.get("/api/campaigns", headers=headers)).json()] == [campaign.id]
     assert (await bot.http.get(f"/api/campaigns/{campaign.id}", headers=headers)).status_code == 200
     assert (await bot.http.get(f"/api/campaigns/{other.id}", headers=headers)).status_code == 404
+    batch = {"readings": [{"kpi": "gmv", "value": 1}]}
+    written = await bot.http.post(f"/api/campaigns/{other.id}/metrics", json=batch, headers=headers)
+    assert written.status_code == 404
+    async with bot.runtime.sessions() as session:
+        assert (await session.exec(select(Reading))).all() == []
 
 
 async def test_openapi_documents_the_api(bot: SlackDriver) -> None:

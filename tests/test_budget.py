@@ -247,3 +247,15 @@ async def test_fifty_concurrent_moves_keep_the_ledger_consistent(bot: SlackDrive
     assert sum(planned for planned, _ in after.values()) == sum(planned for planned, _ in before.values())
     for entry in moves:  # every snapshot in the ledger keeps the total
         assert sum(line["planned"] for line in entry.balances.values()) == 100_000_000
+
+
+async def test_a_double_tap_on_approve_moves_the_money_once(bot: SlackDriver, planned: Campaign) -> None:
+    await budget_command(bot, "reserve 50k online", user=OTHER)
+    dm = next(call for call in posts(bot, "Budget request #1") if call.args["channel"] == FINANCE)
+    await asyncio.gather(tap(bot, dm, ActionId.APPROVE, FINANCE), tap(bot, dm, ActionId.APPROVE, FINANCE))
+
+    assert (await balances(bot, planned))["reserve"] == (5_000_000, 0)
+    async with bot.runtime.sessions() as session:
+        releases = [entry for entry in await budget.ledger(session, planned.id) if entry.kind == "reserve"]
+    assert len(releases) == 1
+    assert len([call for call in posts(bot, "Budget request #1") if call.args["channel"] == OTHER]) == 1

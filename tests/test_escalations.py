@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from models import Campaign, Escalation, EscalationStatus
+from models import Campaign, Escalation, EscalationEvent, EscalationStatus
 from tests.conftest import CHANNEL, COMMANDER, START_LINE, SlackDriver, running
 from warroom_bot import escalations
 from warroom_bot.clock import ManualClock
@@ -449,3 +450,30 @@ async def test_a_step_fired_by_another_worker_is_not_fired_again(
             assert await escalations.advance(session, escalation_id=listed, now=clock.now()) is expected
     await bot.tick()
     assert paged_users(bot.standin) == [TIER1, TIER1_BACKUP]
+
+
+async def test_a_double_tap_on_acknowledge_and_a_double_submitted_resolve_count_once(
+    bot: SlackDriver, roster: Campaign
+) -> None:
+    """Both taps of a double tap arrive together; the second must find the first's work done."""
+    await escalate(bot)
+    page = dms(bot.standin, TIER1)[0]
+    await asyncio.gather(tap(bot, page, ActionId.ACKNOWLEDGE, TIER1), tap(bot, page, ActionId.ACKNOWLEDGE, TIER1))
+    assert len([line for line in thread(bot.standin, channel_post(bot.standin)) if "Acknowledged by" in line]) == 1
+
+    await tap(bot, page, ActionId.RESOLVE, TIER1)
+    (opened,) = await bot.standin.wait_for("views.open")
+    note = {BlockId.NOTE: {ActionId.INPUT: {"type": "plain_text_input", "value": "Restocked"}}}
+    submission = bot.requests.view_submission(
+        callback_id=CallbackId.RESOLVE_ESCALATION,
+        private_metadata=opened.args["view"]["private_metadata"],
+        user_id=TIER1,
+        values=note,
+    )
+    answers = await asyncio.gather(bot.send(submission), bot.send(submission))
+    assert [answer.status_code for answer in answers] == [200, 200]
+    await bot.tick()
+    assert len([line for line in thread(bot.standin, channel_post(bot.standin)) if "Resolved by" in line]) == 1
+    async with bot.runtime.sessions() as session:
+        kinds = [event.kind for event in (await session.exec(select(EscalationEvent))).all()]
+    assert (kinds.count("acknowledged"), kinds.count("resolved")) == (1, 1), kinds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 from typing import Any
@@ -424,3 +425,29 @@ async def test_a_bad_retro_is_refused_beside_its_field_and_nothing_is_stored(
     assert answer["response_action"] == "errors"
     assert message in answer["errors"][block]
     assert await entries(bot) == [] and await action_items(bot) == []
+
+
+async def test_a_double_submitted_retro_and_a_double_tap_on_done_count_once(
+    bot: SlackDriver, clock: ManualClock
+) -> None:
+    prompt = await prompted(bot, clock)
+    view = await open_retro(bot, prompt, ANA)
+    await asyncio.gather(
+        submit(bot, view, ANA, items=[item(BEN, "2026-11-12")]), submit(bot, view, ANA, items=[item(BEN, "2026-11-12")])
+    )
+    assert len(await entries(bot)) == 1
+    (open_item,) = await action_items(bot)
+
+    listing = (await bot.command("actions", user=BEN)).json()
+    (done_button,) = [block["accessory"] for block in listing["blocks"] if "accessory" in block]
+    done = bot.requests.block_action(
+        action_id=ActionId.CLOSE_ACTION_ITEM,
+        value=done_button["value"],
+        user_id=BEN,
+        channel_id=CHANNEL,
+        message_ts="1700000000.000100",
+    )
+    await asyncio.gather(bot.send(done), bot.send(done))
+    await bot.tick()
+    assert (await action_items(bot))[0].status == ActionStatus.DONE
+    assert len(posts_starting(bot, f"Action item #{open_item.id} done")) == 1
