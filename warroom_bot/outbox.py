@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=5)
 BATCH = 200
+ENQUEUED = "warroom.outbox.enqueued"  # the session.info key `enqueue` sets
 
 
 async def enqueue(
@@ -71,7 +72,13 @@ async def enqueue(
     )
     session.add(row)
     await session.flush()
+    session.info[ENQUEUED] = True
     return row
+
+
+def enqueued_in(session: AsyncSession) -> bool:
+    """Whether `enqueue` added a message to this session's transaction."""
+    return session.info.get(ENQUEUED, False)
 
 
 class _Retry(Exception):
@@ -136,10 +143,14 @@ class OutboxSender:
                 )
             ).all()
             needed = {row.thread_of_id or row.updates_id for row in rows} - {None}
-            parents = {
-                parent.id: parent
-                for parent in (await session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(needed)))).all()
-            }
+            parents = (
+                {
+                    parent.id: parent
+                    for parent in (await session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(needed)))).all()
+                }
+                if needed
+                else {}
+            )
         waiting_channels: set[str] = set()
         delivered = 0
         for row in rows:

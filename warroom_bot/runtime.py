@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.clock import Clock, ScaledClock, SystemClock
 from warroom_bot.db import Sessions, create_engine, create_sessions
-from warroom_bot.outbox import OutboxSender
+from warroom_bot.outbox import OutboxSender, enqueued_in
 from warroom_bot.settings import Settings
 from warroom_bot.slack import create_client
 
@@ -38,8 +38,9 @@ class Runtime:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session that commits on success and then wakes the outbox for what it enqueued."""
+        """A session that commits on success and then, if it enqueued messages, wakes the outbox."""
         async with self.sessions() as session:
             yield session
             await session.commit()
-        self.outbox.wake()
+            if enqueued_in(session):
+                self.outbox.wake()
