@@ -103,7 +103,7 @@ async def start(call: Invocation) -> None:
     if not call.args:
         await call.ack()
         opening = call.client.views_open(trigger_id=call.trigger_id, view=render.start_campaign_modal(call.channel_id))
-        await after_ack(opening, call.body, call.respond)
+        after_ack(opening, call.body, call.respond)
         return
     if len(call.args) not in (3, 4):
         raise UserError("`start` takes a name, a start, an end and optionally a time zone.", usage=START_USAGE)

@@ -43,7 +43,7 @@ class Invocation:
     async def reply_then(self, message: Message, work: Awaitable[None]) -> None:
         """Answer now, then do work that may outlast Slack's 3 seconds; its errors reach the caller."""
         await self.reply(message)
-        await after_ack(work, self.body, self.respond)
+        after_ack(work, self.body, self.respond)
 
 
 def inject_context(runtime: Runtime) -> Callable[..., Awaitable[None]]:

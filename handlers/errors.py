@@ -7,6 +7,7 @@ id, and the user sees that id so a report can be matched to the log.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable
@@ -51,12 +52,22 @@ async def handle_error(
     return BoltResponse(status=200, body="") if response is not None else None
 
 
-async def after_ack(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond) -> None:
-    """Run what a listener does after acknowledging, answering its errors like any other.
+def after_ack(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond) -> None:
+    """Start what a listener does after acknowledging (open a modal, redraw a message) in the
+    background, and answer its errors like any other.
 
-    Nothing may be raised out of a listener once it has acknowledged: Bolt's runner would then
-    discard the acknowledgement already made and keep Slack waiting until its 3 s timeout.
+    Bolt sends the acknowledgement when the listener returns (`process_before_response`, see
+    `warroom_bot.slack`), so this work must not hold the listener up: Slack waits at most 3 s.
     """
+    task = asyncio.create_task(_answering_errors(work, body, respond))
+    _after_ack_tasks.add(task)  # the loop keeps only weak references to its tasks
+    task.add_done_callback(_after_ack_tasks.discard)
+
+
+_after_ack_tasks: set[asyncio.Task[None]] = set()
+
+
+async def _answering_errors(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond) -> None:
     try:
         await work
     except Exception as error:

@@ -44,7 +44,7 @@ async def escalate_command(
     if not text:
         await ack()
         opening = client.views_open(trigger_id=command["trigger_id"], view=render.raise_modal(command["channel_id"]))
-        await after_ack(opening, command, respond)
+        after_ack(opening, command, respond)
         return
     first, _, rest = text.partition(" ")
     word = first.lower()
@@ -123,7 +123,7 @@ async def resolve_tapped(
         raise UserError("That escalation no longer exists.")
     shown = escalation.model_copy(update={"status": shown_status})
     await ack()
-    await after_ack(client.views_open(trigger_id=body["trigger_id"], view=render.resolve_modal(shown)), body, respond)
+    after_ack(client.views_open(trigger_id=body["trigger_id"], view=render.resolve_modal(shown)), body, respond)
 
 
 async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:

@@ -40,7 +40,7 @@ async def _open_modal(
         form = await retros.form_for(session, campaign, day, user_id, runtime.clock.now())
     await ack()
     opening = client.views_open(trigger_id=body["trigger_id"], view=render.modal(form))
-    await after_ack(opening, body, respond)
+    after_ack(opening, body, respond)
 
 
 async def retro(call: Invocation) -> None:
@@ -151,7 +151,7 @@ async def close_tapped(
         remaining = await actions.open_items(session, item.campaign_id)
     await ack()
     answer = render.action_list(remaining, actions.local_today(campaign, now))
-    await after_ack(respond(text=answer.text, blocks=answer.blocks, replace_original=True), body, respond)
+    after_ack(respond(text=answer.text, blocks=answer.blocks, replace_original=True), body, respond)
 
 
 async def report(call: Invocation) -> None:
