@@ -15,6 +15,7 @@ from models import ActionItem, ActionStatus, Campaign, RetroEntry
 from tests.conftest import CHANNEL, COMMANDER, OTHER, SlackDriver
 from warroom_bot.clock import ManualClock
 from warroom_bot.ids import ActionId, ActionItemPart, BlockId, CallbackId, action_item_block
+from warroom_bot.slack_requests import SignedRequest
 from warroom_bot.standin import Call
 
 SHANGHAI = "Asia/Shanghai"
@@ -154,6 +155,18 @@ async def entries(bot: SlackDriver) -> list[RetroEntry]:
 async def action_items(bot: SlackDriver) -> list[ActionItem]:
     async with bot.runtime.sessions() as session:
         return list((await session.exec(select(ActionItem).order_by(ActionItem.id))).all())
+
+
+def done_tap(bot: SlackDriver, listing: dict[str, Any], user: str) -> SignedRequest:
+    """`user` tapping Done on the (only) action item of an `/warroom actions` listing."""
+    (done_button,) = [block["accessory"] for block in listing["blocks"] if "accessory" in block]
+    return bot.requests.block_action(
+        action_id=ActionId.CLOSE_ACTION_ITEM,
+        value=done_button["value"],
+        user_id=user,
+        channel_id=CHANNEL,
+        message_ts="1700000000.000100",
+    )
 
 
 @pytest.mark.parametrize("zone", [SHANGHAI, "America/New_York"])
@@ -333,17 +346,9 @@ async def test_owners_close_action_items_from_the_list(bot: SlackDriver, clock: 
     response = await bot.command("actions", user=BEN)
     listing = response.json()
     assert listing["text"] == f"1 open action item: #{open_item.id} Move 2,000 units from the East warehouse"
-    (done_button,) = [b["accessory"] for b in listing["blocks"] if "accessory" in b]
 
     async def tap(user: str) -> None:
-        request = bot.requests.block_action(
-            action_id=ActionId.CLOSE_ACTION_ITEM,
-            value=done_button["value"],
-            user_id=user,
-            channel_id=CHANNEL,
-            message_ts="1700000000.000100",
-        )
-        assert (await bot.send(request)).status_code == 200
+        assert (await bot.send(done_tap(bot, listing, user))).status_code == 200
         await bot.tick()
 
     await tap(OTHER)
@@ -439,14 +444,7 @@ async def test_a_double_submitted_retro_and_a_double_tap_on_done_count_once(
     (open_item,) = await action_items(bot)
 
     listing = (await bot.command("actions", user=BEN)).json()
-    (done_button,) = [block["accessory"] for block in listing["blocks"] if "accessory" in block]
-    done = bot.requests.block_action(
-        action_id=ActionId.CLOSE_ACTION_ITEM,
-        value=done_button["value"],
-        user_id=BEN,
-        channel_id=CHANNEL,
-        message_ts="1700000000.000100",
-    )
+    done = done_tap(bot, listing, BEN)
     await asyncio.gather(bot.send(done), bot.send(done))
     await bot.tick()
     assert (await action_items(bot))[0].status == ActionStatus.DONE
