@@ -1,13 +1,18 @@
-"""SQLite runs in WAL mode with a busy timeout and foreign keys; migrations apply from empty."""
+"""SQLite runs in WAL mode with a busy timeout and foreign keys; migrations apply from empty, and
+replicas starting together take turns."""
 
 from __future__ import annotations
 
+import asyncio
+
+import asyncpg
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from tests.conftest import SlackDriver
-from warroom_bot.db import SQLITE_BUSY_TIMEOUT_MS, alembic_config
+from warroom_bot.db import LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY, alembic_config, create_engine, upgrade_async
 
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
@@ -22,5 +27,26 @@ async def test_sqlite_connections_use_wal_a_busy_timeout_and_foreign_keys(bot: S
         pytest.skip("SQLite connection settings")
     async with bot.runtime.sessions() as session:
         assert (await session.exec(text("PRAGMA journal_mode"))).scalar() == "wal"
-        assert (await session.exec(text("PRAGMA busy_timeout"))).scalar() == SQLITE_BUSY_TIMEOUT_MS
+        assert (await session.exec(text("PRAGMA busy_timeout"))).scalar() == LOCK_TIMEOUT_MS
         assert (await session.exec(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+async def test_a_replica_waits_for_another_replicas_migration_however_long_it_takes(database_url: str) -> None:
+    """The service's short lock_timeout must not make a starting replica give up on the migration lock."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("the advisory lock is PostgreSQL's; on SQLite replicas wait on a lock file, without a timeout")
+    other_replica = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        async with other_replica.transaction():
+            await other_replica.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK_KEY)
+            migrating = asyncio.create_task(upgrade_async(database_url))
+            await asyncio.sleep(LOCK_TIMEOUT_MS / 1000 + 1)
+            assert not migrating.done()  # still waiting its turn, not failed
+    finally:
+        await other_replica.close()
+    await migrating
+    engine = create_engine(database_url)
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar() == HEAD
+    await engine.dispose()

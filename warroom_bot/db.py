@@ -22,9 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-# How long a statement waits for another writer's lock on SQLite: short enough that a slash command
-# still answers (with UNAVAILABLE) inside Slack's 3 s.
-SQLITE_BUSY_TIMEOUT_MS = 2000
+# How long a statement waits for a lock another connection holds (SQLite's busy timeout, PostgreSQL's
+# lock_timeout): short enough that a slash command still answers (with UNAVAILABLE) inside Slack's 3 s.
+LOCK_TIMEOUT_MS = 2000
+# PostgreSQL's "lock_not_available", raised when lock_timeout runs out.
+LOCK_NOT_AVAILABLE = "55P03"
+# The PostgreSQL advisory lock replicas take turns on to migrate (see migrations/env.py); any number
+# the database's other users do not take.
+MIGRATION_LOCK_KEY = 0x57A2_2008
 
 # aiosqlite gives each connection its own thread, and they all contend for the GIL: under the load
 # bench 2 connections served 175 commands/s, 4 served 114 and SQLAlchemy's default of 15 about 150.
@@ -41,15 +46,16 @@ Sessions = async_sessionmaker[AsyncSession]
 def create_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True)
+        server_settings = {"lock_timeout": str(LOCK_TIMEOUT_MS)}
+        return create_async_engine(url, pool_pre_ping=True, connect_args={"server_settings": server_settings})
     pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 0} if _sqlite_file(url) else {}
-    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **pool)
+    engine = create_async_engine(url, connect_args={"timeout": LOCK_TIMEOUT_MS / 1000}, **pool)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={LOCK_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -64,7 +70,8 @@ def _sqlite_file(url: URL) -> bool:
 def unavailable(error: BaseException) -> bool:
     """Whether `error` is the database being locked or out of reach: worth a retry, not a bug."""
     if isinstance(error, DBAPIError):
-        return isinstance(error, OperationalError) or error.connection_invalidated
+        locked = getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE
+        return isinstance(error, OperationalError) or error.connection_invalidated or locked
     return isinstance(error, UNAVAILABLE_ERRORS)
 
 

@@ -8,10 +8,9 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from warroom_bot.db import create_engine
+from warroom_bot.db import MIGRATION_LOCK_KEY, create_engine
 
 target_metadata = SQLModel.metadata
-MIGRATION_LOCK_KEY = 0x57A2_2008  # any number the database's other users do not take
 
 
 def _run(connection: Connection) -> None:
@@ -22,7 +21,9 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
-            # Replicas starting together: one migrates, the others wait here and then find nothing to do.
+            # Replicas starting together: one migrates, the others wait here (however long that takes:
+            # the service's short lock_timeout is for requests) and then find nothing to do.
+            connection.execute(text("SET LOCAL lock_timeout = 0"))
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         context.run_migrations()
 
