@@ -52,6 +52,10 @@ async def handle_error(
     return BoltResponse(status=200, body="") if response is not None else None
 
 
+# Work started by `after_ack` and not yet done: the loop keeps only weak references to its tasks.
+_after_ack_tasks: set[asyncio.Task[None]] = set()
+
+
 def after_ack(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond) -> None:
     """Start what a listener does after acknowledging (open a modal, redraw a message) in the
     background, and answer its errors like any other.
@@ -60,11 +64,8 @@ def after_ack(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond
     `warroom_bot.slack`), so this work must not hold the listener up: Slack waits at most 3 s.
     """
     task = asyncio.create_task(_answering_errors(work, body, respond))
-    _after_ack_tasks.add(task)  # the loop keeps only weak references to its tasks
+    _after_ack_tasks.add(task)
     task.add_done_callback(_after_ack_tasks.discard)
-
-
-_after_ack_tasks: set[asyncio.Task[None]] = set()
 
 
 async def _answering_errors(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond) -> None:

@@ -70,15 +70,22 @@ async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterato
     server = os.environ.get(POSTGRES_VARIABLE)
     if not server:
         pytest.skip(f"PostgreSQL run skipped: no server ({POSTGRES_VARIABLE} is not set; .ci/run starts one)")
-    admin = make_url(server).set(drivername="postgresql")
     name = f"warroom_test_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    connection = await connect_directly(server)
     try:
         await connection.execute(f'CREATE DATABASE "{name}"')
-        yield admin.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+        yield make_url(server).set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
     finally:
         await _drop(connection, name)
         await connection.close()
+
+
+async def connect_directly(database_url: str) -> asyncpg.Connection:
+    """A plain asyncpg connection to the PostgreSQL database `database_url` names, outside the
+    service's engine: for creating test databases, or holding locks as another client would."""
+    return await asyncpg.connect(
+        make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
 
 
 async def _drop(connection: asyncpg.Connection, name: str) -> None:

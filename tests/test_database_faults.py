@@ -8,13 +8,12 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from models import Reading, RoleAssignment
-from tests.conftest import START_LINE, SlackDriver, running
+from tests.conftest import START_LINE, SlackDriver, connect_directly, running
 from tests.test_api import _auth
 from warroom_bot.clock import ManualClock
 from warroom_bot.settings import Settings
@@ -130,7 +129,7 @@ async def _another_writer_holding_locks(database_url: str) -> AsyncIterator[None
             other.execute("ROLLBACK")
             other.close()
         return
-    other = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    other = await connect_directly(database_url)
     try:
         async with other.transaction():
             await other.execute("LOCK TABLE roleassignment, reading IN EXCLUSIVE MODE")

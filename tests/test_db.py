@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-import asyncpg
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import SlackDriver
+from tests.conftest import SlackDriver, connect_directly
 from warroom_bot.db import LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY, alembic_config, create_engine, upgrade_async
 
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
@@ -36,7 +35,7 @@ async def test_a_replica_waits_for_another_replicas_migration_however_long_it_ta
     url = make_url(database_url)
     if url.get_backend_name() != "postgresql":
         pytest.skip("the advisory lock is PostgreSQL's; on SQLite replicas wait on a lock file, without a timeout")
-    other_replica = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    other_replica = await connect_directly(database_url)
     try:
         async with other_replica.transaction():
             await other_replica.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK_KEY)
