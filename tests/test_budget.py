@@ -170,6 +170,7 @@ async def test_a_big_move_waits_for_finance_who_approves_it(bot: SlackDriver, pl
     for copy in requests:
         message = bot.standin.messages[(copy.response["channel"], copy.response["ts"])]
         assert f"approved by <@{FINANCE}>" in message["text"]
+        assert f"Approved by <@{FINANCE}>" in json.dumps(message["blocks"])  # capitalising kept the mention
         assert not any(block["type"] == "actions" for block in message["blocks"])
     assert any(call.args["channel"] == OTHER for call in posts(bot, "Budget request #1"))  # the requester is told
     async with bot.runtime.sessions() as session:

@@ -63,6 +63,12 @@ def message(text: str, blocks: Blocks) -> Message:
     return Message(text=truncate(text, 4000), blocks=blocks)
 
 
+def sentence(text: str) -> str:
+    """Upper-case the first letter only. `str.capitalize` lower-cases the rest, which turns a
+    mention `<@U0DAN>` into `<@u0dan>`, a string Slack no longer resolves to a person."""
+    return text[:1].upper() + text[1:]
+
+
 def plural(count: int, noun: str) -> str:
     """`1 action item`, `2 action items`."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -7,7 +7,7 @@ from typing import Any
 
 from models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, LedgerEntry
 from warroom_bot.ids import ActionId, BlockId
-from warroom_bot.render.blocks import Message, context, escape, mention, message, section
+from warroom_bot.render.blocks import Message, context, escape, mention, message, section, sentence
 
 RESERVE = "reserve"
 VERBS = {
@@ -64,7 +64,7 @@ def request_card(request: ApprovalRequest) -> Message:
         state = "expired without a decision; nothing was changed"
     else:
         state = f"{request.status} by {mention(request.decided_by)}"
-    blocks: list[dict[str, Any]] = [section(f":ledger: *{headline}*{reason}"), context(state.capitalize())]
+    blocks: list[dict[str, Any]] = [section(f":ledger: *{headline}*{reason}"), context(sentence(state))]
     if request.status == ApprovalStatus.PENDING:
         blocks.append(
             {

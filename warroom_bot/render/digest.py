@@ -8,7 +8,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from models import KpiKind
-from warroom_bot.render.blocks import Message, context, escape, header, local_time, mention, message, plural, section
+from warroom_bot.render.blocks import (
+    Message,
+    context,
+    escape,
+    header,
+    local_time,
+    mention,
+    message,
+    plural,
+    section,
+    sentence,
+)
 
 if TYPE_CHECKING:
     from warroom_bot.digest import KpiStatus, Snapshot
@@ -100,14 +111,12 @@ def digest(snapshot: Snapshot) -> Message:
     changed = worsened_line(snapshot)
     problem = f" {escape(snapshot.source_problem)}" if snapshot.source_problem else ""
     due = f" {plural(len(snapshot.actions_due), 'action item')} due today." if snapshot.actions_due else ""
-    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {snapshot.escalations.capitalize()}.{due}"
+    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {sentence(snapshot.escalations)}.{due}"
     blocks = [
         header(title),
         *([section(f":warning: {escape(snapshot.source_problem)}")] if snapshot.source_problem else []),
         *digest_blocks(snapshot),
         *([section(actions_due(snapshot))] if snapshot.actions_due else []),
-        context(
-            " · ".join(filter(None, [snapshot.escalations.capitalize(), snapshot.budget, f"phase {snapshot.phase}"]))
-        ),
+        context(" · ".join(filter(None, [sentence(snapshot.escalations), snapshot.budget, f"phase {snapshot.phase}"]))),
     ]
     return message(text, blocks)

@@ -17,6 +17,7 @@ from warroom_bot.render.blocks import (
     mention,
     message,
     section,
+    sentence,
     slack_time,
     text_input,
     truncate,
@@ -183,7 +184,7 @@ def escalation_list(escalations: list[Escalation], now: datetime) -> Message:
         f"{EMOJI[Severity(e.severity)]} *{headline(e)}* — {e.status}, raised {ago(now - e.raised_at)} ago"
         for e in escalations
     ]
-    return message(open_summary(escalations, now).capitalize(), [section("\n".join(lines))])
+    return message(sentence(open_summary(escalations, now)), [section("\n".join(lines))])
 
 
 SEVERITY_LABELS = {
