@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.context import Invocation, modal_value, require_campaign
@@ -18,6 +17,7 @@ from warroom_bot import actions, retros
 from warroom_bot import report as reports
 from warroom_bot.errors import UserError
 from warroom_bot.ids import ActionItemPart, BlockId, ModalContext, action_item_block, parse_retro_tap
+from warroom_bot.people import People
 from warroom_bot.render import report as render_report
 from warroom_bot.render import retros as render
 from warroom_bot.render.blocks import escape, mention, notice, plural
@@ -84,15 +84,9 @@ async def write_tapped(
     )
 
 
-async def _check_person(client: AsyncWebClient, user_id: str, field: str) -> None:
+async def _check_person(people: People, user_id: str, field: str) -> None:
     """An owner must be a person in the workspace: not unknown, deactivated, or a bot."""
-    try:
-        found = (await client.users_info(user=user_id))["user"]
-    except SlackApiError as error:
-        if error.response.get("error") != "user_not_found":
-            raise
-        found = None
-    if not found or found.get("deleted") or found.get("is_bot"):
+    if not (await people.get(user_id)).active:
         raise UserError(f"{user_id} is not a person in this Slack workspace; pick someone who can own it.", field=field)
 
 
@@ -119,7 +113,9 @@ async def retro_submitted(
     drafts = retros.check_drafts(slots, campaign, now)
     for index, slot in enumerate(slots, start=1):
         if slot[ActionItemPart.OWNER]:
-            await _check_person(client, slot[ActionItemPart.OWNER], action_item_block(index, ActionItemPart.OWNER))
+            await _check_person(
+                runtime.people, slot[ActionItemPart.OWNER], action_item_block(index, ActionItemPart.OWNER)
+            )
     async with runtime.transaction() as session:
         saved = await retros.save(
             session,
@@ -160,13 +156,13 @@ async def report(call: Invocation) -> None:
 
     async def write_and_upload() -> None:
         async with call.runtime.sessions() as session:
-            built = await reports.build(session, campaign, call.runtime.clock.now())
+            built = await reports.build(session, campaign, call.runtime.clock.now(), call.runtime.people)
         text = await asyncio.to_thread(render_report.document, built, "md")
         roi = f"ROI {built.roi:.2f}" if built.roi is not None else "ROI n/a"
         await call.client.files_upload_v2(
             channel=campaign.channel_id,
             content=text,
-            filename=f"{campaign.name}-report.md",
+            filename=render_report.filename(campaign, "md"),
             title=f"{campaign.name}: campaign report",
             initial_comment=(
                 f"Campaign report of *{escape(campaign.name)}*, requested by {mention(call.user_id)}: "

@@ -9,7 +9,9 @@ that tests decide when due work runs (`bot.tick()`), except where a test checks 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -40,9 +42,34 @@ START_LINE = '"Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai'
 
 @pytest.fixture
 async def standin() -> AsyncIterator[SlackStandIn]:
+    """The Slack stand-in; when the test ends, every message the bot sent it is checked for mentions
+    that Slack would no longer resolve, so each flow the suite drives checks its own renderers."""
     server = await SlackStandIn().start()
     yield server
     await server.stop()
+    broken = [(call.method, token) for call in server.calls for token in broken_mentions(call.args)]
+    assert not broken, f"mentions Slack would not resolve: {broken}"
+
+
+_SPECIAL_TOKEN = re.compile(r"<([@!#])([^<>]*)>")
+_VALID_TOKEN = {
+    "@": re.compile(r"[UW][A-Z0-9]{2,20}(\|[^|]*)?"),
+    "!": re.compile(r"(here|channel|everyone)(\|[^|]*)?|date\^\d+\^[^|]*(\|.*)?|subteam\^[A-Z0-9]+(\|.*)?"),
+    "#": re.compile(r"C[A-Z0-9]{2,20}(\|[^|]*)?"),
+}
+_BARE_USER_ID = re.compile(r"(?<![<\w])@[UW][A-Z0-9]{8,}\b")
+
+
+def broken_mentions(payload: object) -> list[str]:
+    """Tokens in a Slack payload's text that are meant as mentions but that Slack would show as
+    plain text: `<@u0dan>` (case changed), `@U0DAN0001` (brackets lost), `<!Here>`."""
+    text = json.dumps(payload, ensure_ascii=False)
+    broken = [
+        match.group(0)
+        for match in _SPECIAL_TOKEN.finditer(text)
+        if not _VALID_TOKEN[match.group(1)].fullmatch(match.group(2))
+    ]
+    return broken + _BARE_USER_ID.findall(text)
 
 
 @pytest.fixture

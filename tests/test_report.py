@@ -58,7 +58,7 @@ def check_numbers(report: str) -> None:
     assert "| #1 | red | Payment gateway timeouts | Tue 10 Nov 21:10 | 4m | 30m | resolved |" in report
     assert "| red | 1 | 4m | 30m |" in report  # MTTA and MTTR
     assert (
-        "| SKU-9 sold out | Safety stock set for a normal day | Load-test the gateway | @U0ANA00001 | Wed 11 Nov | open |"
+        "| SKU-9 sold out | Safety stock set for a normal day | Load-test the gateway | @ana | Wed 11 Nov | open |"
         in report
     )
 
@@ -80,12 +80,13 @@ async def test_the_api_report_in_markdown_has_the_six_parts_and_the_right_number
         "## 5. Lessons learned",
         "## 6. Improvement actions",
     ]
-    assert f"- Commander: @{COMMANDER}" in report
+    assert "- Commander: @commander" in report  # names from users.info: a report is read outside Slack
+    assert COMMANDER not in report and ANA not in report
     assert "RED escalation #1 Payment gateway timeouts, raised by" in report
-    assert "acknowledged by @U0TIER1PRI after 4m; resolved after 30m" in report
+    assert "acknowledged by @U0TIER1PRI after 4m; resolved after 30m" in report  # unknown to Slack: the id
     assert "- Tue 10 Nov 21:00 — Retro of Tue 10 Nov: 1 answered, 1 action item\n" in report
-    assert "- **supply chain**: Gateway \\<script\\>alert(1)\\</script\\> timeouts \\| at peak (@U0ANA00001)" in report
-    assert "- **supply chain**: Pre-warm the second gateway (@U0ANA00001)" in report
+    assert "- **supply chain**: Gateway \\<script\\>alert(1)\\</script\\> timeouts \\| at peak (@ana)" in report
+    assert "- **supply chain**: Pre-warm the second gateway (@ana)" in report
 
 
 async def test_the_html_report_is_self_contained_and_escapes_user_text(bot: SlackDriver, finished: Campaign) -> None:
@@ -128,7 +129,11 @@ async def test_the_cli_writes_the_same_report(
         CliRunner().invoke,
         main,
         ["report", "--campaign", str(finished.id), "--format", "md", "--out", str(out)],
-        env={"DATABASE_URL": settings.database_url},
+        env={
+            "DATABASE_URL": settings.database_url,
+            "SLACK_BOT_TOKEN": "xoxb-test-token",
+            "SLACK_API_URL": settings.slack_api_url,
+        },
     )
     assert result.exit_code == 0, result.output
     check_numbers(out.read_text(encoding="utf-8"))
@@ -139,5 +144,19 @@ async def test_warroom_report_uploads_the_markdown_to_the_channel(bot: SlackDriv
     assert answer == ":page_facing_up: Writing the campaign report…"
     (completed,) = await bot.standin.wait_for("files.completeUploadExternal")
     assert "overall green, ROI 17.00, 1 escalation, 1 action item" in completed.args["initial_comment"]
+    assert list(bot.standin.file_names.values()) == ["double-11-report.md"]  # no space in a file name
     (uploaded,) = bot.standin.uploads.values()
     check_numbers(uploaded.decode())
+
+
+async def test_names_are_asked_of_slack_once_an_hour(bot: SlackDriver, finished: Campaign, clock: ManualClock) -> None:
+    report = f"/api/campaigns/{finished.id}/report"
+    assert (await bot.http.get(report, headers=await _auth(bot))).headers["content-disposition"] == (
+        'inline; filename="double-11-report.md"'
+    )
+    asked = len(bot.standin.ok_calls("users.info"))
+    await bot.http.get(report, headers=await _auth(bot))
+    assert len(bot.standin.ok_calls("users.info")) == asked  # cached
+    clock.advance(timedelta(hours=1))
+    await bot.http.get(report, headers=await _auth(bot))
+    assert len(bot.standin.ok_calls("users.info")) > asked

@@ -387,6 +387,7 @@ async def get_report(
 ) -> Response:
     """The final campaign report in six parts, built from the stored data."""
     campaign = await visible_campaign(session, token, campaign_id)
-    built = await reports.build(session, campaign, runtime.clock.now())
+    built = await reports.build(session, campaign, runtime.clock.now(), runtime.people)
     document = await asyncio.to_thread(render_report.document, built, format)
-    return Response(document, media_type=render_report.FORMATS[format])
+    disposition = f'inline; filename="{render_report.filename(campaign, format)}"'
+    return Response(document, media_type=render_report.FORMATS[format], headers={"Content-Disposition": disposition})

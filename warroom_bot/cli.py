@@ -264,10 +264,15 @@ async def _report(settings: Settings, campaign_id: int, format_: str) -> str:
     from warroom_bot import campaigns
     from warroom_bot import report as reports
     from warroom_bot.clock import SystemClock
+    from warroom_bot.people import People
     from warroom_bot.render.report import document
+    from warroom_bot.slack import create_client
 
+    clock = SystemClock()
+    # Names come from Slack when a bot token is set; without one the report shows user ids.
+    people = People(create_client(settings) if settings.slack_bot_token else None, clock)
     async with _database_session(settings) as session:
-        built = await reports.build(session, await campaigns.get(session, campaign_id), SystemClock().now())
+        built = await reports.build(session, await campaigns.get(session, campaign_id), clock.now(), people)
     return document(built, format_)
 
 

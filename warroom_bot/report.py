@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models import ActionItem, BudgetLine, Campaign, Escalation, EscalationEvent, LedgerEntry, RoleAssignment
 from warroom_bot import actions, budget, campaigns, digest, escalation_views, metrics, retros
 from warroom_bot.budget import RESERVE
+from warroom_bot.people import People
 
 REVENUE_KPI = "gmv"
 
@@ -33,6 +34,11 @@ class Report:
     response_times: list[escalation_views.ResponseTimes]
     days: list[retros.DayReview]
     action_items: list[ActionItem]
+    names: dict[str, str]  # user id → the name Slack gives, for readers outside Slack
+
+    def name(self, user_id: str) -> str:
+        """`Dana Li`, or the id when Slack could not tell the name."""
+        return self.names.get(user_id, user_id)
 
     @property
     def planned(self) -> int:
@@ -56,20 +62,33 @@ class Report:
         return (self.revenue - cost) / cost
 
 
-async def build(session: AsyncSession, campaign: Campaign, now: datetime) -> Report:
+async def build(session: AsyncSession, campaign: Campaign, now: datetime, people: People) -> Report:
     lines = await budget.lines_of(session, campaign.id)
     escalations = await escalation_views.all_with_timeline(session, campaign.id)
+    roster = await campaigns.roster(session, campaign.id)
+    approvals = [entry for entry in await budget.ledger(session, campaign.id) if entry.approved_by]
+    days = await retros.reviews(session, campaign)
+    action_items = await actions.all_items(session, campaign.id)
+    named = [
+        campaign.created_by,
+        *(user for role in roster for user in (role.primary_user, role.backup_user)),
+        *(user for e, _ in escalations for user in (e.raised_by, e.acknowledged_by, e.resolved_by)),
+        *(user for entry in approvals for user in (entry.user_id, entry.approved_by)),
+        *(entry.user_id for day in days for entry in day.entries),
+        *(item.owner for item in action_items),
+    ]
     return Report(
         campaign=campaign,
         generated_at=now,
-        roster=await campaigns.roster(session, campaign.id),
+        roster=roster,
         results=await digest.snapshot(session, campaign, now),
         targets={kpi.key: kpi.target for kpi in await metrics.kpis_of(session, campaign.id)},
         budget_lines=[line for line in lines if line.name != RESERVE],
         reserve_left=next((line.planned for line in lines if line.name == RESERVE), 0),
-        approvals=[entry for entry in await budget.ledger(session, campaign.id) if entry.approved_by],
+        approvals=approvals,
         escalations=escalations,
         response_times=escalation_views.response_times([escalation for escalation, _ in escalations]),
-        days=await retros.reviews(session, campaign),
-        action_items=await actions.all_items(session, campaign.id),
+        days=days,
+        action_items=action_items,
+        names=await people.names(named),
     )

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.clock import Clock, ScaledClock, SystemClock
 from warroom_bot.db import Sessions, create_engine, create_sessions
 from warroom_bot.outbox import OutboxSender, enqueued_in
+from warroom_bot.people import People
 from warroom_bot.settings import Settings
 from warroom_bot.slack import create_client
 
@@ -25,6 +26,7 @@ class Runtime:
     sessions: Sessions
     client: AsyncWebClient
     outbox: OutboxSender
+    people: People
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -34,7 +36,9 @@ class Runtime:
         engine = create_engine(settings.database_url)
         sessions = create_sessions(engine)
         client = create_client(settings)
-        return cls(settings, clock, engine, sessions, client, OutboxSender(sessions, client, clock))
+        return cls(
+            settings, clock, engine, sessions, client, OutboxSender(sessions, client, clock), People(client, clock)
+        )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

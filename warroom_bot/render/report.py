@@ -20,7 +20,7 @@ from warroom_bot.config import retro_time
 from warroom_bot.errors import UserError
 from warroom_bot.render.blocks import plural
 from warroom_bot.render.budget import VERBS, yuan
-from warroom_bot.render.digest import amount, percent
+from warroom_bot.render.digest import amount, goal, lower_is_better, score, shown_attainment
 from warroom_bot.render.escalations import ago
 from warroom_bot.render.retros import day_name
 from warroom_bot.report import Report
@@ -34,8 +34,9 @@ def md(text: str | None) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
 
 
-def who(user_id: str | None) -> str:
-    return f"@{user_id}" if user_id else "nobody"
+def who(report: Report, user_id: str | None) -> str:
+    """A person by name, as a report is read outside Slack where `<@U…>` means nothing."""
+    return f"@{md(report.name(user_id))}" if user_id else "nobody"
 
 
 def when(moment: datetime, campaign: Campaign) -> str:
@@ -63,14 +64,16 @@ def _background(report: Report) -> list[str]:
     campaign = report.campaign
     commander = next((a for a in report.roster if a.role == "commander"), None)
     roster = ", ".join(
-        f"{a.role} {who(a.primary_user)}" + (f" (backup {who(a.backup_user)})" if a.backup_user else "")
+        f"{a.role} {who(report, a.primary_user)}" + (f" (backup {who(report, a.backup_user)})" if a.backup_user else "")
         for a in sorted(report.roster, key=lambda a: a.role)
     )
     goals = [
         [
             md(kpi.label),
             amount(report.targets.get(kpi.key), kpi.unit),
-            "campaign total" if kpi.kind == "cumulative" else "threshold",
+            ("campaign limit" if lower_is_better(kpi) else "campaign total")
+            if kpi.kind == "cumulative"
+            else goal(kpi).split(" ")[0],
         ]
         for kpi in report.results.kpis
         if report.targets.get(kpi.key) is not None
@@ -79,7 +82,7 @@ def _background(report: Report) -> list[str]:
         "## 1. Background and goals",
         "",
         f"- Live period: {when(campaign.starts_at, campaign)} → {when(campaign.ends_at, campaign)} ({campaign.timezone})",
-        f"- Commander: {who(commander.primary_user if commander else campaign.created_by)}",
+        f"- Commander: {who(report, commander.primary_user if commander else campaign.created_by)}",
         f"- Roster: {roster or 'none set'}",
         (
             f"- Budget: {yuan(report.planned)} planned over {len(report.budget_lines)} categories, "
@@ -102,7 +105,7 @@ def _timeline(report: Report) -> list[str]:
         outcome = []
         if escalation.acknowledged_at:
             outcome.append(
-                f"acknowledged by {who(escalation.acknowledged_by)} after {span(escalation.raised_at, escalation.acknowledged_at)}"
+                f"acknowledged by {who(report, escalation.acknowledged_by)} after {span(escalation.raised_at, escalation.acknowledged_at)}"
             )
         if escalation.resolved_at:
             outcome.append(f"resolved after {span(escalation.raised_at, escalation.resolved_at)}")
@@ -112,12 +115,15 @@ def _timeline(report: Report) -> list[str]:
             (
                 escalation.raised_at,
                 f"{escalation.severity.upper()} escalation #{escalation.number} {md(escalation.summary)}, "
-                f"raised by {who(escalation.raised_by)}" + (f"; {'; '.join(outcome)}" if outcome else ""),
+                f"raised by {who(report, escalation.raised_by)}" + (f"; {'; '.join(outcome)}" if outcome else ""),
             )
         )
     for entry in report.approvals:
         events.append(
-            (entry.at, f"Budget: {VERBS[entry.kind]} {yuan(entry.amount)}, approved by {who(entry.approved_by)}")
+            (
+                entry.at,
+                f"Budget: {VERBS[entry.kind]} {yuan(entry.amount)}, approved by {who(report, entry.approved_by)}",
+            )
         )
     for day in report.days:
         events.append(
@@ -236,14 +242,14 @@ def _by_day(report: Report, field: str, empty: str) -> list[str]:
         for department, entry in sorted(written, key=lambda pair: pair[0]):
             for line in getattr(entry, field).splitlines():
                 if line.strip(" -•*\t"):
-                    lines.append(f"- **{md(department)}**: {md(line.strip(' -•*'))} ({who(entry.user_id)})")
+                    lines.append(f"- **{md(department)}**: {md(line.strip(' -•*'))} ({who(report, entry.user_id)})")
         lines.append("")
     return lines or [empty, ""]
 
 
 def _actions(report: Report) -> list[str]:
     rows = [
-        [md(i.problem), md(i.cause) or "—", md(i.action), who(i.owner), day_name(i.due), i.status]
+        [md(i.problem), md(i.cause) or "—", md(i.action), who(report, i.owner), day_name(i.due), i.status]
         for i in report.action_items
     ]
     if not rows:
@@ -304,6 +310,12 @@ def html_page(report: Report, chart_png: bytes | None) -> str:
 
 
 FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+def filename(campaign: Campaign, format: str) -> str:
+    """`double-11-report.md`: no spaces or characters a shell or a file system trips on."""
+    slug = re.sub(r"[^a-z0-9]+", "-", campaign.name.lower()).strip("-") or f"campaign-{campaign.id}"
+    return f"{slug[:60]}-report.{format}"
 
 
 def attainment_chart(report: Report) -> bytes | None:
