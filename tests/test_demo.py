@@ -9,7 +9,7 @@ from pathlib import Path
 EVENTS = [
     ("the campaign starts in warm-up", "Campaign Double 11 starts in this channel"),
     ("a warm-up digest", "— status Tue 10 Nov"),
-    ("the campaign goes live", "phase changed from warmup to live"),
+    ("the campaign goes live", "phase changed from warm-up to live"),
     ("an hourly digest of the live day", "— status Wed 11 Nov 08:"),
     ("inventory turns red", "Inventory vs safety stock green → red"),
     ("an escalation is raised", "/escalate red Inventory of SKU-9"),
@@ -25,7 +25,7 @@ EVENTS = [
     ("the second retro is answered", "Answered (2): @Ana (supply chain), @Eva (marketing)"),
     ("a reminder goes to someone who did not answer", "DM Ben (logistics) warroom-bot: Reminder: your retro"),
     ("the morning summary", "Retro summary of Double 11, Wed 11 Nov: 2 answered"),
-    ("the final report is shared", "<file Double 11-report.md>"),
+    ("the final report is shared", "<file double-11-report.md>"),
 ]
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -47,7 +48,7 @@ def test_every_text_parser_understands_or_refuses(text: str) -> None:
         parsing.split_args,
         parsing.parse_duration,
         parsing.parse_amount,
-        parsing.parse_number,
+        *(functools.partial(parsing.parse_kpi_value, unit=unit) for unit in ("¥", "%", "s", "")),
         parsing.parse_percent,
         parsing.parse_clock_time,
         parsing.parse_time_range,

@@ -1,16 +1,25 @@
+import re
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
 
-from models import Severity
+from models import Kpi, Reading, Severity
+from tests.conftest import SlackDriver
 from warroom_bot.errors import UserError
+from warroom_bot.metrics import DEFAULT_KPIS, BatchRejected, validate
 from warroom_bot.parsing import (
+    MAX_AMOUNT,
+    MAX_DURATION,
     format_duration,
     parse_amount,
     parse_clock_time,
     parse_duration,
+    parse_kpi_value,
     parse_local_datetime,
     parse_mention,
     parse_percent,
@@ -19,6 +28,10 @@ from warroom_bot.parsing import (
     parse_timezone,
     split_args,
 )
+from warroom_bot.render.budget import yuan
+from warroom_bot.render.digest import amount
+
+UNITS = ["¥", "%", "s", "", "pcs"]  # KPI units; "pcs": one the parser has no special forms for
 
 
 @pytest.mark.parametrize(
@@ -30,13 +43,32 @@ from warroom_bot.parsing import (
         ("1h30m", timedelta(minutes=90)),
         ("1d", timedelta(days=1)),
         (" 7M ", timedelta(minutes=7)),
+        ("3分钟", timedelta(minutes=3)),
+        ("3分", timedelta(minutes=3)),
+        ("2小时", timedelta(hours=2)),
+        ("2个小时", timedelta(hours=2)),
+        ("1天", timedelta(days=1)),
+        ("30秒", timedelta(seconds=30)),
+        ("1小时30分钟", timedelta(minutes=90)),
+        ("５分钟", timedelta(minutes=5)),
+        ("5min", timedelta(minutes=5)),
+        ("5mins", timedelta(minutes=5)),
+        ("5 minutes", timedelta(minutes=5)),
+        ("2hr", timedelta(hours=2)),
+        ("2hrs", timedelta(hours=2)),
+        ("90sec", timedelta(seconds=90)),
+        ("1 h 30 m", timedelta(minutes=90)),
+        ("1 Hour 30 Mins", timedelta(minutes=90)),
+        ("2 days", timedelta(days=2)),
     ],
 )
 def test_durations_that_parse(text: str, expected: timedelta) -> None:
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "5", "m", "5x", "-5m", "0s", "31d", "5 minutes", "1.5h"])
+@pytest.mark.parametrize(
+    "text", ["", "5", "m", "5x", "-5m", "0s", "31d", "1.5h", "5ms", "5 mi", "1小", "3分钟钟", "h1", "1w", "5,m"]
+)
 def test_durations_that_do_not(text: str) -> None:
     with pytest.raises(UserError):
         parse_duration(text)
@@ -59,13 +91,33 @@ def test_duration_round_trips_for_display() -> None:
         ("5000元", "5000.00"),
         ("12.5", "12.50"),
         ("1.234k", "1234.00"),
+        ("50万", "500000.00"),
+        ("5萬", "50000.00"),
+        ("1.2亿", "120000000.00"),
+        ("1.2億", "120000000.00"),
+        ("3w", "30000.00"),
+        ("3W", "30000.00"),
+        ("¥50万", "500000.00"),
+        ("50万元", "500000.00"),
+        ("1.2亿元", "120000000.00"),
+        ("5千", "5000.00"),
+        ("3千万", "30000000.00"),
+        ("1.23456万", "12345.60"),
+        ("￥５，０００", "5000.00"),
+        ("¥ 5 000", "5000.00"),
     ],
 )
 def test_amounts_that_parse(text: str, expected: str) -> None:
     assert parse_amount(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text", ["5kk", "-", "1e309", "", "-5", "0", "abc", "5.001", "NaN", "inf", "1000000m"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("5kk", "-", "1e309", "", "-5", "0", "abc", "5.001", "NaN", "inf", "1000000m"),
+        *("5万万", "1万亿", "1.2345678万", "10000亿", "5%", "5s", "¥5%", "元", "万", "5万¥", "٥"),
+    ],
+)
 def test_amounts_that_do_not(text: str) -> None:
     with pytest.raises(UserError):
         parse_amount(text)
@@ -118,8 +170,34 @@ def test_severities_and_aliases() -> None:
     assert parse_severity("RED") is Severity.RED
     assert parse_severity("critical") is Severity.RED
     assert parse_severity("low") is Severity.BLUE
-    with pytest.raises(UserError, match="not a severity"):
+    with pytest.raises(UserError, match="not a severity") as refused:
         parse_severity("purple")
+    assert "Did you mean" not in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("urgent", "red"),
+        ("Emergency", "red"),
+        ("sev1", "red"),
+        ("SEV-1", "red"),
+        ("p1", "red"),
+        ("紧急", "red"),
+        ("major", "orange"),
+        ("p2", "orange"),
+        ("warn", "yellow"),
+        ("warning", "yellow"),
+        ("info", "blue"),
+        ("rde", "red"),  # a typo
+        ("yelow", "yellow"),
+        ("critcal", "critical"),
+    ],
+)
+def test_a_severity_that_is_a_synonym_or_a_typo_is_suggested_not_taken(text: str, suggested: str) -> None:
+    with pytest.raises(UserError, match="not a severity") as refused:
+        parse_severity(text)
+    assert refused.value.message.endswith(f"Did you mean `{suggested}`?")
 
 
 def test_split_args_honours_straight_and_curly_quotes() -> None:
@@ -127,3 +205,283 @@ def test_split_args_honours_straight_and_curly_quotes() -> None:
     assert split_args("start “Double 11” a b") == ["start", "Double 11", "a", "b"]
     with pytest.raises(UserError, match="quote"):
         split_args('start "Double 11 a b')
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("2.5s", "s", 2.5),
+        ("2.5 s", "s", 2.5),
+        ("3.0 s", "s", 3.0),  # as the digest prints it
+        ("2500ms", "s", 2.5),
+        ("2.5秒", "s", 2.5),
+        ("2.5", "s", 2.5),
+        ("85%", "%", 85),
+        ("85 %", "%", 85),
+        ("85％", "%", 85),
+        ("85", "%", 85),
+        ("¥1.2m", "¥", 1_200_000),
+        ("120万", "¥", 1_200_000),
+        ("1.2亿元", "¥", 120_000_000),
+        ("5000元", "¥", 5000),
+        ("¥0", "¥", 0),
+        ("1,200", "", 1200),
+        ("3万", "", 30_000),
+        ("5k", "", 5000),
+        ("3w", "", 30_000),
+        ("0.8", "", 0.8),
+    ],
+)
+def test_kpi_values_in_the_kpis_unit(text: str, unit: str, expected: float) -> None:
+    assert parse_kpi_value(text, unit) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "named"),
+    [
+        ("2.5s", "¥", "in yuan (¥)"),
+        ("2500ms", "", "a plain number"),
+        ("85%", "s", "in seconds (s)"),
+        ("¥5", "%", "a percentage (%)"),
+        ("5m", "s", "in seconds (s)"),  # `m` is a million here, not minutes
+        ("5k", "%", "a percentage (%)"),
+        ("¥5000", "", "a plain number"),
+    ],
+)
+def test_a_kpi_value_in_another_unit_is_refused_naming_the_kpis_unit(text: str, unit: str, named: str) -> None:
+    with pytest.raises(UserError, match=r"is not a number|, but") as refused:
+        parse_kpi_value(text, unit, kpi="the_kpi")
+    assert f"`the_kpi` is {named}" in refused.value.message
+
+
+@pytest.mark.parametrize("text", ["lots", "-5", "", "5..5", "1e3", "nan", "¥", "5%%", "2.5ss", "¥5s"])
+def test_kpi_values_that_are_not_numbers(text: str) -> None:
+    for unit in UNITS:
+        with pytest.raises(UserError, match=r"is not a number|, but"):
+            parse_kpi_value(text, unit)
+
+
+# Properties. What the bot prints, it reads back; what people type in any accepted form is read with
+# its value; anything else is refused with a `UserError`, never another exception.
+ENOUGH = settings(max_examples=300, deadline=None)
+
+
+@ENOUGH
+@given(st.integers(min_value=1, max_value=int(MAX_AMOUNT * 100) - 1))
+def test_a_printed_amount_reads_back(fen: int) -> None:
+    assert parse_amount(yuan(fen)) == Decimal(fen) / 100
+
+
+@ENOUGH
+@given(st.integers(min_value=1, max_value=int(MAX_DURATION.total_seconds())))
+def test_a_printed_duration_reads_back(seconds: int) -> None:
+    assert parse_duration(format_duration(timedelta(seconds=seconds))) == timedelta(seconds=seconds)
+
+
+def printed_precision(printed: str) -> float:
+    """Half the last digit shown in `printed` (`¥1.20m` → 5000, `35.2k` → 50, `3.1 s` → 0.05): how
+    far reading it back may be from the value printed."""
+    match = re.search(r"[0-9][0-9,]*(?:\.([0-9]+))?([km]?)", printed)
+    assert match is not None, printed
+    return 0.5 * 10 ** -len(match.group(1) or "") * {"": 1, "k": 1e3, "m": 1e6}[match.group(2)]
+
+
+@ENOUGH
+@given(
+    st.one_of(
+        st.floats(min_value=0, max_value=1e12, allow_nan=False),
+        st.integers(min_value=0, max_value=10**12).map(float),
+        st.integers(min_value=0, max_value=10**8).map(lambda fen: fen / 100),
+    ),
+    st.sampled_from(UNITS),
+)
+@example(999_999.99, "¥")  # rounds up across a scale: `¥1000.0k`
+@example(9_999.999, "")
+@example(2.95, "s")
+@example(3.0, "s")
+def test_a_printed_kpi_value_reads_back(value: float, unit: str) -> None:
+    printed = amount(value, unit)
+    assert parse_kpi_value(printed, unit) == pytest.approx(value, rel=1e-12, abs=printed_precision(printed) * 1.0001)
+
+
+# Text people type: anything, and near-misses built from what the parsers look for.
+typed = st.one_of(
+    st.text(),
+    st.text(alphabet="0123456789０５.．,，%％¥￥元 kKmMwW万萬亿億千百smhdecinour秒分钟小时个天毫-", max_size=20),
+    st.from_regex(r"[¥￥]?\d{1,25}(\.\d{0,25})?(k|m|w|万|亿|千万|%|s|ms|秒|分钟|小时|min|hrs)?元?", fullmatch=True),
+)
+
+
+@ENOUGH
+@given(typed, st.sampled_from(UNITS))
+def test_the_parsers_understand_or_refuse_anything(text: str, unit: str) -> None:
+    for parse, args in (
+        (parse_amount, ()),
+        (parse_duration, ()),
+        (parse_severity, ()),
+        (parse_kpi_value, (unit,)),
+    ):
+        try:
+            parse(text, *args)
+        except UserError as error:
+            assert error.message.strip()
+
+
+# Valid input in every accepted form, generated with the value it must be read as.
+SCALE_WORDS = {
+    "": 0,
+    "k": 3,
+    "K": 3,
+    "千": 3,
+    "w": 4,
+    "W": 4,
+    "万": 4,
+    "萬": 4,
+    "m": 6,
+    "M": 6,
+    "千万": 7,
+    "亿": 8,
+    "億": 8,
+}
+
+
+def written(number: Decimal, draw: st.DrawFn) -> str:
+    """`number` as people type it: plain or with thousands separators, no exponent."""
+    text = format(number.normalize(), "f")
+    whole, dot, decimals = text.partition(".")
+    if draw(st.booleans()):
+        whole = f"{int(whole):,}"
+    return whole + dot + decimals
+
+
+@st.composite
+def typed_amounts(draw: st.DrawFn) -> tuple[str, Decimal]:
+    fen = draw(st.integers(min_value=1, max_value=int(MAX_AMOUNT * 100) - 1))
+    scale = draw(st.sampled_from(sorted(SCALE_WORDS)))
+    expected = Decimal(fen) / 100
+    number = written(expected.scaleb(-SCALE_WORDS[scale]), draw)
+    prefix, suffix = draw(st.sampled_from([("", ""), ("¥", ""), ("￥", ""), ("", "元"), ("¥", "元")]))
+    space = draw(st.sampled_from(["", " "]))
+    return f"{prefix}{space}{number}{space}{scale}{suffix}", expected
+
+
+@ENOUGH
+@given(typed_amounts())
+def test_amounts_typed_in_every_form_are_read(typed_amount: tuple[str, Decimal]) -> None:
+    text, expected = typed_amount
+    assert parse_amount(text) == expected
+
+
+@st.composite
+def typed_kpi_values(draw: st.DrawFn) -> tuple[str, str, float]:
+    """(text, unit, value): every form each unit accepts, including the plain number."""
+    unit = draw(st.sampled_from(UNITS))
+    number = Decimal(draw(st.integers(min_value=0, max_value=10**10))).scaleb(-draw(st.integers(0, 4)))
+    space = draw(st.sampled_from(["", " "]))
+    forms = [("", 0, "")]  # a plain number fits every unit
+    if unit in ("¥", "", "pcs"):
+        forms += [(scale, exponent, "") for scale, exponent in SCALE_WORDS.items()]
+    if unit == "¥":
+        forms += [(f"{scale}元", exponent, "") for scale, exponent in SCALE_WORDS.items()]
+        forms += [(scale, exponent, "¥") for scale, exponent in SCALE_WORDS.items()]
+    if unit == "%":
+        forms += [("%", 0, ""), ("％", 0, "")]
+    if unit == "s":
+        forms += [("s", 0, ""), ("秒", 0, ""), ("sec", 0, ""), ("ms", -3, "")]
+    suffix, exponent, prefix = draw(st.sampled_from(forms))
+    return f"{prefix}{written(number, draw)}{space}{suffix}", unit, float(number.scaleb(exponent))
+
+
+@ENOUGH
+@given(typed_kpi_values())
+def test_kpi_values_typed_in_every_accepted_form_are_read(typed_value: tuple[str, str, float]) -> None:
+    text, unit, expected = typed_value
+    assert parse_kpi_value(text, unit) == pytest.approx(expected, rel=1e-12)
+
+
+DURATION_SPELLINGS = {
+    "seconds": ["s", "S", "sec", "secs", "second", "seconds", "秒", "秒钟"],
+    "minutes": ["m", "M", "min", "mins", "minute", "minutes", "分", "分钟", "分鐘"],
+    "hours": ["h", "H", "hr", "hrs", "hour", "hours", "小时", "小時", "个小时"],
+    "days": ["d", "day", "days", "天"],
+}
+
+
+@ENOUGH
+@given(
+    st.integers(0, 30),
+    st.integers(0, 23),
+    st.integers(0, 59),
+    st.integers(0, 59),
+    st.data(),
+)
+def test_durations_typed_in_every_form_are_read(
+    days: int, hours: int, minutes: int, seconds: int, data: st.DataObject
+) -> None:
+    expected = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    assume(timedelta(0) < expected <= MAX_DURATION)
+    parts = []
+    for count, unit in ((days, "days"), (hours, "hours"), (minutes, "minutes"), (seconds, "seconds")):
+        if count:
+            spelling = data.draw(st.sampled_from(DURATION_SPELLINGS[unit]))
+            space = data.draw(st.sampled_from(["", " "]))
+            parts.append(f"{count}{space}{spelling}")
+    text = data.draw(st.sampled_from(["", " "])).join(parts)
+    assert parse_duration(text) == expected
+
+
+@ENOUGH
+@given(st.sampled_from(UNITS), st.sampled_from(UNITS), st.integers(0, 10**6))
+def test_a_value_in_another_unit_is_refused(written_in: str, unit: str, number: int) -> None:
+    """`2.5s` for an amount, `85%` for seconds: refused, naming the KPI's unit."""
+    forms = {"¥": f"¥{number}", "%": f"{number}%", "s": f"{number}s"}
+    assume(written_in in forms and written_in != unit)
+    with pytest.raises(UserError, match=", but `x` is "):
+        parse_kpi_value(forms[written_in], unit, kpi="x")
+
+
+# Where the values are read: `/warroom metric` (and the REST and CSV readings given as text) and
+# `/warroom target`, each in its KPI's unit.
+KPIS = [Kpi(id=number, campaign_id=1, **spec) for number, spec in enumerate(DEFAULT_KPIS, start=1)]
+NOW = datetime(2026, 11, 9, 12, 0, tzinfo=UTC)
+
+
+def test_readings_given_as_text_are_read_in_their_kpis_unit() -> None:
+    rows = [
+        {"kpi": "response_time", "value": "2500ms"},
+        {"kpi": "gmv", "value": "120万"},
+        {"kpi": "conversion", "value": "85 %"},
+        {"kpi": "orders", "value": "1.2万"},
+        {"kpi": "visitors", "value": 1200},  # a number stays a number
+    ]
+    readings = validate(rows, KPIS, now=NOW, source="api")
+    assert [reading["value"] for reading in readings] == [2.5, 1_200_000, 85, 12_000, 1200]
+    with pytest.raises(BatchRejected) as rejected:
+        validate(
+            [{"kpi": "gmv", "value": "2.5s"}, {"kpi": "response_time", "value": "85%"}], KPIS, now=NOW, source="csv"
+        )
+    assert [(error.row, error.error) for error in rejected.value.errors] == [
+        (
+            1,
+            "`2.5s` is a time in seconds, but `gmv` is in yuan (¥): write it like `¥1.2m`, `120万`, `1.2亿元` or `5000`.",
+        ),
+        (
+            2,
+            "`85%` is a percentage, but `response_time` is in seconds (s): write it like `2.5s`, `2500ms`, `2.5秒` or `2.5`.",
+        ),
+    ]
+
+
+async def test_metric_and_target_commands_read_the_kpis_unit(bot: SlackDriver) -> None:
+    await bot.ephemeral('start "Double 11" 2026-11-09T00:00 2026-11-11T00:00 UTC')
+    assert "Target of *GMV* set to 1.2亿" in await bot.ephemeral("target gmv 1.2亿")
+    assert "Target of *System response time* set to" in await bot.ephemeral("target response_time 2500ms")
+    assert "Recorded response_time = 3.0 s" in await bot.ephemeral('metric response_time "3.0 s"')
+    assert "Recorded gmv = 50万元" in await bot.ephemeral("metric gmv 50万元")
+    assert "`gmv` is in yuan (¥)" in await bot.ephemeral("metric gmv 2.5s")
+    assert "`response_time` is in seconds (s)" in await bot.ephemeral("target response_time 85%")
+    async with bot.runtime.sessions() as session:
+        kpis = {kpi.key: kpi for kpi in (await session.exec(select(Kpi))).all()}
+        stored = sorted((await session.exec(select(Reading.value))).all())
+    assert (kpis["gmv"].target, kpis["response_time"].target) == (120_000_000, 2.5)
+    assert stored == [3.0, 500_000]

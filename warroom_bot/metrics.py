@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, DimensionTarget, Direction, Kpi, KpiKind, LatestReading, Reading
 from warroom_bot.errors import UserError
-from warroom_bot.parsing import parse_number
+from warroom_bot.parsing import did_you_mean, parse_kpi_value
 
 MAX_BATCH = 10_000
 MAX_DIMENSION = 60
@@ -72,14 +72,15 @@ async def kpi_by_key(session: AsyncSession, campaign_id: int, key: str) -> Kpi:
     found = next((kpi for kpi in kpis if kpi.key == key.strip().lower()), None)
     if found is None:
         known = ", ".join(f"`{kpi.key}`" for kpi in kpis) or "none yet"
-        raise UserError(f"`{key}` is not a KPI of this campaign. KPIs: {known}.")
+        hint = did_you_mean(key, [kpi.key for kpi in kpis])
+        raise UserError(f"`{key}` is not a KPI of this campaign.{hint} KPIs: {known}.")
     return found
 
 
 async def set_target(session: AsyncSession, *, campaign_id: int, key: str, raw: str, dimension: str = "") -> Kpi:
     """The campaign target of a cumulative KPI (or of one of its dimensions), or a gauge's threshold."""
     kpi = await kpi_by_key(session, campaign_id, key)
-    value = parse_number(raw)
+    value = parse_kpi_value(raw, kpi.unit, kpi=kpi.key)
     if value <= 0:
         raise UserError("A target must be more than zero.")
     dimension = _dimension(dimension)
@@ -174,7 +175,8 @@ def _dimension(raw: object) -> str:
     return text
 
 
-def _value(raw: object) -> float:
+def _value(raw: object, unit: str = "", key: str = "") -> float:
+    """A number as sent, or text as typed in the KPI's unit (`unit`: `2.5s`, `85%`, `120万`)."""
     if isinstance(raw, bool):
         raise UserError(f"`{raw}` is not a number.")
     if isinstance(raw, int | float):
@@ -183,7 +185,7 @@ def _value(raw: object) -> float:
         except OverflowError:  # a JSON integer with hundreds of digits
             value = math.inf
     elif isinstance(raw, str):
-        value = parse_number(raw)
+        value = parse_kpi_value(raw, unit, kpi=key)
     else:
         raise UserError(f"`{raw}` is not a number.")
     if not math.isfinite(value) or value < 0:
@@ -219,6 +221,7 @@ def validate(rows: list[dict[str, Any]], kpis: list[Kpi], *, now: datetime, sour
     if len(rows) > MAX_BATCH:
         raise UserError(f"A batch can hold at most {MAX_BATCH} readings; this one has {len(rows)}.")
     ids = {kpi.key: kpi.id for kpi in kpis}
+    units = {kpi.key: kpi.unit or "" for kpi in kpis}
     readings, errors = [], []
     for number, row in enumerate(rows, start=1):
         try:
@@ -226,11 +229,12 @@ def validate(rows: list[dict[str, Any]], kpis: list[Kpi], *, now: datetime, sour
                 raise UserError("a reading must be an object with `kpi` and `value`.")
             key = str(row.get("kpi", "")).strip().lower()
             if key not in ids:
-                raise UserError(f"`{row.get('kpi')}` is not a KPI of this campaign ({', '.join(ids)}).")
+                hint = did_you_mean(key, ids)
+                raise UserError(f"`{row.get('kpi')}` is not a KPI of this campaign.{hint} KPIs: {', '.join(ids)}.")
             readings.append(
                 {
                     "kpi_id": ids[key],
-                    "value": _value(row.get("value")),
+                    "value": _value(row.get("value"), units[key], key),
                     "at": _moment(row.get("at"), now),
                     "dimension": _dimension(row.get("dimension")),
                     "source": source,
@@ -301,7 +305,9 @@ async def record(
 
 async def latest(session: AsyncSession, kpi_ids: list[int]) -> dict[int, dict[str, LatestReading]]:
     """The newest value of each KPI, by dimension ("" for the KPI as a whole)."""
-    rows = (await session.exec(select(LatestReading).where(col(LatestReading.kpi_id).in_(kpi_ids)))).all()
+    query = select(LatestReading).where(col(LatestReading.kpi_id).in_(kpi_ids))
+    # Ingestion upserts these rows with a Core statement: reload what this session may already hold.
+    rows = (await session.exec(query.execution_options(populate_existing=True))).all()
     result: dict[int, dict[str, LatestReading]] = {kpi_id: {} for kpi_id in kpi_ids}
     for row in rows:
         result[row.kpi_id][row.dimension] = row

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models import KpiKind
+from models import KpiKind, Phase
 from warroom_bot.render.blocks import (
     Message,
     context,
@@ -117,6 +117,6 @@ def digest(snapshot: Snapshot) -> Message:
         *([section(f":warning: {escape(snapshot.source_problem)}")] if snapshot.source_problem else []),
         *digest_blocks(snapshot),
         *([section(actions_due(snapshot))] if snapshot.actions_due else []),
-        context(" · ".join(filter(None, [sentence(snapshot.escalations), snapshot.budget, f"phase {snapshot.phase}"]))),
+        context(" · ".join(filter(None, [sentence(snapshot.escalations), snapshot.budget, f"phase {Phase(snapshot.phase).label}"]))),
     ]
     return message(text, blocks)

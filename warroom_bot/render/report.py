@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from markdown_it import MarkdownIt
 
-from models import Campaign, EscalationStatus
+from models import Campaign, EscalationStatus, Phase
 from warroom_bot.chart import attainment_png
 from warroom_bot.config import retro_time
 from warroom_bot.errors import UserError
@@ -263,7 +263,7 @@ def markdown(report: Report, chart_png: bytes | None = None) -> str:
     lines = [
         f"# {md(campaign.name)} — campaign report",
         "",
-        f"_Generated {when(report.generated_at, campaign)} ({campaign.timezone}) · phase {campaign.phase}_",
+        f"_Generated {when(report.generated_at, campaign)} ({campaign.timezone}) · phase {Phase(campaign.phase).label}_",
         "",
         *_background(report),
         "## 2. Execution review",
