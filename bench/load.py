@@ -33,7 +33,7 @@ from warroom_bot.standin import SlackStandIn
 CHANNEL, COMMANDER = "C0LOADROOM", "U0LOADCMD1"
 MIX = [
     ("/warroom", "status"),
-    ("/warroom", "metric orders {n}"),
+    ("/warroom", "metric inventory {n}"),  # a gauge: concurrent clients send totals out of order
     ("/escalate", "list"),
     ("/warroom", "status"),
     ("/budget", ""),

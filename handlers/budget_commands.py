@@ -10,8 +10,10 @@ from handlers.context import amended, reply, require_campaign
 from models import ApprovalRequest, Campaign
 from warroom_bot import budget
 from warroom_bot.errors import UserError
+from warroom_bot.parsing import did_you_mean
 from warroom_bot.render import budget as render
 from warroom_bot.render.blocks import notice
+from warroom_bot.render.campaigns import help_message
 from warroom_bot.runtime import Runtime
 
 USAGE = {
@@ -56,9 +58,12 @@ def parse_change(kind: str, words: list[str]) -> budget.Change:
 
 
 async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtime, campaign: Campaign | None) -> None:
-    campaign = require_campaign(campaign)
     words = command.get("text", "").split()
     verb = words[0].lower() if words else ""
+    if verb == "help":
+        await reply(ack, help_message("/budget"))
+        return
+    campaign = require_campaign(campaign)
     user_id, now = command["user_id"], runtime.clock.now()
     async with runtime.transaction() as session:
         if not verb:
@@ -75,7 +80,8 @@ async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtim
                 else f":white_check_mark: Done: {render.change_notice(result).text}"
             )
         else:
-            raise UserError(f"`{words[0]}` is not a /budget command.", usage=ALL_USAGE)
+            hint = did_you_mean(verb, ["plan", *USAGE, "help"])
+            raise UserError(f"`{words[0]}` is not a /budget command.{hint}", usage=ALL_USAGE)
     await reply(ack, answer)
 
 

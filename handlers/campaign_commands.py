@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -18,21 +19,24 @@ from slack_sdk.web.async_client import AsyncWebClient
 from handlers import retro_commands
 from handlers.context import Invocation, amended, modal_value, require_campaign
 from handlers.errors import after_ack
-from models import Campaign, Phase
+from models import Campaign, KpiKind, Phase
 from warroom_bot import campaigns, digest, metrics
 from warroom_bot import chart as charts
 from warroom_bot.errors import UserError
 from warroom_bot.ids import BlockId, ModalContext
-from warroom_bot.parsing import parse_local_datetime, parse_mention, parse_timezone, split_args
+from warroom_bot.parsing import did_you_mean, parse_local_datetime, parse_mention, parse_timezone, split_args
 from warroom_bot.render import campaigns as render
-from warroom_bot.render.blocks import escape, mention, notice
+from warroom_bot.render.blocks import escape, local_time, mention, notice
+from warroom_bot.render.digest import amount
+from warroom_bot.render.escalations import ago
 from warroom_bot.runtime import Runtime
 
 START_USAGE = '/warroom start "<name>" <start YYYY-MM-DDTHH:MM> <end YYYY-MM-DDTHH:MM> [time zone]'
-PHASE_USAGE = "/warroom phase <warmup|live|extension|wrapup|closed>"
+PHASE_USAGE = "/warroom phase <warmup|live|extension|wrapup|closed> [--force]"
 CONFIG_USAGE = "/warroom config <key> <value>"
 TARGET_USAGE = "/warroom target <kpi> <value> [dimension]"
 METRIC_USAGE = "/warroom metric <kpi> <value> [dimension]"
+LATE_START_GRACE = timedelta(hours=1)  # a room opened at 20:05 for a 20:00 launch needs no warning
 
 
 async def warroom_command(
@@ -47,7 +51,8 @@ async def warroom_command(
     name = words[0].lower() if words else "help"
     subcommand = SUBCOMMANDS.get(name)
     if subcommand is None:
-        raise UserError(f"`{words[0]}` is not a /warroom command; `/warroom help` lists them.")
+        hint = did_you_mean(name, SUBCOMMANDS)
+        raise UserError(f"`{words[0]}` is not a /warroom command.{hint} `/warroom help` lists them.")
     await subcommand(
         Invocation(
             ack=ack,
@@ -117,7 +122,19 @@ async def start(call: Invocation) -> None:
             ends=call.args[2],
             timezone=call.args[3] if len(call.args) == 4 else "UTC",
         )
-    await call.reply(notice(f":white_check_mark: Started *{escape(campaign.name)}*; you are its commander."))
+    notes = [f":white_check_mark: Started *{escape(campaign.name)}*; you are its commander."]
+    if len(call.args) == 3:
+        notes.append(
+            ":warning: No time zone was given, so these times are UTC. If they were local times, close this "
+            "campaign (`/warroom phase closed`) and start it again with the zone at the end, e.g. `Asia/Shanghai`."
+        )
+    now = call.runtime.clock.now()
+    if now - campaign.starts_at > LATE_START_GRACE:
+        notes.append(
+            f":warning: The live period began {local_time(campaign.starts_at, campaign.timezone)}, "
+            f"{ago(now - campaign.starts_at)} ago, so the campaign opens in *{Phase(campaign.phase).label}*."
+        )
+    await call.reply(notice("\n".join(notes)))
 
 
 async def start_campaign_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
@@ -145,12 +162,16 @@ async def status(call: Invocation) -> None:
 
 async def phase(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
-    if len(call.args) != 1:
+    force = "--force" in call.args
+    words = [word for word in call.args if word != "--force"]
+    if len(words) != 1:
         raise UserError("`phase` takes one phase.", usage=PHASE_USAGE)
+    word = words[0].lower().replace("-", "")
     try:
-        new_phase = Phase(call.args[0].lower().replace("-", ""))
+        new_phase = Phase(word)
     except ValueError:
-        raise UserError(f"`{call.args[0]}` is not a phase.", usage=PHASE_USAGE) from None
+        hint = did_you_mean(word, [phase.value for phase in Phase])
+        raise UserError(f"`{words[0]}` is not a phase.{hint}", usage=PHASE_USAGE) from None
     async with call.runtime.transaction() as session:
         await campaigns.set_phase(
             session,
@@ -158,8 +179,9 @@ async def phase(call: Invocation) -> None:
             phase=new_phase,
             user_id=call.user_id,
             now=call.runtime.clock.now(),
+            force=force,
         )
-    await call.reply(notice(f":white_check_mark: Phase set to *{new_phase}*."))
+    await call.reply(notice(f":white_check_mark: Phase set to *{new_phase.label}*."))
 
 
 async def role(call: Invocation) -> None:
@@ -213,12 +235,24 @@ async def metric(call: Invocation) -> None:
         raise UserError("`metric` takes a KPI, a value and optionally a dimension.", usage=METRIC_USAGE)
     row = {"kpi": call.args[0], "value": call.args[1], "dimension": " ".join(call.args[2:])}
     async with call.runtime.transaction() as session:
+        with amended(usage=METRIC_USAGE):
+            kpi = await metrics.kpi_by_key(session, campaign.id, call.args[0])
+        last = (await metrics.latest(session, [kpi.id]))[kpi.id].get(row["dimension"])
+        before = (last.value, last.at) if last else None  # the row object is reloaded below
         try:
             await metrics.record(session, campaign=campaign, rows=[row], now=call.runtime.clock.now(), source="slack")
         except metrics.BatchRejected as rejected:
             raise UserError(rejected.errors[0].error, usage=METRIC_USAGE) from None
+        after = (await metrics.latest(session, [kpi.id]))[kpi.id][row["dimension"]]
     where = f" ({escape(call.args[2])})" if len(call.args) == 3 else ""
-    await call.reply(notice(f":white_check_mark: Recorded {escape(call.args[0])} = {escape(call.args[1])}{where}."))
+    answer = f":white_check_mark: Recorded {escape(call.args[0])} = {escape(call.args[1])}{where}."
+    if kpi.kind == KpiKind.CUMULATIVE and before is not None and after.value < before[0]:
+        answer += (
+            f"\n:warning: That is less than the previous reading ({amount(before[0], kpi.unit)} at "
+            f"{local_time(before[1], campaign.timezone)}). A cumulative KPI's reading is its running total "
+            "to date: if you sent an increment, send the new total instead."
+        )
+    await call.reply(notice(answer))
 
 
 async def kpi(call: Invocation) -> None:

@@ -14,14 +14,18 @@ from models import Campaign, Escalation
 from warroom_bot import campaigns, escalation_views, escalations
 from warroom_bot.errors import UserError
 from warroom_bot.ids import BlockId, ModalContext, parse_tap
-from warroom_bot.parsing import parse_severity
+from warroom_bot.parsing import did_you_mean, parse_severity
 from warroom_bot.render import escalations as render
 from warroom_bot.render.blocks import notice
+from warroom_bot.render.campaigns import help_message
 from warroom_bot.runtime import Runtime
 
 USAGE = (
     "/escalate <blue|yellow|orange|red> <summary> · /escalate list · /escalate ack <id> · /escalate resolve <id> [note]"
 )
+
+
+SUBCOMMANDS = ("list", "ack", "acknowledge", "resolve", "help")
 
 
 def _number(text: str) -> int:
@@ -39,15 +43,18 @@ async def escalate_command(
     campaign: Campaign | None,
     client: AsyncWebClient,
 ) -> None:
-    campaign = require_campaign(campaign)
     text = command.get("text", "").strip()
+    first, _, rest = text.partition(" ")
+    word = first.lower()
+    if word == "help":
+        await reply(ack, help_message("/escalate"))
+        return
+    campaign = require_campaign(campaign)
     if not text:
         await ack()
         opening = client.views_open(trigger_id=command["trigger_id"], view=render.raise_modal(command["channel_id"]))
         after_ack(opening, command, respond)
         return
-    first, _, rest = text.partition(" ")
-    word = first.lower()
     user_id, now = command["user_id"], runtime.clock.now()
     if word == "list":
         async with runtime.sessions() as session:
@@ -65,6 +72,9 @@ async def escalate_command(
                 await escalations.acknowledge(session, escalation_id=found.id, user_id=user_id, now=now)
         await reply(ack, notice(f":white_check_mark: {render.state_sentence(found)}"))
         return
+    hint = did_you_mean(word, SUBCOMMANDS)
+    if hint:
+        raise UserError(f"`{first}` is not a severity or an /escalate command.{hint}", usage=USAGE)
     with amended(usage=USAGE):
         severity = parse_severity(first)
     async with runtime.transaction() as session:

@@ -48,6 +48,11 @@ class Phase(StrEnum):
     WRAPUP = "wrapup"
     CLOSED = "closed"
 
+    @property
+    def label(self) -> str:
+        """How people write it in a sentence: `warm-up`, `wrap-up` (`warmup` is the command's word)."""
+        return {"warmup": "warm-up", "wrapup": "wrap-up"}.get(self.value, self.value)
+
 
 class Severity(StrEnum):
     """Escalation severities, lowest to highest."""

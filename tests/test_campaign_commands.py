@@ -87,7 +87,7 @@ async def test_status_is_for_the_caller_only_and_shows_roster_and_settings(
 
     body = response.json()
     assert body["response_type"] == "ephemeral"
-    assert "Double 11: warmup" in body["text"]
+    assert "Double 11: warm-up" in body["text"]
     rendered = json.dumps(body["blocks"])
     assert f"<@{COMMANDER}>" in rendered and "commander" in rendered
     assert "ack.red" in rendered and "5m" in rendered
@@ -131,12 +131,15 @@ async def test_bad_role_commands_change_nothing(bot: SlackDriver, campaign: Camp
 
 
 async def test_phase_changes_are_announced_and_closed_frees_the_channel(bot: SlackDriver, campaign: Campaign) -> None:
-    assert "Phase set to *live*" in await bot.ephemeral("phase live")
-    assert "already in live" in await bot.ephemeral("phase live")
+    early = await bot.ephemeral("phase live")  # the live period starts tomorrow: probably a slip
+    assert "The live period starts Tue 10 Nov 20:00 (Asia/Shanghai), in 1d" in early and "--force" in early
+    assert [c.phase for c in await bot.campaigns()] == [Phase.WARMUP]
+    assert "Phase set to *live*" in await bot.ephemeral("phase live --force")
+    assert "already in its live phase; nothing was changed" in await bot.ephemeral("phase live")
     assert "not a phase" in await bot.ephemeral("phase party")
     assert "Only the commander" in await bot.ephemeral("phase wrapup", user=OTHER)
     posts = await bot.standin.wait_for("chat.postMessage", 2)
-    assert "phase changed from warmup to live" in posts[1].args["text"]
+    assert "phase changed from warm-up to live" in posts[1].args["text"]
 
     await bot.ephemeral("phase closed")
     assert "This channel has no campaign" in await bot.ephemeral("status")
@@ -147,14 +150,15 @@ async def test_phase_changes_are_announced_and_closed_frees_the_channel(bot: Sla
 async def test_config_validates_and_stores_normalised_values(bot: SlackDriver, campaign: Campaign) -> None:
     assert "`ack.red` is now `1h30m`" in await bot.ephemeral("config ack.RED 90m")
     assert "`quiet` is now `23:00-07:00`" in await bot.ephemeral("config quiet 23:00-07:00")
-    assert "`approval.threshold` is now `50000.00`" in await bot.ephemeral("config approval.threshold 50k")
+    assert "`approval.threshold` is now `¥50,000`" in await bot.ephemeral("config approval.threshold 50k")
+    assert "leave 1m of the day for digests" in await bot.ephemeral("config quiet 00:00-23:59")  # never a digest
     bad = await bot.ephemeral("config digest.every 3h")
     assert "not a digest cadence" in bad and "/warroom config digest.every <1h|2h>" in bad
     assert "not a setting" in await bot.ephemeral("config colour blue")
     assert "Only the commander" in await bot.ephemeral("config ack.red 1m", user=OTHER)
 
     (stored,) = await bot.campaigns()
-    assert stored.config == {"ack.red": "1h30m", "quiet": "23:00-07:00", "approval.threshold": "50000.00"}
+    assert stored.config == {"ack.red": "1h30m", "quiet": "23:00-07:00", "approval.threshold": "¥50,000"}
 
 
 async def test_help_lists_the_commands(bot: SlackDriver) -> None:
@@ -219,3 +223,23 @@ async def test_user_text_cannot_ping_the_channel(bot: SlackDriver) -> None:
 async def test_a_slash_command_without_a_listener_gets_a_clear_answer(bot: SlackDriver) -> None:
     answer = await bot.ephemeral("list", command="/incident")
     assert "`/incident` is not handled by this warroom-bot server" in answer
+
+
+async def test_a_start_without_a_time_zone_or_in_the_past_is_done_with_a_warning(bot: SlackDriver) -> None:
+    answer = await bot.ephemeral('start "618" 2026-11-01T20:00 2026-11-12T00:00')
+    assert "Started *618*" in answer
+    assert "No time zone was given, so these times are UTC" in answer
+    assert "The live period began Sun 01 Nov 20:00, 7d16h ago, so the campaign opens in *live*" in answer
+    quiet = await bot.ephemeral(f"start {START_LINE}", channel="C0OTHERROOM")
+    assert "Started" in quiet and ":warning:" not in quiet
+
+
+async def test_a_cumulative_reading_below_the_last_is_stored_with_a_warning(
+    bot: SlackDriver, campaign: Campaign
+) -> None:
+    assert ":warning:" not in await bot.ephemeral("metric orders 500")
+    lower = await bot.ephemeral("metric orders 20")
+    assert "Recorded orders = 20" in lower
+    assert "less than the previous reading (500 at Mon 09 Nov 20:00)" in lower and "send the new total" in lower
+    assert ":warning:" not in await bot.ephemeral("metric inventory 900")
+    assert ":warning:" not in await bot.ephemeral("metric inventory 100")  # a gauge may fall

@@ -58,7 +58,7 @@ async def test_a_channel_gets_its_messages_in_order_after_an_outage(bot: SlackDr
     bot.standin.fail(500, times=3, method="chat.postMessage")
     await bot.ephemeral(f"start {START_LINE}")
     await bot.ephemeral("role tier1 <@U0TIER1001>")
-    await bot.ephemeral("phase live")
+    await bot.ephemeral("phase live --force")
     await _settle(bot, clock)
 
     texts = [call.args["text"] for call in bot.standin.ok_calls("chat.postMessage")]
@@ -81,7 +81,7 @@ async def test_timeouts_and_refused_connections_deliver_once_in_order_after_reco
 
     client.base_url = f"http://127.0.0.1:{_closed_port()}/api/"  # then not answering at all
     await bot.ephemeral("role tier1 <@U0TIER1001>")
-    await bot.ephemeral("phase live")
+    await bot.ephemeral("phase live --force")
     await _settle(bot, clock, rounds=2)
     first, *waiting = await bot.outbox()
     assert "Cannot connect" in first.last_error and {row.status for row in waiting} == {OutboxStatus.PENDING}
@@ -161,7 +161,7 @@ async def test_a_refused_message_is_marked_failed_and_does_not_block_the_channel
 ) -> None:
     bot.standin.fail(200, method="chat.postMessage", error="not_in_channel")
     await bot.ephemeral(f"start {START_LINE}")
-    await bot.ephemeral("phase live")
+    await bot.ephemeral("phase live --force")
     await _settle(bot, clock, rounds=2)
 
     first, second = await bot.outbox()

@@ -41,7 +41,7 @@ async def snapshot(bot: SlackDriver) -> str:
 @pytest.mark.parametrize(
     ("command", "text", "allowed", "refused"),
     [
-        ("/warroom", "phase live", MANAGERS, (FINANCE, STRANGER)),
+        ("/warroom", "phase live --force", MANAGERS, (FINANCE, STRANGER)),
         ("/warroom", "role tier1 <@U0TIER1001>", MANAGERS, (FINANCE, STRANGER)),
         ("/warroom", "config ack.red 3m", MANAGERS, (FINANCE, STRANGER)),
         ("/budget", "plan 1m", (*MANAGERS, FINANCE), (STRANGER,)),

@@ -208,7 +208,7 @@ async def test_no_prompt_in_warm_up_or_after_closing(bot: SlackDriver, clock: Ma
     assert prompts(bot) == []
 
     clock.set(local("2026-11-10T20:00"))
-    await bot.ephemeral("phase live")
+    await bot.ephemeral("phase live --force")
     await bot.tick()
     clock.set(local("2026-11-10T21:00"))
     await bot.tick()

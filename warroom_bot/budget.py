@@ -26,7 +26,7 @@ from models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, Ledger
 from warroom_bot import campaigns, config
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
-from warroom_bot.parsing import parse_amount, parse_percent
+from warroom_bot.parsing import did_you_mean, parse_amount, parse_percent
 from warroom_bot.render import budget as render
 
 RESERVE = "reserve"
@@ -132,7 +132,8 @@ async def request(
     by_name = {line.name: line for line in lines}
     for name in (change.from_line, change.to_line):
         if name is not None and name not in by_name:
-            raise UserError(f"`{name}` is not a budget category: {', '.join(by_name)}.")
+            hint = did_you_mean(name, by_name)
+            raise UserError(f"`{name}` is not a budget category.{hint} Categories: {', '.join(by_name)}.")
     source = by_name.get(change.from_line or "")
     if source is not None and not change.over and source.planned - source.spent < change.amount:
         raise UserError(render.short(source, change.amount))

@@ -14,9 +14,10 @@ from models import Campaign, Escalation, Phase, RetroDay, RoleAssignment
 from warroom_bot import config, metrics
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
-from warroom_bot.parsing import parse_timezone
+from warroom_bot.parsing import did_you_mean, parse_timezone
 from warroom_bot.render import campaigns as render
-from warroom_bot.render.blocks import escape, mention
+from warroom_bot.render.blocks import escape, local_time, mention
+from warroom_bot.render.escalations import ago
 
 BASE_ROLES = ("commander", "finance", "tier1", "tier2", "tier3")
 DEPARTMENTS = ("marketing", "sales", "supply_chain", "customer_service", "finance", "tech", "logistics")
@@ -34,8 +35,17 @@ def normalise_role(text: str) -> str:
     if kind == "lead" and department in DEPARTMENTS:
         return f"lead:{department}"
     if kind == "lead":
-        raise UserError(f"`{text}` names no department. Departments: {', '.join(DEPARTMENTS)}.", usage=ROLE_USAGE)
-    raise UserError(f"`{text}` is not a role. Roles: {', '.join(BASE_ROLES)}, lead:<department>.", usage=ROLE_USAGE)
+        raise UserError(
+            f"`{text}` names no department.{did_you_mean(department, DEPARTMENTS)} "
+            f"Departments: {', '.join(DEPARTMENTS)}.",
+            usage=ROLE_USAGE,
+        )
+    leads = [f"lead:{department}" for department in DEPARTMENTS]
+    raise UserError(
+        f"`{text}` is not a role.{did_you_mean(role, [*BASE_ROLES, *leads])} "
+        f"Roles: {', '.join(BASE_ROLES)}, lead:<department>.",
+        usage=ROLE_USAGE,
+    )
 
 
 async def open_campaign_in(session: AsyncSession, channel_id: str) -> Campaign | None:
@@ -142,12 +152,21 @@ async def managers(session: AsyncSession, campaign: Campaign) -> Managers:
     return Managers(frozenset(users))
 
 
-async def set_phase(session: AsyncSession, *, campaign_id: int, phase: Phase, user_id: str, now: datetime) -> Campaign:
+async def set_phase(
+    session: AsyncSession, *, campaign_id: int, phase: Phase, user_id: str, now: datetime, force: bool = False
+) -> Campaign:
+    """Move the campaign on. Going live before the live period starts is probably a slip (a date
+    typed wrong, the wrong channel): it asks for `--force` rather than starting digests and retros."""
     campaign = await get(session, campaign_id)
     (await managers(session, campaign)).check(user_id, "change the phase")
     previous = campaign.phase
     if previous == phase:
-        raise UserError(f"The campaign is already in {phase}.")
+        raise UserError(f"The campaign is already in its {phase.label} phase; nothing was changed.")
+    if phase == Phase.LIVE and now < campaign.starts_at and not force:
+        raise UserError(
+            f"The live period starts {local_time(campaign.starts_at, campaign.timezone)} ({campaign.timezone}), "
+            f"in {ago(campaign.starts_at - now)}. To go live now anyway: `/warroom phase live --force`."
+        )
     campaign.phase = phase
     # Digests and retro prompts follow the phase; the tick schedules the next ones.
     campaign.next_digest_at = None

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from models import Severity
 from warroom_bot.errors import UserError
 from warroom_bot.parsing import (
+    did_you_mean,
     format_duration,
     parse_amount,
     parse_clock_time,
@@ -70,13 +71,26 @@ def _normalise_url(raw: str) -> str:
 
 
 def _normalise_threshold(raw: str) -> str:
+    """`5%` of the total, or an amount shown as people write it: `¥50,000`."""
     if raw.strip().endswith("%"):
         return f"{parse_percent(raw)}%"
-    return str(parse_amount(raw))
+    amount = parse_amount(raw)
+    return f"¥{amount:,.0f}" if amount == amount.to_integral_value() else f"¥{amount:,.2f}"
 
 
-def _normalise_time_range(raw: str) -> str:
+MIN_DIGEST_HOURS = timedelta(hours=2)
+
+
+def _normalise_quiet(raw: str) -> str:
+    """Quiet hours must leave two hours of the day free: two hour boundaries, one of them even, so
+    that a digest slot exists at either cadence (`1h`, `2h`)."""
     start, end = parse_time_range(raw)
+    free = (datetime.combine(date.min, start) - datetime.combine(date.min, end)) % timedelta(days=1)
+    if free < MIN_DIGEST_HOURS:
+        raise UserError(
+            f"Quiet hours `{raw}` leave {format_duration(free) if free else 'no time'} of the day for digests; "
+            "leave at least 2 hours, like `23:00-07:00`."
+        )
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
@@ -141,7 +155,7 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             "fetched before each digest for JSON readings (a BI endpoint)",
             _normalise_url,
         ),
-        ConfigKey("quiet", "<HH:MM-HH:MM>", "none", "quiet hours: no digests or reminders", _normalise_time_range),
+        ConfigKey("quiet", "<HH:MM-HH:MM>", "none", "quiet hours: no digests or reminders", _normalise_quiet),
         ConfigKey(
             "approval.expires",
             "<duration>",
@@ -164,7 +178,8 @@ def normalise(key: str, raw: str) -> tuple[str, str]:
     """Validate `raw` for `key`; return the key and the text to store. `UserError` names the right form."""
     spec = CONFIG_KEYS.get(key.strip().lower())
     if spec is None:
-        raise UserError(f"`{key}` is not a setting. Settings: {', '.join(f'`{name}`' for name in CONFIG_KEYS)}.")
+        hint = did_you_mean(key, CONFIG_KEYS)
+        raise UserError(f"`{key}` is not a setting.{hint} Settings: {', '.join(f'`{name}`' for name in CONFIG_KEYS)}.")
     try:
         return spec.name, spec.normalise(raw)
     except UserError as error:
@@ -213,7 +228,7 @@ def approval_expiry(stored: dict[str, Any]) -> timedelta:
 def approval_threshold(stored: dict[str, Any]) -> tuple[Decimal, bool]:
     """The threshold, and whether it is a percentage of the total (else an amount in yuan)."""
     raw = _value(stored, "approval.threshold")
-    return (Decimal(raw[:-1]), True) if raw.endswith("%") else (Decimal(raw), False)
+    return (Decimal(raw[:-1]), True) if raw.endswith("%") else (parse_amount(raw), False)
 
 
 def pull_url(stored: dict[str, Any]) -> str | None:

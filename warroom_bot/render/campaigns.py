@@ -33,24 +33,15 @@ def period(campaign: Campaign) -> str:
     )
 
 
-PHASE_LABELS = {
-    Phase.WARMUP: "warm-up",
-    Phase.LIVE: "live",
-    Phase.EXTENSION: "extension",
-    Phase.WRAPUP: "wrap-up",
-    Phase.CLOSED: "closed",
-}
-
-
 def campaign_started(campaign: Campaign) -> Message:
     name = escape(campaign.name)
-    text = f"Campaign {name} starts in this channel: {period(campaign)}, now in {campaign.phase}."
+    text = f"Campaign {name} starts in this channel: {period(campaign)}, now in {Phase(campaign.phase).label}."
     return message(
         text,
         [
             header(f"War room open: {campaign.name}"),
             section(
-                f"*{name}* runs {period(campaign)}. Phase: *{PHASE_LABELS[Phase(campaign.phase)]}*.\n"
+                f"*{name}* runs {period(campaign)}. Phase: *{Phase(campaign.phase).label}*.\n"
                 f"Commander: {mention(campaign.created_by)} (change with `/warroom role commander @someone`)."
             ),
             context(
@@ -62,13 +53,13 @@ def campaign_started(campaign: Campaign) -> Message:
 
 
 def phase_changed(campaign: Campaign, previous: str, user_id: str) -> Message:
-    text = f"{escape(campaign.name)}: phase changed from {previous} to {campaign.phase} by {mention(user_id)}."
+    text = f"{escape(campaign.name)}: phase changed from {Phase(previous).label} to {Phase(campaign.phase).label} by {mention(user_id)}."
     return message(
         text,
         [
             section(
                 f":arrows_counterclockwise: *{escape(campaign.name)}* is now in "
-                f"*{PHASE_LABELS[Phase(campaign.phase)]}* (was {PHASE_LABELS[Phase(previous)]}), "
+                f"*{Phase(campaign.phase).label}* (was {Phase(previous).label}), "
                 f"set by {mention(user_id)}."
             )
         ],
@@ -98,7 +89,7 @@ def status(campaign: Campaign, roster: list[RoleAssignment], snapshot: Snapshot,
     elapsed = campaign.elapsed(now)
     settings = ", ".join(f"`{key}` {value}" for key, value in current_values(campaign.config))
     text = (
-        f"{escape(campaign.name)}: {campaign.phase}, {elapsed:.0%} of the campaign elapsed, "
+        f"{escape(campaign.name)}: {Phase(campaign.phase).label}, {elapsed:.0%} of the campaign elapsed, "
         f"{period(campaign)}; overall {snapshot.overall or 'no light yet'}."
     )
     return message(
@@ -107,7 +98,7 @@ def status(campaign: Campaign, roster: list[RoleAssignment], snapshot: Snapshot,
             header(f"{campaign.name} — status"),
             fields(
                 [
-                    ("Phase", PHASE_LABELS[Phase(campaign.phase)]),
+                    ("Phase", Phase(campaign.phase).label),
                     ("Elapsed", f"{elapsed:.0%}"),
                     ("Starts", local_time(campaign.starts_at, campaign.timezone)),
                     ("Ends", local_time(campaign.ends_at, campaign.timezone)),
@@ -122,7 +113,7 @@ def status(campaign: Campaign, roster: list[RoleAssignment], snapshot: Snapshot,
     )
 
 
-HELP = """\
+WARROOM_HELP = """\
 */warroom* — the campaign war room
 • `/warroom start` — open a campaign in this channel (a form), or in one line:
   `/warroom start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai`
@@ -140,17 +131,34 @@ HELP = """\
 • `/warroom retro` — write today's retrospective (a form; the evening prompt has a button too)
 • `/warroom actions` — open action items from the retros; owners tap Done to close one
 • `/warroom report` — the final campaign report, posted in the channel as a Markdown file
-• `/warroom help` — this list
+• `/warroom help` — this list"""
 
+ESCALATE_HELP = """\
 */escalate* — when something needs a person now
 • `/escalate` — a form; or `/escalate <blue|yellow|orange|red> <summary>` (also low, medium, high, critical)
 • `/escalate list` — open escalations, unacknowledged first
-• `/escalate ack <id>` · `/escalate resolve <id> [note]` — or tap the buttons on the post or the page"""
+• `/escalate ack <id>` · `/escalate resolve <id> [note]` — or tap the buttons on the post or the page
+• `/escalate help` — this list"""
+
+BUDGET_HELP = """\
+*/budget* — the campaign's money (amounts like `5000`, `5k`, `1.2m`, `¥5,000`, `50万`)
+• `/budget` — the table: plan, spent, left and share used per category; reserve left
+• `/budget plan <total> [online=50% offline=30% materials=20%] [reserve=10%]` — set the plan
+• `/budget spend <category> <amount> [note] [--over]` — record money spent
+• `/budget move <amount> <from> <to> [reason]` · `/budget add <amount> <category> [reason]` · \
+`/budget cut <amount> <category> [reason]` — change the plan (above `approval.threshold` it waits for approval)
+• `/budget reserve <amount> <category> [reason]` — release reserve (always approved by finance or the commander)
+• `/budget help` — this list"""
+
+HELP = {"/warroom": WARROOM_HELP, "/escalate": ESCALATE_HELP, "/budget": BUDGET_HELP}
 
 
-def help_message() -> Message:
-    text = HELP.format(keys=", ".join(f"`{key}`" for key in CONFIG_KEYS))
-    return message(text, [section(text)])
+def help_message(command: str = "/warroom") -> Message:
+    """`/warroom help` lists all three commands; `/escalate help` and `/budget help` their own."""
+    keys = ", ".join(f"`{key}`" for key in CONFIG_KEYS)
+    parts = list(HELP.values()) if command == "/warroom" else [HELP[command]]
+    text = "\n\n".join(parts).format(keys=keys)
+    return message(text, [section(part.format(keys=keys)) for part in parts])
 
 
 def start_campaign_modal(channel_id: str) -> dict[str, Any]:
