@@ -6,10 +6,19 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.standin import MANIFEST_BOT_SCOPES, SlackStandIn
 
 
-async def test_users_dms_messages_and_updates(standin: SlackStandIn) -> None:
+async def test_users_dms_messages_and_updates() -> None:
+    # conversations.open needs im:write, which the bot does not ask for (it posts DMs to user ids).
+    standin = await SlackStandIn(scopes=[*MANIFEST_BOT_SCOPES, "im:write"]).start()
+    try:
+        await _users_dms_messages_and_updates(standin)
+    finally:
+        await standin.stop()
+
+
+async def _users_dms_messages_and_updates(standin: SlackStandIn) -> None:
     client = AsyncWebClient(token="xoxb-test", base_url=standin.api_url)
     standin.add_user("U0DANA0001", "dana", tz="Asia/Shanghai")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
-import json
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-import httpx
 import uvicorn
 
 from warroom_bot.errors import ConfigError, UserError
@@ -22,6 +20,8 @@ from warroom_bot.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from warroom_bot.tryout import TryOut
 
 # Used only with `--standin`, where the service and the stand-in both listen on loopback.
 STANDIN_SIGNING_SECRET = "warroom-local-standin-secret"
@@ -57,11 +57,14 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=3000, show_default=True, help="Port to listen on.")
 @click.option("--standin", is_flag=True, help="Talk to a local Slack stand-in instead of Slack (try-out mode).")
+@click.option(
+    "--standin-port", type=int, help="Port of the stand-in in try-out mode (default: the service's port + 1)."
+)
 @_friendly_errors
-def serve(host: str, port: int, standin: bool) -> None:
+def serve(host: str, port: int, standin: bool, standin_port: int | None) -> None:
     """Run the HTTP service: Slack at POST /slack/events, REST API under /api, the scheduler inside."""
     if standin:
-        asyncio.run(_serve_with_standin(host, port))
+        asyncio.run(_serve_with_standin(host, port, port + 1 if standin_port is None else standin_port))
         return
     settings = load_settings()
     settings.require("slack_bot_token", "slack_signing_secret", purpose="warroom serve")
@@ -77,17 +80,17 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
     await server.serve()
 
 
-async def _serve_with_standin(host: str, port: int) -> None:
+async def _serve_with_standin(host: str, port: int, standin_port: int) -> None:
     from warroom_bot.standin import SlackStandIn, printed_transcript
 
-    standin = await SlackStandIn(on_message=printed_transcript().on_message).start()
+    standin = await SlackStandIn(on_message=printed_transcript().on_message).start("127.0.0.1", standin_port)
     settings = load_settings(
         slack_bot_token=STANDIN_BOT_TOKEN,
         slack_signing_secret=STANDIN_SIGNING_SECRET,
         slack_api_url=standin.api_url,
     )
     _configure_logging(settings)
-    click.echo(f"Local Slack stand-in at {standin.api_url}; messages the bot posts are printed below.")
+    click.echo(f"Local Slack stand-in at {standin.url}; messages the bot posts are printed below.")
     click.echo(f'Try: warroom command "/warroom help" --url http://{host}:{port}/slack/events')
     try:
         await _serve(settings, host, port)
@@ -286,33 +289,50 @@ def standin(host: str, port: int) -> None:
     asyncio.run(serve_forever(host, port))
 
 
-@main.command()
-@click.argument("command_line")
-@click.option("--url", default="http://127.0.0.1:3000/slack/events", show_default=True)
-@click.option("--user", "user_id", default="U0LOCALUSER", show_default=True, help="Slack user id of the sender.")
-@click.option("--channel", "channel_id", default="C0LOCALROOM", show_default=True, help="Slack channel id.")
-@_friendly_errors
-def command(command_line: str, url: str, user_id: str, channel_id: str) -> None:
-    """Send a signed slash command, as Slack would, and print the answer only the sender sees.
-
-    Signed with SLACK_SIGNING_SECRET, or with the stand-in's secret when that is not set.
-    """
-    from warroom_bot.slack_requests import SlackRequestFactory
+def _try_out(url: str, standin_url: str) -> TryOut:
+    """Requests signed with SLACK_SIGNING_SECRET, or with the stand-in's secret when that is not set."""
+    from warroom_bot.tryout import TryOut
 
     settings = load_settings()
     secret = settings.secret("slack_signing_secret") if settings.slack_signing_secret else STANDIN_SIGNING_SECRET
-    name, _, text = command_line.strip().partition(" ")
-    if not name.startswith("/"):
-        raise UserError('Give the command as you would type it in Slack, e.g. "/warroom help".')
-    request = SlackRequestFactory(secret).slash_command(name, text, user_id=user_id, channel_id=channel_id)
-    try:
-        response = httpx.post(url, content=request.body, headers=request.headers, timeout=10)
-    except httpx.HTTPError as error:
-        raise UserError(f"Could not reach {url} ({error}); is `warroom serve` running?") from None
-    if response.status_code != 200:
-        raise UserError(f"The service answered {response.status_code}: {response.text[:200]}")
-    body = response.json() if response.content else {}
-    click.echo(body.get("text") or json.dumps(body) or "(acknowledged)")
+    return TryOut(url, standin_url, secret)
+
+
+_SERVICE_URL = click.option("--url", default="http://127.0.0.1:3000/slack/events", show_default=True)
+_STANDIN_URL = click.option(
+    "--standin-url",
+    default="http://127.0.0.1:3001/",
+    show_default=True,
+    help="The stand-in of `warroom serve --standin`, read for what the service did after its answer.",
+)
+_USER = click.option("--user", "user_id", default="U0LOCALUSER", show_default=True, help="Slack user id of the sender.")
+
+
+@main.command()
+@click.argument("command_line")
+@_SERVICE_URL
+@_STANDIN_URL
+@_USER
+@click.option("--channel", "channel_id", default="C0LOCALROOM", show_default=True, help="Slack channel id.")
+@_friendly_errors
+def command(command_line: str, url: str, standin_url: str, user_id: str, channel_id: str) -> None:
+    """Send a signed slash command, as Slack would, and print the answer only the sender sees,
+    blocks and buttons included, and any form it opened."""
+    lines = _try_out(url, standin_url).command(command_line, user_id=user_id, channel_id=channel_id)
+    click.echo("\n".join(lines))
+
+
+@main.command()
+@click.argument("button")
+@_SERVICE_URL
+@_STANDIN_URL
+@_USER
+@click.option("--message", "containing", help="Only a message whose text contains this (default: the newest).")
+@_friendly_errors
+def tap(button: str, url: str, standin_url: str, user_id: str, containing: str | None) -> None:
+    """Press a button (by its label, e.g. Acknowledge, Approve) on the newest message in the stand-in
+    that has one and that the user can see, as that user; print what only they see."""
+    click.echo("\n".join(_try_out(url, standin_url).tap(button, user_id=user_id, containing=containing)))
 
 
 if __name__ == "__main__":

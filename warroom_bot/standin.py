@@ -10,6 +10,11 @@ It also receives what Bolt's `respond()` posts to a command's `response_url`
 (`/response/<anything>`), the file bytes of the files upload v2 flow, and plays Slack's side of
 Socket Mode: `apps.connections.open` hands out a WebSocket on this server, and `socket_request()`
 delivers an envelope over it and returns the app's acknowledgement.
+
+Scopes, as Slack checks them: the bot token has the scopes slack_manifest.yaml asks for
+(`MANIFEST_BOT_SCOPES`, or others given as `scopes=`), and a method that needs another one is
+answered `missing_scope` with `needed` and `provided`, the way Slack answers an app whose manifest
+lacks it. `METHOD_SCOPES` says which scope each method needs (from Slack's method reference).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import itertools
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +35,41 @@ from warroom_bot.transcript import Transcript
 
 BOT_USER_ID = "UBOT0WARROOM"
 TEAM_ID = "T0WARROOM"
+
+# The bot token scope each Web API method needs, from Slack's method reference ("Bot token" scopes;
+# None: no scope). Where the reference lists one scope per kind of conversation, the one for the
+# kind the bot uses. tests/test_manifest.py fails for a method the code calls that is missing here.
+METHOD_SCOPES: dict[str, str | None] = {
+    "auth.test": None,
+    "chat.postMessage": "chat:write",  # to a public channel the bot is not in: also chat:write.public
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.delete": "chat:write",
+    "chat.scheduleMessage": "chat:write",
+    "chat.getPermalink": None,
+    "conversations.open": "im:write",  # a 1:1 DM (mpim:write for a group DM)
+    "users.info": "users:read",
+    "users.lookupByEmail": "users:read.email",
+    "views.open": None,
+    "views.update": None,
+    "views.push": None,
+    "views.publish": None,
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "files.info": "files:read",
+    "reactions.add": "reactions:write",
+}
+# Methods called with the app-level token (xapp-…) rather than the bot token, and the scope it needs.
+APP_TOKEN_METHOD_SCOPES: dict[str, str] = {"apps.connections.open": "connections:write"}
+# The bot scopes slack_manifest.yaml requests, in its order (tests/test_manifest.py keeps them equal).
+MANIFEST_BOT_SCOPES: tuple[str, ...] = (
+    "app_mentions:read",
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "files:write",
+    "users:read",
+)
 
 
 @dataclass
@@ -61,9 +101,18 @@ class Fault:
 class SlackStandIn:
     """Start with `await standin.start()`; point `SLACK_API_URL` at `standin.api_url`."""
 
-    def __init__(self, on_message: Callable[[str, str, dict[str, Any]], None] | None = None) -> None:
-        """`on_message(method, channel, message)` is called for every message posted or updated."""
+    def __init__(
+        self,
+        on_message: Callable[[str, str, dict[str, Any]], None] | None = None,
+        *,
+        scopes: Iterable[str] | None = MANIFEST_BOT_SCOPES,
+    ) -> None:
+        """`on_message(method, channel, message)` is called for every message posted or updated.
+
+        `scopes`: the bot token's scopes, by default the manifest's, as Slack grants them on install;
+        a method needing another is answered `missing_scope`. None grants every scope."""
         self.on_message = on_message
+        self.scopes: tuple[str, ...] | None = None if scopes is None else tuple(scopes)
         self.calls: list[Call] = []
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
@@ -83,6 +132,8 @@ class SlackStandIn:
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/standin/messages", self._list_messages)  # for `warroom tap` (try-out mode)
+        app.router.add_get("/standin/calls", self._list_calls)
         self._app = app
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -230,7 +281,25 @@ class SlackStandIn:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return self._answer(method, args, token, 200, {"ok": False, "error": "unknown_method"})
+        refusal = self._check_scope(method, token)
+        if refusal is not None:
+            return self._answer(method, args, token, 200, refusal)
         return self._answer(method, args, token, 200, handler(args))
+
+    def _check_scope(self, method: str, token: str) -> dict[str, Any] | None:
+        """Slack's answer when the token may not call `method`; None when it may."""
+        if self.scopes is None:
+            return None
+        if token.startswith("xapp-") != (method in APP_TOKEN_METHOD_SCOPES):
+            return self._error("not_allowed_token_type")
+        if method in APP_TOKEN_METHOD_SCOPES:
+            return None  # an app-level token is made with connections:write, its only scope
+        if method not in METHOD_SCOPES:
+            raise KeyError(f"the stand-in answers {method} but METHOD_SCOPES does not say which scope it needs")
+        needed = METHOD_SCOPES[method]
+        if needed is None or needed in self.scopes:
+            return None
+        return {"ok": False, "error": "missing_scope", "needed": needed, "provided": ",".join(self.scopes)}
 
     def _answer(
         self,
@@ -243,6 +312,24 @@ class SlackStandIn:
     ) -> web.Response:
         self.calls.append(Call(method=method, args=args, status=status, response=body, token=token))
         return web.json_response(body, status=status, headers=headers)
+
+    async def _list_messages(self, request: web.Request) -> web.Response:
+        """Every message as it stands now, oldest first, with the channel it is in."""
+        messages = [{**message, "channel": channel} for (channel, _ts), message in self.messages.items()]
+        return web.json_response({"messages": messages})
+
+    async def _list_calls(self, request: web.Request) -> web.Response:
+        """The calls recorded since the `since`-th (so a client can follow what one request caused)."""
+        since = int(request.query["since"]) if request.query.get("since", "").isdigit() else len(self.calls)
+        calls = [
+            {
+                "method": call.method,
+                "ok": call.ok,
+                "args": {key: _json_or_text(value) for key, value in call.args.items()},
+            }
+            for call in self.calls[since:]
+        ]
+        return web.json_response({"count": len(self.calls), "calls": calls})
 
     async def _response_url(self, request: web.Request) -> web.Response:
         args = await self._read_args(request)
@@ -369,6 +456,13 @@ class SlackStandIn:
             if self.on_message:
                 self.on_message("files.completeUploadExternal", channel, message)
         return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
+
+
+def _json_or_text(value: Any) -> Any:
+    try:
+        return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
+    except ValueError:
+        return value
 
 
 def printed_transcript() -> Transcript:
