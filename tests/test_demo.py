@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import itertools
 import subprocess
 import sys
+from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 EVENTS = [
     ("the campaign starts in warm-up", "Campaign Double 11 starts in this channel"),
     ("a warm-up digest", "— status Tue 10 Nov"),
     ("the campaign goes live", "phase changed from warm-up to live"),
+    ("the digest after the midnight rush", "— status Wed 11 Nov 01:"),
     ("an hourly digest of the live day", "— status Wed 11 Nov 08:"),
     ("inventory turns red", "Inventory vs safety stock green → red"),
     ("an escalation is raised", "/escalate red Inventory of SKU-9"),
@@ -53,5 +59,25 @@ def test_the_demo_shows_a_campaign_day_in_order_and_writes_the_page_and_the_repo
     assert "<h2>DM Ben (logistics)</h2>" in page
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "| #1 | red | Inventory of SKU-9 below safety line |" in report
-    assert "- ROI = (revenue − cost) / cost: **" in report
+    assert "- ROI (GMV − spend) ÷ spend: " in report and " · GMV ÷ spend: 1 : " in report
+    orders = next(line for line in report.splitlines() if line.startswith("| Orders | ") and "%" in line)
+    assert "." not in orders.split("|")[2] + orders.split("|")[3]  # counts in whole numbers
+    assert "| System response time | " in report and " s | limit 3 s | margin " in report
     assert (out / "report.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+
+    # The readings follow a Double 11: every hour of the night has one, and the first hour sells most.
+    with (out / "readings.csv").open(encoding="utf-8") as file:
+        gmv = sorted(
+            (datetime.fromisoformat(row["at"]).astimezone(ZoneInfo("Asia/Shanghai")), float(row["value"]))
+            for row in csv.DictReader(file)
+            if row["kpi"] == "gmv"
+        )
+    by_hour: dict[int, float] = defaultdict(float)  # the last running total read in each hour of the live day
+    for at, value in gmv:
+        if at.day == 11:
+            by_hour[at.hour] = value
+    assert set(range(1, 8)) <= set(by_hour)
+    sold = {hour: by_hour[hour] - by_hour.get(hour - 1, 0.0) for hour in by_hour}
+    assert max(sold, key=lambda hour: sold[hour]) == 0  # the midnight peak
+    assert sold[0] > 1.5 * max(sold[hour] for hour in range(1, 24) if hour in sold)
+    assert all(later >= earlier for (_, earlier), (_, later) in itertools.pairwise(gmv))  # a running total

@@ -77,13 +77,49 @@ async def test_targets_and_readings_give_lights_in_the_posted_digest(bot: SlackD
     posted = await post_digest(bot)
     assert kpi_line(posted, "GMV").startswith(":large_yellow_circle: *GMV*: ¥899.0k vs ¥1.00m to date · 89.9%")
     assert ":large_green_circle: *Orders*: 2,250 vs 2,500 to date · 90.0% · green" in kpi_line(posted, "Orders")
-    assert "599 vs 1,000 threshold · 59.9% · purple" in kpi_line(posted, "Inventory vs safety stock")
-    assert ":red_circle: *System response time*: 5.0 s vs 3.0 s threshold · 60.0% · red" in kpi_line(
+    assert "*Inventory vs safety stock*: 599 (safety line 1,000) · 59.9% · purple" in kpi_line(
+        posted, "Inventory vs safety stock"
+    )
+    # Lower is better: against its limit, and how far over it (its attainment 3 ÷ 5 gives the light).
+    assert ":red_circle: *System response time*: 5 s (limit 3 s) · over by 66.7% · red" in kpi_line(
         posted, "System response time"
     )
     assert "*Visitors*: — vs — to date · — · no light" in kpi_line(posted, "Visitors")
     assert posted["text"].startswith("Double 11 — status Mon 09 Nov 12:00 (UTC): overall purple.")
     assert "open escalations: none" in posted["text"].lower()
+
+
+async def test_numbers_read_as_a_campaign_team_reads_them(bot: SlackDriver, live: Campaign) -> None:
+    """Counts whole, money in whole yuan, gauges against their limit or safety line, and no lower-is-
+    better KPI with an attainment above 100 %: its margin under the limit instead."""
+    await bot.ephemeral("target orders 28511")  # a quarter due by now: 7,127.75
+    await bot.ephemeral("target complaints 40")  # at most 10 by now
+    await bot.ephemeral("target aov 200")
+    await bot.ephemeral("target inventory 1000")
+    await bot.ephemeral("metric orders 7000.4")
+    await bot.ephemeral("metric complaints 4")
+    await bot.ephemeral("metric aov 198.6")
+    await bot.ephemeral("metric inventory 820")
+    await bot.ephemeral("metric response_time 0.9")
+    posted = await post_digest(bot)
+    assert ":large_green_circle: *Orders*: 7,000 vs 7,128 to date · 98.2% · green" in kpi_line(posted, "Orders")
+    assert "*Complaints*: 4 (limit 10 to date) · margin 60.0% · green" in kpi_line(posted, "Complaints")
+    assert "*Average order value*: ¥199 (target ¥200) · 99.3% · green" in kpi_line(posted, "Average order value")
+    assert "*Inventory vs safety stock*: 820 (safety line 1,000) · 82.0% · yellow" in kpi_line(
+        posted, "Inventory vs safety stock"
+    )
+    assert "*System response time*: 0.9 s (limit 3 s) · margin 70.0% · green" in kpi_line(
+        posted, "System response time"
+    )
+    blocks = json.dumps(posted["blocks"], ensure_ascii=False)
+    assert "7,127" not in blocks and "7,000.4" not in blocks
+    assert "333.3%" not in blocks and "250.0%" not in blocks  # 3 s ÷ 0.9 s, 10 ÷ 4: the attainments behind the lights
+
+    await bot.ephemeral("metric orders 7250")
+    await bot.ephemeral("metric response_time 1.4")
+    again = await post_digest(bot)
+    assert "7,250 vs 7,128 to date · 101.7% · green · ▲ 250" in kpi_line(again, "Orders")
+    assert "1.4 s (limit 3 s) · margin 53.3% · green · ▲ 0.5 s" in kpi_line(again, "System response time")
 
 
 async def test_status_shows_the_same_numbers_to_the_caller_only(bot: SlackDriver, live: Campaign) -> None:

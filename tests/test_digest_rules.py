@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import Campaign, Direction, Kpi, KpiKind
-from warroom_bot.digest import attainment, elapsed_share, light, next_slot
+from warroom_bot.digest import KpiStatus, attainment, elapsed_share, light, next_slot
+from warroom_bot.metrics import DEFAULT_KPIS
+from warroom_bot.render.digest import amount, lower_is_better, percent, shown_attainment, standing
 
 DEFAULT = (90.0, 80.0, 60.0)
 
@@ -84,6 +86,60 @@ def test_lower_is_better_attainment_is_target_over_actual() -> None:
     orders = Kpi(campaign_id=1, key="o", label="O", kind=KpiKind.CUMULATIVE, direction=Direction.HIGHER)
     assert attainment(orders, 899, 1000) == pytest.approx(0.899)
     assert attainment(orders, 10, 0) is None and attainment(orders, None, 10) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (7127.83, "", "7,128"),  # counts are whole
+        (58_000, "", "58,000"),
+        (1_234_567.4, "", "1,234,567"),
+        (2.5, "", "2.5"),  # a unitless fraction below 10 keeps its decimals
+        (1234.56, "¥", "¥1,235"),  # whole yuan
+        (35_210, "¥", "¥35.2k"),
+        (1_200_000, "¥", "¥1.20m"),
+        (0.9, "s", "0.9 s"),
+        (3.0, "s", "3 s"),
+        (2.54, "%", "2.5%"),
+        (None, "", "—"),
+    ],
+)
+def test_amounts_read_as_a_campaign_team_reads_them(value: float | None, unit: str, shown: str) -> None:
+    assert amount(value, unit) == shown
+
+
+def _status(
+    key: str,
+    kind: str,
+    unit: str,
+    value: float | None,
+    target: float | None,
+    reached: float | None,
+    direction: str | None = None,
+) -> KpiStatus:
+    direction = direction or next((kpi["direction"] for kpi in DEFAULT_KPIS if kpi["key"] == key), Direction.HIGHER)
+    return KpiStatus(
+        key, key, unit, kind, value, target, reached, light(reached, DEFAULT), None, None, direction=direction
+    )
+
+
+def test_gauges_show_their_limit_and_lower_is_better_never_reads_above_100_percent() -> None:
+    fast = _status("response_time", KpiKind.GAUGE, "s", 0.9, 3.0, 3.0 / 0.9)
+    assert lower_is_better(fast)
+    assert f"{standing(fast)} · {percent(fast.attainment, lower=True)}" == "0.9 s (limit 3 s) · margin 70.0%"
+    assert shown_attainment(fast) == 1.0 and fast.light == "green"
+    slow = _status("response_time", KpiKind.GAUGE, "s", 5.0, 3.0, 0.6)
+    assert f"{standing(slow)} · {percent(slow.attainment, lower=True)}" == "5 s (limit 3 s) · over by 66.7%"
+    stock = _status("inventory", KpiKind.GAUGE, "", 820, 1000, 0.82)
+    assert not lower_is_better(stock)
+    assert f"{standing(stock)} · {percent(stock.attainment)}" == "820 (safety line 1,000) · 82.0%"
+    # A KPI added with `kpi add … lower`: its own direction, whatever its key.
+    refunds = _status("refunds", KpiKind.CUMULATIVE, "", 12, 40, 40 / 12, Direction.LOWER)
+    assert lower_is_better(refunds) and standing(refunds) == "12 (limit 40 to date)"
+    assert percent(float("inf"), lower=True) == "margin 100.0%"  # nothing at all against the limit
+    # No reading yet: still shown against its limit.
+    assert standing(_status("response_time", KpiKind.GAUGE, "s", None, 3.0, None)) == "— (limit 3 s)"
+    assert standing(_status("orders", KpiKind.CUMULATIVE, "", None, 7127.75, None)) == "— vs 7,128 to date"
 
 
 def test_slots_fall_on_local_hour_boundaries() -> None:

@@ -1,17 +1,23 @@
 """`warroom demo`: a whole campaign day in about two minutes, on embedded defaults.
 
 The real service runs on loopback with a temporary SQLite database, the local Slack stand-in and a
-clock about 720 times faster than the wall clock (an hour every 5 s; the quiet hours at night are
-skipped). A small cast drives one campaign through warm-up, a live day and wrap-up, only through the
-doors production traffic uses: signed slash commands, taps and forms to `/slack/events`, readings
-through the REST API, and whatever the scheduler's ticks and the outbox post. What the channel
-would show is printed as it happens and written as an HTML page, beside the final report.
+clock about 720 times faster than the wall clock (an hour every 5 s; the quiet night hours pass in a
+moment, a reading each hour). A small cast drives one campaign through warm-up, a live day and
+wrap-up, only through the doors production traffic uses: signed slash commands, taps and forms to
+`/slack/events`, readings through the REST API, and whatever the scheduler's ticks and the outbox
+post. What the channel would show is printed as it happens and written as an HTML page, beside the
+final report and the readings the BI feed sent (`readings.csv`, in the `warroom import-metrics` form).
+
+Sales follow the shape of a real Double 11: a fifth of the day in the first hour after midnight, a
+quiet night, a daytime rise and an evening peak. GMV and orders are given the same hourly curve
+(`/warroom kpi curve`), so their targets to date rise with the sales, and the digests stay plausible.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
 import logging
 import random
 import tempfile
@@ -53,8 +59,16 @@ CAST = {
 GMV_TARGET = 12_000_000
 ORDERS_TARGET = 58_000
 SAFETY_STOCK = 5_000
-HOURLY_WEIGHTS = [4, 3, 1, 1, 1, 1, 1, 2, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 8, 9, 8, 5]  # local hours 0–23
-READING_EVERY = timedelta(minutes=30)
+# Percent of the day's sales in each local hour 0–23: the midnight peak, the night, the day, the evening peak.
+HOURLY_WEIGHTS = [20, 6, 2.5, 1, 0.5, 0.5, 0.5, 1, 2, 3, 4, 4, 3.5, 3.5, 3.5, 3.5, 3.5, 3.5, 4, 5, 7, 8, 6.5, 3.5]
+# How each hour sells against that plan (1 = as planned): the peak strains the site, the morning is slow
+# until the noon search ads, and the evening livestream peak comes late (the retros say so).
+PACE = [0.95] + [0.93] * 7 + [0.7] * 4 + [1.05] * 8 + [0.8, 1.15, 1.0, 1.0]
+# How often the BI feed sends readings: often in the midnight rush, less by day, once an hour at night.
+READING_EVERY, RUSH_READING_EVERY, RUSH_ENDS = timedelta(minutes=15), timedelta(minutes=5), "02:00"
+QUIET_HOURS = ("02:00", "08:00")
+STOCK_AT_START, SOLD_BEFORE_RESTOCK = 9_000, 4_000
+STOCK_AFTER_RESTOCK, SOLD_AFTER_RESTOCK = 7_400, 2_400
 
 
 def local(day: int, hhmm: str) -> datetime:
@@ -77,15 +91,17 @@ class DemoResult:
     real_seconds: float
 
 
-def share_of_day(moment: datetime) -> float:
-    """How much of the day's sales the hourly weights put before `moment` (the shape of real sales)."""
+def share_of_day(moment: datetime, pace: list[float] | None = None) -> float:
+    """How much of the day's planned sales come before `moment`, the hourly weights being the shape
+    of real sales; with `pace`, each hour's sales are its weight times that hour's pace (1 = plan)."""
     if moment <= LIVE_STARTS:
         return 0.0
-    if moment >= LIVE_ENDS:
-        return 1.0
-    hours = (moment - LIVE_STARTS) / timedelta(hours=1)
+    hours = min((moment - LIVE_STARTS) / timedelta(hours=1), 24.0)
+    factors = pace or [1.0] * 24
     whole = int(hours)
-    done = sum(HOURLY_WEIGHTS[:whole]) + HOURLY_WEIGHTS[whole] * (hours - whole)
+    done = sum(w * f for w, f in zip(HOURLY_WEIGHTS[:whole], factors, strict=False))
+    if whole < 24:
+        done += HOURLY_WEIGHTS[whole] * factors[whole] * (hours - whole)
     return done / sum(HOURLY_WEIGHTS)
 
 
@@ -95,10 +111,12 @@ class Demo:
         self.random = random.Random(seed)
         self.out = out
         self.echo = echo
-        self.clock = ScaledClock(local(10, "23:00"), speed)
+        self.clock = ScaledClock(local(10, "22:00"), speed)
         self.transcript = Transcript(self.clock, TIMEZONE, CAST, {CHANNEL: "double-11"}, echo)
         self.requests = SlackRequestFactory(SIGNING_SECRET)
-        self.restocked = False
+        self.restocked: datetime | None = None
+        self.pace = [pace * (1 + self.random.uniform(-0.03, 0.03)) for pace in PACE]
+        self.sent: list[dict[str, Any]] = []
         self.http: httpx.AsyncClient
         self.standin: SlackStandIn
         self.api_headers: dict[str, str] = {}
@@ -120,6 +138,7 @@ class Demo:
                 with contextlib.suppress(asyncio.CancelledError):
                     await feeding
             report_md, report_html = await self._write_reports()
+        self._write_readings()
         transcript = self.out / "transcript.html"
         transcript.write_text(
             self.transcript.html("#double-11 — warroom-bot demo", self.standin.uploads), encoding="utf-8"
@@ -238,37 +257,48 @@ class Demo:
     # -- the readings a BI system would send ---------------------------------------------------------
 
     def readings(self, now: datetime) -> list[dict[str, Any]]:
-        performance = 0.95 + self.random.uniform(-0.04, 0.03)
-        gmv = GMV_TARGET * share_of_day(now) * performance
-        hour = now.astimezone(ZONE).hour
-        if self.restocked:
-            inventory = 7_400 - 120 * max(hour - 11, 0)
+        """What the BI system reports at `now`: running totals, stock and the site's response time."""
+        sold = share_of_day(now, self.pace)
+        gmv = GMV_TARGET * sold
+        if self.restocked is not None:
+            since = sold - share_of_day(self.restocked, self.pace)
+            inventory = STOCK_AFTER_RESTOCK - SOLD_AFTER_RESTOCK * since
         elif now >= local(11, "09:30"):
             inventory = 3_100  # SKU-9 is selling out
         else:
-            inventory = 8_200 - 60 * hour
+            inventory = STOCK_AT_START - SOLD_BEFORE_RESTOCK * sold
+        rush = HOURLY_WEIGHTS[now.astimezone(ZONE).hour] / max(HOURLY_WEIGHTS)  # the site slows at the peaks
+        at = now.isoformat()
         return [
-            {"kpi": "gmv", "value": round(gmv, 2)},
-            {"kpi": "orders", "value": round(gmv / 205)},
-            {"kpi": "inventory", "value": inventory},
-            {"kpi": "response_time", "value": round(0.8 + self.random.random() * 0.7, 2)},
+            {"kpi": "gmv", "value": round(gmv, 2), "at": at},
+            {"kpi": "orders", "value": round(gmv / 205), "at": at},
+            {"kpi": "inventory", "value": round(inventory), "at": at},
+            {"kpi": "response_time", "value": round(0.7 + 1.6 * rush + self.random.random() * 0.4, 2), "at": at},
         ]
 
     async def send_readings(self) -> None:
+        batch = self.readings(self.clock.now())
         response = await self.http.post(
-            f"/api/campaigns/{self.campaign_id}/metrics",
-            json={"readings": self.readings(self.clock.now())},
-            headers=self.api_headers,
+            f"/api/campaigns/{self.campaign_id}/metrics", json={"readings": batch}, headers=self.api_headers
         )
         if response.status_code != 200:
             raise DemoError(f"The readings were refused: {response.text}")
+        self.sent += batch
 
     async def _feed_readings(self) -> None:
-        """Every 30 simulated minutes of the live day, as a BI export would."""
+        """Through the live day, as a BI feed would (the night's hourly readings are sent by the story)."""
         while True:
-            if LIVE_STARTS <= self.clock.now() < LIVE_ENDS and self.campaign_id:
+            now = self.clock.now()
+            if LIVE_STARTS <= now < LIVE_ENDS and self.campaign_id:
                 await self.send_readings()
-            await asyncio.sleep(READING_EVERY / timedelta(seconds=1) / self.speed)
+            every = RUSH_READING_EVERY if now < local(11, RUSH_ENDS) else READING_EVERY
+            await asyncio.sleep(every / timedelta(seconds=1) / self.speed)
+
+    def _write_readings(self) -> None:
+        with (self.out / "readings.csv").open("w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, fieldnames=["at", "kpi", "value"])
+            writer.writeheader()
+            writer.writerows(sorted(self.sent, key=lambda row: row["at"]))
 
     # -- the story -----------------------------------------------------------------------------------
 
@@ -276,7 +306,7 @@ class Demo:
         self.echo(f"\n— {text}")
 
     async def _story(self) -> None:
-        self.narrate("Warm-up, Tue 10 Nov 23:00. Mei opens the war room for Double 11.")
+        self.narrate("Warm-up, Tue 10 Nov 22:00, two hours before launch. Mei opens the war room for Double 11.")
         await self.command(MEI, 'start "Double 11" 2026-11-11T00:00 2026-11-12T00:00 Asia/Shanghai')
         (campaign,) = (await self.http.get("/api/campaigns", headers=self.api_headers)).json()
         self.campaign_id = campaign["id"]
@@ -299,7 +329,7 @@ class Demo:
             f"target inventory {SAFETY_STOCK}",
             f"kpi curve gmv {curve}",
             f"kpi curve orders {curve}",
-            "config quiet 01:00-08:00",
+            f"config quiet {QUIET_HOURS[0]}-{QUIET_HOURS[1]}",
         ):
             await self.command(MEI, line)
         await self.command(MEI, "plan 500k", "/budget")
@@ -307,12 +337,24 @@ class Demo:
         await self.command(MEI, "digest")
 
         await self.at(LIVE_STARTS)
-        self.narrate("Midnight: Double 11 goes live. Readings arrive through the REST API every 30 minutes.")
+        self.narrate(
+            "Midnight: Double 11 goes live, and a fifth of the day's sales come in the first hour. "
+            "The BI feed sends readings through the REST API every 5 minutes, by day every 15."
+        )
         await self.command(MEI, "phase live")
         await self.seen("the phase change", lambda e: "to live" in e.text, within=timedelta(minutes=10))
-        await self.at(local(11, "01:00"))
-        self.narrate("Quiet hours 01:00–08:00: no digests at night, so the clock skips to 08:00.")
-        self.clock.skip_to(local(11, "08:00"))
+        await self.seen("the 01:00 digest", lambda e: "— status Wed 11 Nov 01:" in e.text, within=timedelta(hours=1))
+        await self.at(local(11, QUIET_HOURS[0]))
+        self.narrate(
+            f"The first rush is over. Quiet hours {QUIET_HOURS[0]}–{QUIET_HOURS[1]}: no digests; the night's "
+            "readings still come, one an hour, while the clock skips to the morning."
+        )
+        night = local(11, QUIET_HOURS[0])
+        while night < local(11, QUIET_HOURS[1]):
+            self.clock.skip_to(night)
+            await self.send_readings()
+            night += timedelta(hours=1)
+        self.clock.skip_to(local(11, QUIET_HOURS[1]))
 
         await self.seen(
             "a digest with inventory red",
@@ -331,7 +373,7 @@ class Demo:
         await self.tap(BEN, page, ActionId.ACKNOWLEDGE)
         await self.seen("the acknowledgement", lambda e: "Acknowledged by" in e.text, within=timedelta(minutes=5))
         await self.at(local(11, "10:40"))
-        self.restocked = True
+        self.restocked = self.clock.now()
         await self.send_readings()
         await self.command(BEN, "resolve 1 Moved 2,000 units of SKU-9 from the East warehouse", "/escalate")
 
@@ -383,7 +425,9 @@ class Demo:
         await self.at(LIVE_ENDS)
         self.narrate("Midnight: the live day ends; Mei moves the campaign to wrap-up. The clock skips the night.")
         await self.command(MEI, "phase wrapup")
-        await self.seen("the phase change", lambda e: "to wrapup" in e.text, within=timedelta(minutes=10))
+        await self.seen(
+            "the phase change", lambda e: "phase changed from live to" in e.text, within=timedelta(minutes=10)
+        )
         self.clock.skip_to(local(12, "08:55"))
         await self.seen("the morning summary", lambda e: e.text.startswith("Retro summary"), within=timedelta(hours=1))
         await self.at(local(12, "09:10"))

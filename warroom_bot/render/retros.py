@@ -32,7 +32,7 @@ from warroom_bot.render.blocks import (
     truncate,
 )
 from warroom_bot.render.budget import yuan
-from warroom_bot.render.digest import amount, percent
+from warroom_bot.render.digest import score, standing
 from warroom_bot.render.escalations import ago
 
 if TYPE_CHECKING:
@@ -53,8 +53,7 @@ def day_name(day: date) -> str:
 def figures(snapshot: Snapshot, raised: list[Escalation], *, spent_that_day: int) -> str:
     """KPI attainment, the escalations raised that day with their MTTA, and the budget used."""
     lines = [
-        f"{status.label}: {amount(status.value, status.unit)} vs {amount(status.target_to_date, status.unit)} "
-        f"({percent(status.attainment)}, {status.light or 'no light'})"
+        f"{status.label}: {standing(status)} · {score(status)} · {status.light or 'no light'}"
         for status in snapshot.kpis
         if status.value is not None
     ] or ["No KPI readings yet."]
