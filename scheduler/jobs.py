@@ -10,7 +10,8 @@ from functools import partial
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign
-from warroom_bot import budget, digest, escalations, retros
+from warroom_bot import budget, digest, escalations, pull, retros
+from warroom_bot.config import pull_url
 from warroom_bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -40,13 +41,35 @@ async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: dateti
 
 
 async def post_digest_slot(runtime: Runtime, campaign_id: int, now: datetime) -> None:
-    """Post the campaign's digest if this worker claims the slot. The pull source is fetched
-    outside the transaction; only the worker that claims the slot stores what it answered."""
+    """Post the campaign's digest if this worker claims the slot.
+
+    A campaign with a pull source is handed to a background task instead (at most one per campaign
+    at a time), so that its fetch, up to `pull.PULL_TIMEOUT_SECONDS`, never holds up the rest of the
+    tick: an escalation step due meanwhile fires on time. The task fetches outside any transaction,
+    then claims the slot and posts in one transaction like the others: the slot is still posted
+    once, by whichever worker claims it, and a fetch that failed is named in the digest."""
+    if pull.puller(runtime).running(campaign_id):
+        return  # its fetch is under way: the slot stays due until that task claims it
     async with runtime.sessions() as session:
         campaign = await session.get(Campaign, campaign_id)
-    pulled = await digest.pull_for(campaign) if campaign and campaign.next_digest_at else None
+    if campaign is None:
+        return
+    slot = campaign.next_digest_at
+    if slot is not None and slot <= now and pull_url(campaign.config):
+        pull.puller(runtime).start(campaign_id, partial(pull_and_post_digest, runtime, campaign))
+        return
     async with runtime.transaction() as session:
-        await digest.run_slot(session, campaign_id=campaign_id, now=now, pulled=pulled)
+        await digest.run_slot(session, campaign_id=campaign_id, now=now)
+
+
+async def pull_and_post_digest(runtime: Runtime, campaign: Campaign) -> None:
+    """Fetch the campaign's pull source, then claim its due slot and post the digest (a background task)."""
+    try:
+        pulled = await digest.pull_for(runtime, campaign)
+        async with runtime.transaction() as session:
+            await digest.run_slot(session, campaign_id=campaign.id, now=runtime.clock.now(), pulled=pulled)
+    except Exception:
+        log.exception("campaign digest %s failed; it is retried on the next tick", campaign.id)
 
 
 async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime) -> None:

@@ -24,6 +24,8 @@ from warroom_bot.parsing import (
     parse_percent,
     parse_time_range,
 )
+from warroom_bot.pull import RefusedUrl, check_url, shown
+from warroom_bot.settings import load_settings
 
 DEFAULT_ACK_DEADLINES = {
     Severity.RED: timedelta(minutes=5),
@@ -62,12 +64,24 @@ def _normalise_repeat(raw: str) -> str:
 
 
 def _normalise_url(raw: str) -> str:
+    """A pull source: http(s), no user name or password, and not a loopback, private or other
+    non-public address written out (`10.0.0.1`, `[::1]`, `0x7f.1`, `localhost`) unless
+    WARROOM_PULL_ALLOW_PRIVATE is on. What the name resolves to is checked at each fetch."""
     value = raw.strip().strip("<>")  # Slack wraps links in angle brackets
     if value == "none":
         return value
     if not re.fullmatch(r"https?://[^\s|<>]+", value):
         raise UserError(f"`{raw}` is not a URL: give an http(s) address that answers JSON readings, or `none`.")
+    try:
+        check_url(value, allow_private=_private_pull_sources_allowed())
+    except RefusedUrl as refused:
+        raise UserError(f"`{shown(value)}` cannot be a pull source: {refused.reason}.") from None
     return value
+
+
+def _private_pull_sources_allowed() -> bool:
+    """WARROOM_PULL_ALLOW_PRIVATE, read as the service reads it (the environment, or `.env`)."""
+    return load_settings().pull_allow_private
 
 
 def _normalise_threshold(raw: str) -> str:
@@ -186,9 +200,15 @@ def normalise(key: str, raw: str) -> tuple[str, str]:
         raise UserError(error.message, usage=f"/warroom config {spec.name} {spec.form}") from None
 
 
+def displayed(key: str, value: str) -> str:
+    """A setting's value as the bot shows, logs and keeps in the audit trail: a pull source's query
+    string (which may hold a token) as `?…`."""
+    return shown(value) if key == "pull.url" and value != "none" else value
+
+
 def current_values(stored: dict[str, Any]) -> list[tuple[str, str]]:
-    """Every setting with its value in force (stored, or the default), for `/warroom status`."""
-    return [(name, stored.get(name, spec.default)) for name, spec in CONFIG_KEYS.items()]
+    """Every setting with its value in force (stored, or the default), as shown in `/warroom status`."""
+    return [(name, displayed(name, stored.get(name, spec.default))) for name, spec in CONFIG_KEYS.items()]
 
 
 DIGEST_SCHEDULE_KEYS = {"digest.every", "quiet"}  # changing one moves the next digest slot

@@ -12,24 +12,31 @@ posted once across replicas, and after downtime one catch-up digest is posted, n
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, Direction, Kpi, KpiKind, Phase
-from warroom_bot import actions, budget, escalation_views, metrics
+from warroom_bot import actions, budget, escalation_views, metrics, pull
 from warroom_bot.config import digest_every, in_window, light_thresholds, pull_url, quiet_hours
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
-from warroom_bot.pull import Pulled, fetch
+from warroom_bot.pull import Pulled
 from warroom_bot.render import digest as render
 from warroom_bot.render.budget import burn_line
 from warroom_bot.render.escalations import open_summary
+
+if TYPE_CHECKING:
+    from warroom_bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 DIGEST_PHASES = (Phase.WARMUP, Phase.LIVE, Phase.EXTENSION)
 LIGHTS = ("green", "yellow", "red", "purple")  # best to worst
@@ -94,6 +101,7 @@ class KpiStatus:
     previous_value: float | None
     previous_light: str | None
     worst_dimensions: list[DimensionStatus] = field(default_factory=list)
+    direction: str = Direction.HIGHER
 
     @property
     def worsened(self) -> bool:
@@ -181,6 +189,7 @@ def _status(
         previous_value=previous.get("value"),
         previous_light=previous.get("light"),
         worst_dimensions=[d for d in dimensions if d.light != "green"][:WORST_DIMENSIONS],
+        direction=kpi.direction,
     )
 
 
@@ -218,25 +227,70 @@ async def snapshot(
     )
 
 
-async def pull_for(campaign: Campaign) -> Pulled | None:
-    """Fetch the campaign's pull source, if it has one (call outside any transaction)."""
+async def pull_for(runtime: Runtime, campaign: Campaign) -> Pulled | None:
+    """Fetch the campaign's pull source, if it has one (call outside any transaction; never raises)."""
     url = pull_url(campaign.config)
-    return await fetch(url) if url else None
+    return await pull.puller(runtime).fetch(url) if url else None
 
 
 async def _store_pulled(session: AsyncSession, campaign: Campaign, pulled: Pulled, now: datetime) -> str | None:
     """Store what the pull source answered; the sentence naming its failure, if it failed."""
-    problem = pulled.problem
+    problem = pulled.problem or await _store_rows(session, campaign, pulled.rows, now)
     if problem is None:
+        return None
+    return f"Pull source {pull.shown(pulled.url)} failed: {problem}. Its readings are not in this digest."
+
+
+async def _store_rows(session: AsyncSession, campaign: Campaign, rows: list[Any], now: datetime) -> str | None:
+    """Store pulled readings, all or none; what is wrong with them when none are stored.
+
+    The problem never repeats what the source sent (it is shown in the channel): a row number and
+    the kind of problem. The whole batch is checked before anything is written, and the SAVEPOINT
+    then opens with the insert: on SQLite a transaction that reads first and writes later cannot
+    wait for the write lock (another connection writing in between fails it at once with "database
+    is locked"), while one whose first statement writes waits for the lock like any other."""
+    if len(rows) > metrics.MAX_BATCH:
+        return f"it answered {len(rows):,} readings, more than the {metrics.MAX_BATCH:,} a batch may hold"
+    kpis = await metrics.kpis_of(session, campaign.id)
+    try:
+        readings = metrics.validate(rows, kpis, now=now, source="pull")
+    except metrics.BatchRejected as rejected:
+        first = rejected.errors[0]
+        what = _row_problem(rows[first.row - 1], kpis, now)
+        return f"{len(rejected.errors)} of its readings are not valid (row {first.row}: {what})"
+    except Exception:
+        log.warning("pulled readings of campaign %s could not be checked", campaign.id, exc_info=True)
+        return "its readings could not be read"
+    if readings:
         try:
             async with session.begin_nested():
-                await metrics.record(session, campaign=campaign, rows=pulled.rows, now=now, source="pull")
-        except metrics.BatchRejected as rejected:
-            first = rejected.errors[0]
-            problem = f"{len(rejected.errors)} of its readings are not valid (row {first.row}: {first.error})"
-        except UserError as error:
-            problem = error.message
-    return f"Pull source {pulled.url} failed: {problem} Its readings are not in this digest." if problem else None
+                await metrics.ingest(session, readings)
+        except (IntegrityError, DataError):  # the savepoint is rolled back: nothing of the batch stays
+            log.warning("pulled readings of campaign %s could not be stored", campaign.id, exc_info=True)
+            return "its readings could not be stored"
+    return None
+
+
+_ROW_FIELDS = ("kpi", "value", "at", "dimension")
+_ROW_PROBLEMS = {
+    "kpi": "its `kpi` is not a KPI of this campaign",
+    "value": "its `value` is not a number the KPI takes",
+    "at": "its `at` is not a time, or is in the future",
+    "dimension": f"its `dimension` is longer than {metrics.MAX_DIMENSION} characters",
+}
+
+
+def _row_problem(row: object, kpis: list[Kpi], now: datetime) -> str:
+    """Which field of a rejected row is wrong, found by checking it a field at a time."""
+    if not isinstance(row, dict):
+        return "it is not an object with `kpi` and `value`"
+    for count, name in enumerate(_ROW_FIELDS, start=1):
+        fields = {field: row.get(field) for field in _ROW_FIELDS[:count]}
+        try:
+            metrics.validate([{"value": 0, **fields}], kpis, now=now, source="pull")
+        except UserError:
+            return _ROW_PROBLEMS[name]
+    return "it is not valid"
 
 
 async def post(session: AsyncSession, campaign: Campaign, now: datetime, pulled: Pulled | None = None) -> Snapshot:

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     simulated_start: datetime | None = Field(default=None, alias="WARROOM_SIMULATED_START")
     simulated_speed: float = Field(default=1.0, gt=0, alias="WARROOM_SIMULATED_SPEED")
     simulated_anchor: float | None = Field(default=None, alias="WARROOM_SIMULATED_ANCHOR")
+    # Let a campaign's pull source (`/warroom config pull.url`) be on a loopback, private, link-local
+    # or other non-public address. Off in production, where it would let a campaign manager make the
+    # service fetch internal URLs (cloud metadata, admin ports); for tests and local demos.
+    pull_allow_private: bool = Field(default=False, alias="WARROOM_PULL_ALLOW_PRIVATE")
 
     @field_validator("slack_bot_token")
     @classmethod
