@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
 from models import ApiToken, Campaign, Reading
@@ -88,3 +90,57 @@ async def test_openapi_documents_the_api(bot: SlackDriver) -> None:
     assert {"/api/campaigns", "/api/campaigns/{campaign_id}", "/healthz", "/readyz"} <= set(schema["paths"])
     assert "/slack/events" not in schema["paths"]
     assert (await bot.http.get("/docs")).status_code == 200
+
+
+# Ids a path can carry that neither database can hold: SQLite's driver overflowed past 2**63 - 1,
+# PostgreSQL's integer column past 2**31 - 1; both were 500s.
+IDS_BEYOND = ["2147483648", "9223372036854775808", str(10**40), "0", "-1"]
+ROUTES = ["", "/escalations", "/status", "/budget", "/budget/ledger", "/retros", "/report"]
+
+
+async def test_ids_no_database_can_hold_are_refused_with_a_message(bot: SlackDriver, campaign: Campaign) -> None:
+    headers = await _auth(bot)
+    for campaign_id in IDS_BEYOND:
+        for route in ROUTES:
+            response = await bot.http.get(f"/api/campaigns/{campaign_id}{route}", headers=headers)
+            assert response.status_code == 422, (campaign_id, route, response.text)
+            assert response.json()["detail"][0]["loc"] == ["path", "campaign_id"]
+        batch = {"readings": [{"kpi": "gmv", "value": 1}]}
+        posted = await bot.http.post(f"/api/campaigns/{campaign_id}/metrics", json=batch, headers=headers)
+        assert posted.status_code == 422
+    largest = await bot.http.get(f"/api/campaigns/{2**31 - 1}", headers=headers)
+    assert largest.status_code == 404 and str(2**31 - 1) in largest.json()["detail"]
+
+
+HOSTILE_BATCHES = [
+    # (body, what the 422 says)
+    (b'{"readings": ' + b"[" * 955 + b"]" * 955 + b"}", "nests deeper than 16 levels"),
+    (b'{"readings": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nests deeper than 16 levels"),
+    (b'{"readings": [{"kpi": "gmv", "value": ' + b"[" * 900 + b"]" * 900 + b"}]}", "nests deeper than 16 levels"),
+    (b'{"readings": [{"kpi": "\\ud800", "value": 1}]}', "`kpi` holds a character that cannot be stored"),
+    (b'{"readings": [{"kpi": "gmv", "value": 1, "dimension": "\\udfff"}]}', "`dimension` holds a character"),
+    (b'{"readings": [{"kpi": "gmv", "value": 1, "at": "\\ud800"}]}', "`at` holds a character"),
+    (b'{"readings": [{"kpi": "gmv", "value": 1, "dimension": "North\\u0000"}]}', "`dimension` holds a character"),
+    (b'{"readings": [{"kpi": "gmv", "value": ["\\u0000"]}]}', "`value[0]` holds a character"),
+    (b'{"readings": [{"kpi": "gmv", "value": 1, "\\ud800": 1}]}', "`\ufffd` holds a character"),
+    (b'{"readings": ["\\u0000"]}', "The reading holds a character"),
+    (b"\xff\xfe\x00{", "The body is not JSON in UTF-8."),
+    # json.loads would read both, the surrogate included: UTF-16, and a surrogate encoded in UTF-8.
+    ('{"readings": [{"kpi": "gmv", "value": 1, "dimension": "\ud800"}]}'.encode("utf-16", "surrogatepass"), "UTF-8"),
+    (b'{"readings": [{"kpi": "gmv", "value": 1, "dimension": "\xed\xa0\x80"}]}', "The body is not JSON in UTF-8."),
+]
+
+
+async def test_hostile_batches_are_refused_with_a_message_and_store_nothing(
+    bot: SlackDriver, campaign: Campaign
+) -> None:
+    headers = {**(await _auth(bot)), "Content-Type": "application/json"}
+    for body, says in HOSTILE_BATCHES:
+        response = await bot.http.post(f"/api/campaigns/{campaign.id}/metrics", content=body, headers=headers)
+        assert response.status_code == 422, (body[:60], response.text)
+        detail = response.json()["detail"]
+        assert says in json.dumps(detail, ensure_ascii=False), (says, detail)
+        if detail["errors"]:
+            assert detail["errors"][0]["row"] == 1
+    async with bot.runtime.sessions() as session:
+        assert (await session.exec(select(Reading))).all() == []

@@ -1,9 +1,11 @@
 """Schemathesis against the OpenAPI schema of a running `warroom serve`: no request, however odd,
 gets a 5xx. Every operation is tried with a valid token on a real campaign, so that generated bodies
-and query values reach the service rather than stopping at authentication."""
+and query values reach the service rather than stopping at authentication. Then the inputs that once
+did get a 5xx: ids no database can hold, JSON nested without end, NUL and lone surrogates."""
 
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import subprocess
@@ -17,11 +19,14 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
 
 from warroom_bot.app import create_app
 from warroom_bot.settings import load_settings
 from warroom_bot.slack_requests import SlackRequestFactory
+from warroom_bot.unstorable import UNSTORABLE
 
 SECRET = "fuzz-signing-secret"
 
@@ -72,11 +77,10 @@ def running_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
 
 # The schema the service publishes at /openapi.json, built here without serving it (pytest 9.2 broke
 # schemathesis' lazy `from_fixture` loader).
-schema = schemathesis.openapi.from_dict(
-    create_app(
-        load_settings(database_url="sqlite+aiosqlite:///:memory:", slack_bot_token="xoxb-fuzz", _env_file=None)
-    ).openapi()
-)
+OPENAPI = create_app(
+    load_settings(database_url="sqlite+aiosqlite:///:memory:", slack_bot_token="xoxb-fuzz", _env_file=None)
+).openapi()
+schema = schemathesis.openapi.from_dict(copy.deepcopy(OPENAPI))
 
 
 @schema.parametrize()
@@ -87,3 +91,54 @@ def test_no_request_gets_a_server_error(case: Any, running_service: dict[str, An
     case.call_and_validate(
         base_url=running_service["base"], headers=running_service["headers"], checks=[not_a_server_error]
     )
+
+
+# The values below replace what schemathesis generates for one part of a request; the rest is kept
+# valid (a negative case could drop the token, and the request would stop at a 401).
+hostile = schemathesis.openapi.from_dict(copy.deepcopy(OPENAPI))
+hostile.config.generation.update(modes=[GenerationMode.POSITIVE])
+# Ids past what a database holds (PostgreSQL's integer, SQLite's 64 bits) and below the first.
+huge_ids = st.sampled_from([2**31, 2**32, 2**63 - 1, 2**63, 10**40, 0, -1, -(2**63) - 1]) | st.integers(min_value=2**31)
+# Strings with a NUL or half a surrogate pair (sent \u-escaped, as any JSON encoder does).
+unstorable = st.text(
+    alphabet=st.sampled_from(["\x00", "\ud800", "\udfff", "g", "m", "v", "1", "-", ":"]), min_size=1
+).filter(UNSTORABLE.search)
+scalar = st.none() | st.integers() | st.text(max_size=10)
+hostile_reading = st.fixed_dictionaries(
+    {"kpi": st.sampled_from(["gmv", "orders"]) | unstorable, "value": st.integers(0, 10**6) | unstorable},
+    optional={"at": unstorable, "dimension": unstorable | scalar},
+).filter(lambda row: any(isinstance(v, str) and UNSTORABLE.search(v) for v in row.values()))
+hostile_bodies = st.one_of(
+    st.lists(hostile_reading, min_size=1, max_size=3).map(lambda rows: {"readings": rows}),
+    st.integers(17, 100_000).map(lambda levels: b'{"readings": ' + b"[" * levels + b"]" * levels + b"}"),
+    st.integers(17, 2_000).map(
+        lambda levels: b'{"readings": [{"kpi": "gmv", "value": ' + b"[" * levels + b"]" * levels + b"}]}"
+    ),
+)
+
+
+@hostile.include(path_regex=r"\{campaign_id\}").parametrize()
+@hostile.given(campaign_id=huge_ids)
+@settings(max_examples=10, deadline=None)
+def test_ids_no_database_can_hold_get_a_client_error(
+    case: Any, campaign_id: int, running_service: dict[str, Any]
+) -> None:
+    case.path_parameters["campaign_id"] = campaign_id
+    response = case.call_and_validate(
+        base_url=running_service["base"], headers=running_service["headers"], checks=[not_a_server_error]
+    )
+    assert response.status_code == 422, response.text
+
+
+@hostile.include(path_regex=r"/metrics$", method="POST").parametrize()
+@hostile.given(body=hostile_bodies)
+@settings(max_examples=40, deadline=None)
+def test_hostile_batches_get_a_422_that_says_why(case: Any, body: Any, running_service: dict[str, Any]) -> None:
+    case.path_parameters["campaign_id"] = running_service["campaign_id"]
+    case.body, case.media_type = body, "application/json"
+    response = case.call_and_validate(
+        base_url=running_service["base"],
+        headers={**running_service["headers"], "Content-Type": "application/json"},
+        checks=[not_a_server_error],
+    )
+    assert response.status_code == 422 and response.json()["detail"]["message"], response.text

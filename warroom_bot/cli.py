@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import csv
+import ipaddress
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -13,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from warroom_bot.errors import ConfigError, UserError
 from warroom_bot.settings import Settings, load_settings
@@ -23,9 +26,23 @@ if TYPE_CHECKING:
 
     from warroom_bot.tryout import TryOut
 
-# Used only with `--standin`, where the service and the stand-in both listen on loopback.
+# Used only with `--standin`, where the service and the stand-in both listen on loopback: the secret
+# is in the source, so anyone who could reach the service could sign requests with it.
 STANDIN_SIGNING_SECRET = "warroom-local-standin-secret"
 STANDIN_BOT_TOKEN = "xoxb-warroom-local-standin"
+
+# How `warroom serve` treats clients (the body limits themselves are in warroom_bot.app). A reverse
+# proxy in front should apply the same or tighter limits (see the README's deployment notes).
+# The request line and headers must arrive within this many seconds of connecting, or of the end of
+# the previous response on a kept-alive connection; uvicorn itself never times a request head out.
+HEAD_TIMEOUT_SECONDS = 10.0
+# At most this many bytes of request line and headers (h11's default, made explicit): larger is a 400.
+MAX_HEAD_BYTES = 16 * 1024
+# An idle kept-alive connection is closed after this many seconds (uvicorn's default).
+KEEP_ALIVE_SECONDS = 5
+# Beyond this many open connections or requests in progress, a new request is answered 503 at once
+# (uvicorn's limit_concurrency). Slack's traffic to one war room is a few requests a second.
+MAX_CONCURRENCY = 100
 
 
 def _friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,6 +81,11 @@ def main() -> None:
 def serve(host: str, port: int, standin: bool, standin_port: int | None) -> None:
     """Run the HTTP service: Slack at POST /slack/events, REST API under /api, the scheduler inside."""
     if standin:
+        _require_loopback(
+            host,
+            "warroom serve --standin signs requests with a secret published in the source, so it listens on "
+            "loopback only: use --host 127.0.0.1, or run without --standin with your own Slack app's secret.",
+        )
         asyncio.run(_serve_with_standin(host, port, port + 1 if standin_port is None else standin_port))
         return
     settings = load_settings()
@@ -72,10 +94,77 @@ def serve(host: str, port: int, standin: bool, standin_port: int | None) -> None
     asyncio.run(_serve(settings, host, port))
 
 
+def _require_loopback(host: str, refusal: str) -> None:
+    """Refuse to listen anywhere but on this machine (127.0.0.0/8, ::1 or localhost)."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise UserError(refusal)
+
+
+class HeadTimeoutProtocol(H11Protocol):
+    """uvicorn's h11 protocol with a deadline for each request's line and headers.
+
+    uvicorn only times out a kept-alive connection that sends nothing at all after a response; a
+    client that connects and sends nothing, or half a request line, holds its connection for ever.
+    Here the head must be complete within HEAD_TIMEOUT_SECONDS, or the connection is closed. The
+    body has its own deadline, answered with a 408 (`warroom_bot.app.HttpEdge`)."""
+
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_head_timer()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is not h11.IDLE:  # a whole request head has arrived
+            self._stop_head_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self._start_head_timer()  # the next request on this connection
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def _start_head_timer(self) -> None:
+        self._stop_head_timer()
+        self._head_timer = self.loop.call_later(HEAD_TIMEOUT_SECONDS, self._head_timed_out)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
+    """uvicorn as `warroom serve` runs it, with the limits above."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        http=HeadTimeoutProtocol,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        limit_concurrency=MAX_CONCURRENCY,
+    )
+
+
 async def _serve(settings: Settings, host: str, port: int) -> None:
     from warroom_bot.app import create_app
 
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(server_config(create_app(settings), host, port))
     click.echo(f"warroom-bot listening on http://{host}:{port} (Slack requests at /slack/events)")
     await server.serve()
 
@@ -280,11 +369,18 @@ async def _report(settings: Settings, campaign_id: int, format_: str) -> str:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address.")
 @click.option("--port", default=8900, show_default=True)
+@_friendly_errors
 def standin(host: str, port: int) -> None:
     """Run the local Slack stand-in on its own (for a service started separately)."""
     from warroom_bot.standin import serve_forever
+
+    _require_loopback(
+        host,
+        "The Slack stand-in accepts any token and answers as Slack would, so it listens on loopback only: "
+        "use --host 127.0.0.1.",
+    )
 
     asyncio.run(serve_forever(host, port))
 
