@@ -9,12 +9,15 @@ from slack_bolt.async_app import AsyncApp
 from handlers import budget_commands, campaign_commands, escalation_commands, event_handlers, retro_commands
 from handlers.context import inject_context
 from handlers.errors import handle_error
+from handlers.guards import check_tap_origin, refuse_replays
 from warroom_bot.ids import ActionId, CallbackId
 from warroom_bot.runtime import Runtime
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
+    app.middleware(refuse_replays(runtime))
     app.middleware(inject_context(runtime))
+    app.middleware(check_tap_origin(runtime))
     app.error(handle_error)
     app.command("/warroom")(campaign_commands.warroom_command)
     app.view(CallbackId.START_CAMPAIGN)(campaign_commands.start_campaign_submitted)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.context import amended, reply, require_campaign
 from models import ApprovalRequest, Campaign
@@ -74,15 +76,27 @@ async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtim
         elif verb in USAGE:
             change = parse_change(verb, words[1:])
             result = await budget.request(session, campaign=campaign, change=change, user_id=user_id, now=now)
-            answer = notice(
-                f":hourglass: Request #{result.id} sent to the finance approver and the commander."
-                if isinstance(result, ApprovalRequest)
-                else f":white_check_mark: Done: {render.change_notice(result).text}"
-            )
+            if isinstance(result, ApprovalRequest):
+                answer = notice(await _request_sent(session, campaign, result, now))
+            else:
+                answer = notice(f":white_check_mark: Done: {render.change_notice(result).text}")
         else:
             hint = did_you_mean(verb, ["plan", *USAGE, "help"])
             raise UserError(f"`{words[0]}` is not a /budget command.{hint}", usage=ALL_USAGE)
     await reply(ack, answer)
+
+
+async def _request_sent(session: AsyncSession, campaign: Campaign, request: ApprovalRequest, now: datetime) -> str:
+    """What the requester is told, with the reason when the change alone was below the threshold."""
+    sent = f":hourglass: Request #{request.id} sent to the finance approver and the commander"
+    limit = budget.approval_limit(campaign, await budget.lines_of(session, campaign.id))
+    if request.kind not in budget.PLAN_CHANGES or request.amount > limit:
+        return sent + "."
+    today = await budget.changed_today(session, campaign, request.requested_by, now) + request.amount
+    return (
+        f"{sent}: with your other changes today it comes to {render.yuan(today)}, "
+        f"above the approval threshold of {render.yuan(limit)} a person may change in a day."
+    )
 
 
 async def _decide(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime, approve: bool) -> None:

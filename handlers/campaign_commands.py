@@ -8,6 +8,7 @@ delivered after the commit. Only opening a modal calls Slack directly: its trigg
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -17,14 +18,22 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers import retro_commands
-from handlers.context import Invocation, amended, modal_value, require_campaign
+from handlers.context import Invocation, amended, modal_context, modal_value, open_modal, require_campaign
 from handlers.errors import after_ack
 from models import Campaign, KpiKind, Phase
-from warroom_bot import campaigns, digest, metrics
+from warroom_bot import campaigns, digest, metrics, pull
 from warroom_bot import chart as charts
+from warroom_bot.config import pull_url
 from warroom_bot.errors import UserError
-from warroom_bot.ids import BlockId, ModalContext
-from warroom_bot.parsing import did_you_mean, parse_local_datetime, parse_mention, parse_timezone, split_args
+from warroom_bot.ids import BlockId
+from warroom_bot.parsing import (
+    did_you_mean,
+    format_duration,
+    parse_local_datetime,
+    parse_mention,
+    parse_timezone,
+    split_args,
+)
 from warroom_bot.render import campaigns as render
 from warroom_bot.render.blocks import escape, local_time, mention, notice
 from warroom_bot.render.digest import amount
@@ -107,7 +116,13 @@ async def _start(
 async def start(call: Invocation) -> None:
     if not call.args:
         await call.ack()
-        opening = call.client.views_open(trigger_id=call.trigger_id, view=render.start_campaign_modal(call.channel_id))
+        opening = open_modal(
+            call.client,
+            call.runtime,
+            trigger_id=call.trigger_id,
+            user_id=call.user_id,
+            view=render.start_campaign_modal(call.channel_id),
+        )
         after_ack(opening, call.body, call.respond)
         return
     if len(call.args) not in (3, 4):
@@ -138,7 +153,7 @@ async def start(call: Invocation) -> None:
 
 
 async def start_campaign_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
-    context = ModalContext.load(view["private_metadata"])
+    context = modal_context(runtime, body, view)
     await _start(
         runtime,
         channel_id=context.channel_id,
@@ -211,7 +226,12 @@ async def configure(call: Invocation) -> None:
         raise UserError("`config` takes a key and a value.", usage=CONFIG_USAGE)
     async with call.runtime.transaction() as session:
         key, value = await campaigns.set_config(
-            session, campaign_id=campaign.id, key=call.args[0], raw=call.args[1], user_id=call.user_id
+            session,
+            campaign_id=campaign.id,
+            key=call.args[0],
+            raw=call.args[1],
+            user_id=call.user_id,
+            now=call.runtime.clock.now(),
         )
     await call.reply(notice(f":white_check_mark: `{key}` is now `{value}`."))
 
@@ -223,7 +243,13 @@ async def target(call: Invocation) -> None:
     async with call.runtime.transaction() as session:
         with amended(usage=TARGET_USAGE):
             kpi = await metrics.set_target(
-                session, campaign_id=campaign.id, key=call.args[0], raw=call.args[1], dimension=" ".join(call.args[2:])
+                session,
+                campaign=campaign,
+                key=call.args[0],
+                raw=call.args[1],
+                dimension=" ".join(call.args[2:]),
+                user_id=call.user_id,
+                now=call.runtime.clock.now(),
             )
     where = f" for {escape(call.args[2])}" if len(call.args) == 3 else ""
     await call.reply(notice(f":dart: Target of *{escape(kpi.label)}*{where} set to {escape(call.args[1])}."))
@@ -258,35 +284,52 @@ async def metric(call: Invocation) -> None:
 async def kpi(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
     action = call.args[0].lower() if call.args else ""
+    who = {"campaign": campaign, "user_id": call.user_id, "now": call.runtime.clock.now()}
     async with call.runtime.transaction() as session:
         if action == "add" and len(call.args) in (4, 5):
             added = await metrics.add_kpi(
                 session,
-                campaign_id=campaign.id,
                 key=call.args[1],
                 kind=call.args[2].lower(),
                 direction=call.args[3].lower(),
                 label=call.args[4] if len(call.args) == 5 else None,
+                **who,
             )
             answer = f":heavy_plus_sign: Added KPI `{added.key}` ({added.kind}, {added.direction} is better)."
         elif action == "curve" and len(call.args) == 3:
-            shaped = await metrics.set_curve(session, campaign_id=campaign.id, key=call.args[1], raw=call.args[2])
+            shaped = await metrics.set_curve(session, key=call.args[1], raw=call.args[2], **who)
             shape = "follows the hourly curve" if shaped.hourly_weights else "grows linearly"
             answer = f":chart_with_upwards_trend: `{shaped.key}`'s target to date now {shape}."
         elif action == "remove" and len(call.args) == 2:
-            removed = await metrics.remove_kpi(session, campaign_id=campaign.id, key=call.args[1])
-            answer = f":heavy_minus_sign: Removed KPI `{removed.key}` and its readings."
+            removed = await metrics.remove_kpi(session, key=call.args[1], **who)
+            answer = (
+                f":heavy_minus_sign: Removed KPI `{removed.key}`; its readings are kept: "
+                f"`/warroom kpi restore {removed.key}` brings it back."
+            )
+        elif action == "restore" and len(call.args) == 2:
+            restored = await metrics.restore_kpi(session, key=call.args[1], **who)
+            answer = f":heavy_plus_sign: Restored KPI `{restored.key}` with its readings."
         else:
             raise UserError("`kpi` adds or removes a KPI.", usage=metrics.KPI_USAGE)
     await call.reply(notice(answer))
 
 
 async def post_digest(call: Invocation) -> None:
-    """Acknowledged first: fetching the pull source may take a few seconds."""
+    """Acknowledged first: fetching the pull source may take a few seconds. A campaign with a pull
+    source can be asked for a digest once per `pull.MANUAL_DIGEST_INTERVAL` (kept in process): each
+    one fetches the source, and the command must not become a way to hammer or probe it."""
     campaign = require_campaign(call.campaign)
+    if pull_url(campaign.config):
+        wait = pull.puller(call.runtime).ask(campaign.id, call.runtime.clock.now())
+        if wait is not None:
+            raise UserError(
+                "A digest of this campaign fetches its pull source, so it can be asked for once every "
+                f"{format_duration(pull.MANUAL_DIGEST_INTERVAL)}: ask again in {math.ceil(wait.total_seconds())} s. "
+                "Scheduled digests come as usual."
+            )
 
     async def pull_and_post() -> None:
-        pulled = await digest.pull_for(campaign)
+        pulled = await digest.pull_for(call.runtime, campaign)
         async with call.runtime.transaction() as session:
             await digest.post(session, await campaigns.get(session, campaign.id), call.runtime.clock.now(), pulled)
 

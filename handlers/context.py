@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from handlers.errors import after_ack
 from models import Campaign
 from warroom_bot import campaigns
 from warroom_bot.errors import UserError
-from warroom_bot.ids import ActionId
+from warroom_bot.ids import ActionId, ModalContext
 from warroom_bot.render.blocks import Message
 from warroom_bot.runtime import Runtime
 
@@ -59,6 +61,33 @@ def inject_context(runtime: Runtime) -> Callable[..., Awaitable[None]]:
         await next()
 
     return middleware
+
+
+def open_modal(client: AsyncWebClient, runtime: Runtime, *, trigger_id: str, user_id: str, view: dict[str, Any]) -> Any:
+    """`views.open` with the modal's `private_metadata` sealed to the person opening it (see `unseal`)."""
+    sealed = {**view, "private_metadata": _seal(runtime, user_id, view.get("private_metadata", ""))}
+    return client.views_open(trigger_id=trigger_id, view=sealed)
+
+
+def modal_context(runtime: Runtime, body: dict[str, Any], view: dict[str, Any]) -> ModalContext:
+    """The submitted modal's context, if it is the one this service sealed for this person.
+
+    A modal's `private_metadata` comes back from the client as it was sent, so a forged submission
+    could name another channel or escalation. It is sealed with an HMAC over the submitter and the
+    context (keyed by the signing secret, or the bot token in Socket Mode), which binds the form
+    to the person and the channel that opened it."""
+    context, _, seal = view.get("private_metadata", "").rpartition("|")
+    if not hmac.compare_digest(seal, _seal(runtime, body["user"]["id"], context).rpartition("|")[2]):
+        raise UserError("This form could not be verified, so nothing was changed; open it again.")
+    return ModalContext.load(context)
+
+
+def _seal(runtime: Runtime, user_id: str, context: str) -> str:
+    settings = runtime.settings
+    secret = settings.secret("slack_signing_secret" if settings.slack_signing_secret else "slack_bot_token")
+    key = hashlib.sha256(b"warroom modal metadata\n" + secret.encode()).digest()
+    digest = hmac.new(key, f"{user_id}\n{context}".encode(), hashlib.sha256).hexdigest()
+    return f"{context}|{digest}"
 
 
 def require_campaign(campaign: Campaign | None) -> Campaign:

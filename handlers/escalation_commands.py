@@ -8,12 +8,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import amended, modal_value, reply, require_campaign
+from handlers.context import amended, modal_context, modal_value, open_modal, reply, require_campaign
 from handlers.errors import after_ack
 from models import Campaign, Escalation
 from warroom_bot import campaigns, escalation_views, escalations
 from warroom_bot.errors import UserError
-from warroom_bot.ids import BlockId, ModalContext, parse_tap
+from warroom_bot.ids import BlockId, parse_tap
 from warroom_bot.parsing import did_you_mean, parse_severity
 from warroom_bot.render import escalations as render
 from warroom_bot.render.blocks import notice
@@ -52,7 +52,13 @@ async def escalate_command(
     campaign = require_campaign(campaign)
     if not text:
         await ack()
-        opening = client.views_open(trigger_id=command["trigger_id"], view=render.raise_modal(command["channel_id"]))
+        opening = open_modal(
+            client,
+            runtime,
+            trigger_id=command["trigger_id"],
+            user_id=command["user_id"],
+            view=render.raise_modal(command["channel_id"]),
+        )
         after_ack(opening, command, respond)
         return
     user_id, now = command["user_id"], runtime.clock.now()
@@ -85,7 +91,7 @@ async def escalate_command(
 
 
 async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
-    channel_id = ModalContext.load(view["private_metadata"]).channel_id or ""
+    channel_id = modal_context(runtime, body, view).channel_id or ""
     with amended(field=BlockId.SEVERITY):
         severity = parse_severity(modal_value(view, BlockId.SEVERITY))
     async with runtime.transaction() as session:
@@ -133,11 +139,14 @@ async def resolve_tapped(
         raise UserError("That escalation no longer exists.")
     shown = escalation.model_copy(update={"status": shown_status})
     await ack()
-    after_ack(client.views_open(trigger_id=body["trigger_id"], view=render.resolve_modal(shown)), body, respond)
+    opening = open_modal(
+        client, runtime, trigger_id=body["trigger_id"], user_id=body["user"]["id"], view=render.resolve_modal(shown)
+    )
+    after_ack(opening, body, respond)
 
 
 async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
-    context = ModalContext.load(view["private_metadata"])
+    context = modal_context(runtime, body, view)
     if context.escalation_id is None:
         raise UserError("This form lost track of its escalation; tap Resolve again.")
     async with runtime.transaction() as session:

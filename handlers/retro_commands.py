@@ -10,13 +10,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import Invocation, modal_value, require_campaign
+from handlers.context import Invocation, modal_context, modal_value, open_modal, require_campaign
 from handlers.errors import after_ack
 from models import Campaign, Phase
 from warroom_bot import actions, retros
 from warroom_bot import report as reports
 from warroom_bot.errors import UserError
-from warroom_bot.ids import ActionItemPart, BlockId, ModalContext, action_item_block, parse_retro_tap
+from warroom_bot.ids import ActionItemPart, BlockId, action_item_block, parse_retro_tap
 from warroom_bot.people import People
 from warroom_bot.render import report as render_report
 from warroom_bot.render import retros as render
@@ -39,7 +39,7 @@ async def _open_modal(
     async with runtime.sessions() as session:
         form = await retros.form_for(session, campaign, day, user_id, runtime.clock.now())
     await ack()
-    opening = client.views_open(trigger_id=body["trigger_id"], view=render.modal(form))
+    opening = open_modal(client, runtime, trigger_id=body["trigger_id"], user_id=user_id, view=render.modal(form))
     after_ack(opening, body, respond)
 
 
@@ -93,7 +93,7 @@ async def _check_person(people: People, user_id: str, field: str) -> None:
 async def retro_submitted(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime, client: AsyncWebClient
 ) -> None:
-    context = ModalContext.load(view["private_metadata"])
+    context = modal_context(runtime, body, view)
     if context.campaign_id is None or context.day is None:
         raise UserError("This form lost track of its day; open the retro again.")
     now = runtime.clock.now()
@@ -158,7 +158,6 @@ async def report(call: Invocation) -> None:
         async with call.runtime.sessions() as session:
             built = await reports.build(session, campaign, call.runtime.clock.now(), call.runtime.people)
         text = await asyncio.to_thread(render_report.document, built, "md")
-        roi = f"ROI {built.roi:.2f}" if built.roi is not None else "ROI n/a"
         await call.client.files_upload_v2(
             channel=campaign.channel_id,
             content=text,
@@ -166,7 +165,7 @@ async def report(call: Invocation) -> None:
             title=f"{campaign.name}: campaign report",
             initial_comment=(
                 f"Campaign report of *{escape(campaign.name)}*, requested by {mention(call.user_id)}: "
-                f"overall {built.results.overall or 'no light'}, {roi}, {plural(len(built.escalations), 'escalation')}, "
+                f"overall {built.results.overall or 'no light'}, {render_report.roi_line(built)}, {plural(len(built.escalations), 'escalation')}, "
                 f"{plural(len(built.action_items), 'action item')}."
             ),
         )

@@ -269,6 +269,7 @@ class Kpi(SQLModel, table=True):
     target: float | None = None
     hourly_weights: list[float] | None = Field(default=None, sa_column=Column(JSON))
     position: int = 0
+    removed_at: datetime | None = _utc_column(nullable=True)  # removed KPIs keep their readings
 
 
 class DimensionTarget(SQLModel, table=True):
@@ -402,6 +403,19 @@ class ActionItem(SQLModel, table=True):
     status: str = Field(default=ActionStatus.OPEN, max_length=8)
     closed_by: str | None = Field(default=None, max_length=32)
     closed_at: datetime | None = _utc_column(nullable=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """A change to how a campaign is run (its KPIs and targets, roster, settings, phase): who, when,
+    what, and the value before and after. Kept for the campaign's life; shown in the report and API."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    at: datetime = _utc_column()
+    user_id: str = Field(max_length=32)
+    subject: str = Field(max_length=120)
+    old: str | None = Field(default=None, max_length=600)
+    new: str | None = Field(default=None, max_length=600)
 
 
 class SlackEvent(SQLModel, table=True):

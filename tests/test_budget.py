@@ -111,7 +111,7 @@ async def test_a_plan_with_its_own_split_and_amounts_in_every_form(bot: SlackDri
 async def test_small_changes_apply_at_once_and_land_in_the_ledger(bot: SlackDriver, planned: Campaign) -> None:
     assert "Done" in await budget_command(bot, "spend online 20k search ads", user=OTHER)
     await budget_command(bot, "move 30k offline online more ad spend where traffic lags")
-    await budget_command(bot, "add 40k materials")
+    await budget_command(bot, "add 40k materials", user=FINANCE)  # 70k by one person would need approval
     await budget_command(bot, "cut 10k offline")
     assert await balances(bot, planned) == {
         "online": (48_000_000, 2_000_000),
@@ -161,9 +161,9 @@ async def test_a_big_move_waits_for_finance_who_approves_it(bot: SlackDriver, pl
 
     dm = next(call for call in requests if call.args["channel"] == FINANCE)
     await tap(bot, dm, ActionId.APPROVE, OTHER)  # the requester may not approve
-    assert (
-        "Only the finance approver or the commander may decide" in bot.standin.ok_calls("response_url")[-1].args["text"]
-    )
+    assert "You asked for this change" in bot.standin.ok_calls("response_url")[-1].args["text"]
+    await tap(bot, dm, ActionId.APPROVE, "U0STRANGER")
+    assert "Only the finance approver or the commander" in bot.standin.ok_calls("response_url")[-1].args["text"]
     await tap(bot, dm, ActionId.APPROVE, FINANCE)
 
     assert (await balances(bot, planned))["online"] == (51_000_000, 0)
@@ -230,6 +230,8 @@ async def test_fifty_concurrent_moves_keep_the_ledger_consistent(bot: SlackDrive
     """Half move online → offline, half back, all at once through signed requests."""
     before = await balances(bot, planned)
 
+    await bot.ephemeral("config approval.threshold 100k")  # 50 small moves stay below it together
+
     async def move(number: int) -> Any:
         source, target = ("online", "offline") if number % 2 else ("offline", "online")
         return await bot.command(f"move {1000 + number} {source} {target}", command="/budget")
@@ -260,3 +262,38 @@ async def test_a_double_tap_on_approve_moves_the_money_once(bot: SlackDriver, pl
         releases = [entry for entry in await budget.ledger(session, planned.id) if entry.kind == "reserve"]
     assert len(releases) == 1
     assert len([call for call in posts(bot, "Budget request #1") if call.args["channel"] == OTHER]) == 1
+
+
+async def test_splitting_a_change_does_not_escape_approval(
+    bot: SlackDriver, planned: Campaign, clock: ManualClock
+) -> None:
+    """The threshold applies to what one person changed without approval that day, not to each
+    change: 20 adds of 4.9 % each used to raise the total by 98 % with no approval."""
+    assert "Done" in await budget_command(bot, "add 49k online", user=OTHER)  # 4.9 % of ¥1m
+    split = await budget_command(bot, "add 49k online", user=OTHER)
+    assert "Request #1 sent" in split and "today" in split
+    assert "Done" in await budget_command(bot, "cut 49k offline", user=FINANCE)  # per person
+    assert "Request #2 sent" in await budget_command(bot, "cut 49k offline", user=FINANCE)
+    assert "Request #3 sent" in await budget_command(bot, "move 2k online offline", user=OTHER)
+    clock.advance(timedelta(days=1))  # a new day in the campaign's time zone
+    assert "Done" in await budget_command(bot, "add 49k online", user=OTHER)
+    assert (await balances(bot, planned))["online"][0] == 45_000_000 + 2 * 4_900_000
+
+
+async def test_nobody_approves_their_own_request(bot: SlackDriver, planned: Campaign) -> None:
+    assert "Request #1" in await budget_command(bot, "reserve 20k online", user=FINANCE)
+    requests = posts(bot, "Budget request #1")
+    assert sorted(call.args["channel"] for call in requests) == sorted([CHANNEL, COMMANDER])  # not to FINANCE
+    channel_copy = next(call for call in requests if call.args["channel"] == CHANNEL)
+    await tap(bot, channel_copy, ActionId.APPROVE, FINANCE)
+    assert "You asked for this change" in bot.standin.ok_calls("response_url")[-1].args["text"]
+    assert (await balances(bot, planned))["reserve"] == (10_000_000, 0)
+    await tap(bot, channel_copy, ActionId.APPROVE, COMMANDER)
+    assert (await balances(bot, planned))["reserve"] == (8_000_000, 0)
+
+    assert "Request #2" in await budget_command(bot, "reserve 20k online", user=COMMANDER)
+    channel_copy = next(call for call in posts(bot, "Budget request #2") if call.args["channel"] == CHANNEL)
+    await tap(bot, channel_copy, ActionId.APPROVE, COMMANDER)
+    assert "another approver" in bot.standin.ok_calls("response_url")[-1].args["text"]
+    await tap(bot, channel_copy, ActionId.APPROVE, FINANCE)
+    assert (await balances(bot, planned))["reserve"] == (6_000_000, 0)

@@ -70,9 +70,12 @@ async def test_budget_requests_are_decided_only_by_finance_or_the_commander(
     request = next(c for c in bot.standin.ok_calls("chat.postMessage") if "Budget request #1" in c.args["text"])
     before = await snapshot(bot)
 
-    for user in (STRANGER, STARTER):  # the requester, and a starter who is no longer commander
+    for user, refusal in (
+        (STRANGER, "You asked for this change, so another approver must decide it"),  # the requester
+        (STARTER, "Only the finance approver or the commander"),  # a starter who is no longer commander
+    ):
         await tap(bot, request, ActionId.APPROVE, user)
-        assert "Only the finance approver or the commander" in bot.standin.ok_calls("response_url")[-1].args["text"]
+        assert refusal in bot.standin.ok_calls("response_url")[-1].args["text"]
         assert await snapshot(bot) == before, user
     await tap(bot, request, ActionId.APPROVE, decider)
     async with bot.runtime.sessions() as session:

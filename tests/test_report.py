@@ -21,8 +21,9 @@ TIER1 = "U0TIER1PRI"
 
 @pytest.fixture
 async def finished(bot: SlackDriver, clock: ManualClock) -> Campaign:
-    """A campaign run to its end with known numbers: GMV 900k of 1m, ¥50,000 spent, one red
-    escalation acknowledged after 4 minutes and resolved after 30, one retro with an action item."""
+    """A campaign run to its end with known numbers: GMV 900k of 1m, 950 orders of 1,000, response
+    time 0.9 s against its 3 s limit, ¥50,000 spent, one red escalation acknowledged after 4 minutes
+    and resolved after 30, one retro with an action item."""
     prompt_day = await prompted(bot, clock)  # live since 10 Nov 20:30, prompted at 21:00
     await bot.ephemeral(f"role tier1 <@{TIER1}>")
     await bot.ephemeral("target gmv 1000000")
@@ -45,6 +46,9 @@ async def finished(bot: SlackDriver, clock: ManualClock) -> Campaign:
     )
     clock.set(local("2026-11-12T10:00"))
     await bot.ephemeral("metric gmv 900000")
+    await bot.ephemeral("target orders 1000")
+    await bot.ephemeral("metric orders 950.4")
+    await bot.ephemeral("metric response_time 0.9")
     await bot.ephemeral("phase wrapup")
     (campaign,) = await bot.campaigns()
     return campaign
@@ -54,7 +58,12 @@ def check_numbers(report: str) -> None:
     assert "| GMV | ¥900.0k | ¥1.00m | 90.0% | green |" in report
     assert "| online | ¥45,000 | ¥30,000 | -33.3% |" in report
     assert "| **total** | ¥90,000 | ¥50,000 | -44.4% |" in report
-    assert "- ROI = (revenue − cost) / cost: **17.00** (1700%)" in report  # (900,000 − 50,000) / 50,000
+    assert "| Orders | 950 | 1,000 | 95.0% | green |" in report  # a count: whole numbers
+    assert "| System response time | 0.9 s | limit 3 s | margin 70.0% | green |" in report  # not 333.3%
+    assert "| System response time | 3 s | limit |" in report  # the goals
+    assert "System response ti █████████████░░░░░░░ margin 70.0%" in report  # the bar stops at 100 %
+    # (900,000 − 50,000) ÷ 50,000, and 900,000 ÷ 50,000 as the playbooks write it
+    assert "- ROI (GMV − spend) ÷ spend: 17.0 · GMV ÷ spend: 1 : 18.0" in report
     assert "| #1 | red | Payment gateway timeouts | Tue 10 Nov 21:10 | 4m | 30m | resolved |" in report
     assert "| red | 1 | 4m | 30m |" in report  # MTTA and MTTR
     assert (
@@ -143,7 +152,10 @@ async def test_warroom_report_uploads_the_markdown_to_the_channel(bot: SlackDriv
     answer = await bot.ephemeral("report")
     assert answer == ":page_facing_up: Writing the campaign report…"
     (completed,) = await bot.standin.wait_for("files.completeUploadExternal")
-    assert "overall green, ROI 17.00, 1 escalation, 1 action item" in completed.args["initial_comment"]
+    assert (
+        "overall green, ROI (GMV − spend) ÷ spend: 17.0 · GMV ÷ spend: 1 : 18.0, 1 escalation, 1 action item"
+        in completed.args["initial_comment"]
+    )
     assert list(bot.standin.file_names.values()) == ["double-11-report.md"]  # no space in a file name
     (uploaded,) = bot.standin.uploads.values()
     check_numbers(uploaded.decode())

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import ApiToken, Campaign
-from warroom_bot import budget, campaigns, digest, escalation_views, metrics, retros, tokens
+from warroom_bot import audit, budget, campaigns, digest, escalation_views, metrics, retros, tokens, unstorable
 from warroom_bot import report as reports
+from warroom_bot.config import displayed
 from warroom_bot.errors import UserError
 from warroom_bot.render import report as render_report
 from warroom_bot.runtime import Runtime
 
 bearer = HTTPBearer(auto_error=False, description="A token made with `warroom token create`.")
+
+# Ids are PostgreSQL `integer` columns (SQLite's go further, but both stores must answer alike): a
+# larger id in a path is refused with 422 before it reaches the database, which would fail on it.
+MAX_ID = 2**31 - 1
+CampaignId = Annotated[int, Path(ge=1, le=MAX_ID, description="A campaign id, from `GET /api/campaigns`.")]
+# How deeply arrays and objects may nest in a JSON body; a batch of readings nests 3 deep.
+MAX_JSON_DEPTH = 16
 
 
 class RoleOut(BaseModel):
@@ -40,6 +49,12 @@ class CampaignOut(BaseModel):
     ends_at: datetime
     created_by: str
     config: dict[str, str]
+
+    @field_validator("config")
+    @classmethod
+    def _as_shown(cls, stored: dict[str, str]) -> dict[str, str]:
+        """A pull source's query string (it may hold a token) is not served back."""
+        return {key: displayed(key, value) for key, value in stored.items()}
 
 
 class CampaignDetailOut(CampaignOut):
@@ -98,7 +113,7 @@ async def visible_campaign(session: AsyncSession, token: ApiToken, campaign_id: 
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignDetailOut)
-async def get_campaign(campaign_id: int, session: Session, token: Token) -> CampaignDetailOut:
+async def get_campaign(campaign_id: CampaignId, session: Session, token: Token) -> CampaignDetailOut:
     campaign = await visible_campaign(session, token, campaign_id)
     roster = await campaigns.roster(session, campaign_id)
     return CampaignDetailOut(
@@ -146,7 +161,7 @@ class EscalationsOut(BaseModel):
 
 
 @router.get("/campaigns/{campaign_id}/escalations", response_model=EscalationsOut, tags=["escalations"])
-async def list_escalations(campaign_id: int, session: Session, token: Token) -> EscalationsOut:
+async def list_escalations(campaign_id: CampaignId, session: Session, token: Token) -> EscalationsOut:
     """Every escalation of the campaign with its timeline, and MTTA/MTTR per severity."""
     await visible_campaign(session, token, campaign_id)
     rows = await escalation_views.all_with_timeline(session, campaign_id)
@@ -189,6 +204,39 @@ class IngestedOut(BaseModel):
     stored: int
 
 
+def _unprocessable(message: str, errors: list[dict[str, Any]] | None = None) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, {"message": message, "errors": errors or []})
+
+
+async def _readings(request: Request) -> list[Any]:
+    """The `readings` of the JSON body, or a 422 saying why the service cannot read them: not JSON,
+    nested deeper than MAX_JSON_DEPTH (json.loads would end in a RecursionError), or holding text
+    no database can store (each such row named, with the field). Nothing else is checked here."""
+    try:
+        # Strict UTF-8, as JSON between systems must be: json.loads would also take UTF-16, and
+        # surrogates encoded in UTF-8, both ways in for unstorable text that `may_hold` cannot see.
+        text = (await request.body()).decode("utf-8-sig")
+        body = json.loads(text)
+    except RecursionError:
+        raise _unprocessable(f"The JSON nests deeper than {MAX_JSON_DEPTH} levels.") from None
+    except ValueError:  # not UTF-8, or not JSON
+        raise _unprocessable("The body is not JSON in UTF-8.") from None
+    if unstorable.depth(body) > MAX_JSON_DEPTH:
+        raise _unprocessable(f"The JSON nests deeper than {MAX_JSON_DEPTH} levels.")
+    rows = body.get("readings") if isinstance(body, dict) else None
+    if not isinstance(rows, list):
+        raise _unprocessable('The body must be {"readings": [...]}.')
+    errors = []
+    for number, row in enumerate(rows if unstorable.may_hold(text) else [], start=1):
+        where = unstorable.find(row)
+        if where is not None:
+            field = f"`{unstorable.dotted(where)}`" if where else "The reading"
+            errors.append({"row": number, "error": f"{field} {unstorable.REFUSAL}."})
+    if errors:
+        raise _unprocessable(f"{len(errors)} reading(s) are not valid; nothing was stored.", errors)
+    return rows
+
+
 @router.post(
     "/campaigns/{campaign_id}/metrics",
     response_model=IngestedOut,
@@ -198,7 +246,7 @@ class IngestedOut(BaseModel):
     },
 )
 async def ingest_metrics(
-    campaign_id: int,
+    campaign_id: CampaignId,
     request: Request,
     session: Session,
     token: Token,
@@ -210,18 +258,7 @@ async def ingest_metrics(
     it accepts): a pydantic object per reading would cost more than storing it.
     """
     campaign = await visible_campaign(session, token, campaign_id)
-    try:
-        body = await request.json()
-    except ValueError:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, {"message": "The body is not JSON.", "errors": []}
-        ) from None
-    rows = body.get("readings") if isinstance(body, dict) else None
-    if not isinstance(rows, list):
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            {"message": 'The body must be {"readings": [...]}.', "errors": []},
-        )
+    rows = await _readings(request)
     try:
         stored = await metrics.record(session, campaign=campaign, rows=rows, now=runtime.clock.now(), source="api")
     except metrics.BatchRejected as rejected:
@@ -236,7 +273,7 @@ async def ingest_metrics(
 
 @router.get("/campaigns/{campaign_id}/status", tags=["metrics"])
 async def campaign_status(
-    campaign_id: int, session: Session, token: Token, runtime: Annotated[Runtime, Depends(runtime_of)]
+    campaign_id: CampaignId, session: Session, token: Token, runtime: Annotated[Runtime, Depends(runtime_of)]
 ) -> dict[str, Any]:
     """The digest as JSON: every KPI's value, target to date, attainment and light, and the overall light."""
     campaign = await visible_campaign(session, token, campaign_id)
@@ -275,7 +312,7 @@ def _yuan(amount_fen: int) -> Decimal:
 
 
 @router.get("/campaigns/{campaign_id}/budget", response_model=BudgetOut, tags=["budget"])
-async def get_budget(campaign_id: int, session: Session, token: Token) -> BudgetOut:
+async def get_budget(campaign_id: CampaignId, session: Session, token: Token) -> BudgetOut:
     """The plan and balances of every category and the reserve."""
     await visible_campaign(session, token, campaign_id)
     lines = await budget.lines_of(session, campaign_id)
@@ -296,7 +333,7 @@ async def get_budget(campaign_id: int, session: Session, token: Token) -> Budget
 
 
 @router.get("/campaigns/{campaign_id}/budget/ledger", response_model=list[LedgerEntryOut], tags=["budget"])
-async def get_ledger(campaign_id: int, session: Session, token: Token) -> list[LedgerEntryOut]:
+async def get_ledger(campaign_id: CampaignId, session: Session, token: Token) -> list[LedgerEntryOut]:
     """Every budget change, oldest first, with the balances after it."""
     await visible_campaign(session, token, campaign_id)
     return [
@@ -314,6 +351,25 @@ async def get_ledger(campaign_id: int, session: Session, token: Token) -> list[L
             },
         )
         for entry in await budget.ledger(session, campaign_id)
+    ]
+
+
+class AuditEntryOut(BaseModel):
+    at: datetime
+    user_id: str
+    subject: str
+    old: str | None
+    new: str | None
+
+
+@router.get("/campaigns/{campaign_id}/audit", response_model=list[AuditEntryOut], tags=["campaigns"])
+async def get_audit(campaign_id: CampaignId, session: Session, token: Token) -> list[AuditEntryOut]:
+    """Every change to the campaign's KPIs and targets, roster, settings and phase, oldest first:
+    who, when, the value before and after (null when there was none)."""
+    await visible_campaign(session, token, campaign_id)
+    return [
+        AuditEntryOut(at=entry.at, user_id=entry.user_id, subject=entry.subject, old=entry.old, new=entry.new)
+        for entry in await audit.trail(session, campaign_id)
     ]
 
 
@@ -346,7 +402,7 @@ class RetroDayOut(BaseModel):
 
 
 @router.get("/campaigns/{campaign_id}/retros", response_model=list[RetroDayOut], tags=["retrospectives"])
-async def list_retros(campaign_id: int, session: Session, token: Token) -> list[RetroDayOut]:
+async def list_retros(campaign_id: CampaignId, session: Session, token: Token) -> list[RetroDayOut]:
     """Every daily retrospective, oldest first, with its entries and their action items."""
     campaign = await visible_campaign(session, token, campaign_id)
     return [
@@ -379,7 +435,7 @@ async def list_retros(campaign_id: int, session: Session, token: Token) -> list[
     responses={200: {"content": {media: {} for media in render_report.FORMATS.values()}}},
 )
 async def get_report(
-    campaign_id: int,
+    campaign_id: CampaignId,
     session: Session,
     token: Token,
     runtime: Annotated[Runtime, Depends(runtime_of)],

@@ -7,7 +7,10 @@ it, in the same transaction.
 
 Changes above `approval.threshold`, and every release of reserve, become an approval request
 for the finance approver or the commander; it is applied when approved (with the same checks), or
-expires after `approval.expires`. Spending records money already gone and needs no approval.
+expires after `approval.expires`. The threshold applies to what one person has changed without
+approval that day (the campaign's local day), this change included, so a change split into small
+ones still needs approval. Nobody decides their own request: the other approvers do. Spending
+records money already gone and needs no approval.
 Alerts fire when a change crosses a limit (a category spent more than 3 % over its plan, the total
 more than 5 % over), so each crossing is announced once.
 """
@@ -15,10 +18,11 @@ more than 5 % over), so each crossing is announced once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import true, update
+from sqlalchemy import func, true, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -111,22 +115,36 @@ async def approvers(session: AsyncSession, campaign: Campaign) -> set[str]:
     return {user for user in people if user}
 
 
-def needs_approval(change: Change, campaign: Campaign, lines: list[BudgetLine]) -> bool:
-    if change.kind == RESERVE:
-        return True
-    if change.kind == "spend":
-        return False
+PLAN_CHANGES = ("move", "add", "cut")  # applied without approval up to the threshold, per person and day
+
+
+def approval_limit(campaign: Campaign, lines: list[BudgetLine]) -> int:
+    """`approval.threshold` in fen: a share of the current total, or an amount."""
     threshold, is_percent = config.approval_threshold(campaign.config)
     total = sum(line.planned for line in lines)
-    limit = total * threshold / 100 if is_percent else threshold * 100
-    return change.amount > limit
+    return int(total * threshold / 100 if is_percent else threshold * 100)
+
+
+async def changed_today(session: AsyncSession, campaign: Campaign, user_id: str, now: datetime) -> int:
+    """What `user_id` moved, added or cut without approval since local midnight, in fen."""
+    zone = ZoneInfo(campaign.timezone)
+    midnight = datetime.combine(now.astimezone(zone).date(), time(), zone).astimezone(UTC)
+    query = select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+        LedgerEntry.campaign_id == campaign.id,
+        LedgerEntry.user_id == user_id,
+        col(LedgerEntry.approved_by).is_(None),
+        col(LedgerEntry.kind).in_(PLAN_CHANGES),
+        col(LedgerEntry.at) >= midnight,
+    )
+    return int((await session.exec(query)).one())
 
 
 async def request(
     session: AsyncSession, *, campaign: Campaign, change: Change, user_id: str, now: datetime
 ) -> LedgerEntry | ApprovalRequest:
     """Apply a change at once, or ask for approval when it needs one (it is checked either way)."""
-    lines = await lines_of(session, campaign.id)
+    # Locked first, so two changes by one person cannot both pass the day's threshold unseen.
+    lines = await lines_of(session, campaign.id, lock=True)
     if not lines:
         raise UserError("There is no budget yet: start with `/budget plan <total>`.", usage=PLAN_USAGE)
     by_name = {line.name: line for line in lines}
@@ -137,8 +155,12 @@ async def request(
     source = by_name.get(change.from_line or "")
     if source is not None and not change.over and source.planned - source.spent < change.amount:
         raise UserError(render.short(source, change.amount))
-    if not needs_approval(change, campaign, lines):
+    if change.kind == "spend":
         return await apply(session, campaign=campaign, change=change, user_id=user_id, now=now)
+    if change.kind in PLAN_CHANGES:
+        today = await changed_today(session, campaign, user_id, now) + change.amount
+        if today <= approval_limit(campaign, lines):
+            return await apply(session, campaign=campaign, change=change, user_id=user_id, now=now)
     pending = ApprovalRequest(
         campaign_id=campaign.id,
         kind=change.kind,
@@ -154,7 +176,7 @@ async def request(
     await session.flush()
     card = render.request_card(pending)
     copies = [await enqueue(session, card, now=now, channel=campaign.channel_id, campaign_id=campaign.id)]
-    for approver in sorted(await approvers(session, campaign)):
+    for approver in sorted(await approvers(session, campaign) - {user_id}):
         copies.append(await enqueue(session, card, now=now, channel=approver, campaign_id=campaign.id))
     pending.message_ids = [copy.id for copy in copies if copy.id is not None]
     return pending
@@ -237,7 +259,10 @@ async def decide(
     if pending.status != ApprovalStatus.PENDING:
         raise UserError(render.already_decided(pending))
     campaign = await campaigns.get(session, pending.campaign_id)
-    deciders = await approvers(session, campaign)
+    deciders = await approvers(session, campaign) - {pending.requested_by}
+    if user_id == pending.requested_by:
+        names = ", ".join(f"<@{user}>" for user in sorted(deciders)) or "nobody yet (set `/warroom role finance`)"
+        raise UserError(f"You asked for this change, so another approver must decide it: {names}.")
     if user_id not in deciders:
         names = ", ".join(f"<@{user}>" for user in sorted(deciders)) or "nobody yet (set `/warroom role finance`)"
         raise UserError(f"Only the finance approver or the commander may decide this request: {names}.")

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import Campaign, Escalation, Phase, RetroDay, RoleAssignment
-from warroom_bot import config, metrics
+from warroom_bot import audit, config, metrics
 from warroom_bot.errors import UserError
 from warroom_bot.outbox import enqueue
 from warroom_bot.parsing import did_you_mean, parse_timezone
@@ -168,6 +168,9 @@ async def set_phase(
             f"in {ago(campaign.starts_at - now)}. To go live now anyway: `/warroom phase live --force`."
         )
     campaign.phase = phase
+    await audit.record(
+        session, campaign, user_id=user_id, now=now, subject="phase", old=previous, new=phase, announce=False
+    )
     # Digests and retro prompts follow the phase; the tick schedules the next ones.
     campaign.next_digest_at = None
     campaign.next_retro_at = None
@@ -213,8 +216,14 @@ async def assign_role(
     ).first() or RoleAssignment(
         campaign_id=campaign.id, role=role, primary_user=primary, updated_by=user_id, updated_at=now
     )
+    before = " ".join(filter(None, [assignment.primary_user, assignment.backup_user])) if assignment.id else None
     assignment.primary_user = primary
     assignment.backup_user = backup
+    after = " ".join(filter(None, [primary, backup]))
+    # Announced below in its own words; the trail keeps the user ids, primary first.
+    await audit.record(
+        session, campaign, user_id=user_id, now=now, subject=f"role {role}", old=before, new=after, announce=False
+    )
     assignment.updated_by = user_id
     assignment.updated_at = now
     session.add(assignment)
@@ -228,12 +237,17 @@ async def assign_role(
     return assignment
 
 
-async def set_config(session: AsyncSession, *, campaign_id: int, key: str, raw: str, user_id: str) -> tuple[str, str]:
-    """Store a setting; returns the key and the value as stored."""
+async def set_config(
+    session: AsyncSession, *, campaign_id: int, key: str, raw: str, user_id: str, now: datetime
+) -> tuple[str, str]:
+    """Store a setting; returns the key and the value as stored (as shown, for a pull source)."""
     campaign = await get(session, campaign_id)
     (await managers(session, campaign)).check(user_id, "change settings")
     key, value = config.normalise(key, raw)
+    old = dict(config.current_values(campaign.config))[key]
     campaign.config = {**campaign.config, key: value}
+    value = config.displayed(key, value)
+    await audit.record(session, campaign, user_id=user_id, now=now, subject=f"setting {key}", old=old, new=value)
     # The tick schedules the next slot or prompt under the new rule.
     if key in config.DIGEST_SCHEDULE_KEYS:
         campaign.next_digest_at = None

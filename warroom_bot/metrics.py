@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlmodel import col, delete, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Campaign, DimensionTarget, Direction, Kpi, KpiKind, LatestReading, Reading
+from models import Campaign, DimensionTarget, Direction, Kpi, KpiKind, LatestReading
+from warroom_bot import audit
 from warroom_bot.errors import UserError
 from warroom_bot.parsing import did_you_mean, parse_kpi_value
 
@@ -26,7 +27,7 @@ MAX_DIMENSION = 60
 FUTURE_TOLERANCE = timedelta(minutes=5)
 KPI_USAGE = (
     '/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"] · /warroom kpi remove <key> · '
-    "/warroom kpi curve <key> <24 hourly weights|linear>"
+    "/warroom kpi restore <key> · /warroom kpi curve <key> <24 hourly weights|linear>"
 )
 
 # The default set offered at `/warroom start` (a team trims it with `/warroom kpi remove`).
@@ -62,9 +63,9 @@ def default_kpis(campaign_id: int) -> list[Kpi]:
 
 
 async def kpis_of(session: AsyncSession, campaign_id: int) -> list[Kpi]:
-    return list(
-        (await session.exec(select(Kpi).where(Kpi.campaign_id == campaign_id).order_by(col(Kpi.position)))).all()
-    )
+    """The campaign's KPIs in their order, without removed ones."""
+    query = select(Kpi).where(Kpi.campaign_id == campaign_id, col(Kpi.removed_at).is_(None))
+    return list((await session.exec(query.order_by(col(Kpi.position)))).all())
 
 
 async def kpi_by_key(session: AsyncSession, campaign_id: int, key: str) -> Kpi:
@@ -77,33 +78,45 @@ async def kpi_by_key(session: AsyncSession, campaign_id: int, key: str) -> Kpi:
     return found
 
 
-async def set_target(session: AsyncSession, *, campaign_id: int, key: str, raw: str, dimension: str = "") -> Kpi:
+async def set_target(
+    session: AsyncSession, *, campaign: Campaign, key: str, raw: str, user_id: str, now: datetime, dimension: str = ""
+) -> Kpi:
     """The campaign target of a cumulative KPI (or of one of its dimensions), or a gauge's threshold."""
-    kpi = await kpi_by_key(session, campaign_id, key)
+    kpi = await kpi_by_key(session, campaign.id, key)
     value = parse_kpi_value(raw, kpi.unit, kpi=kpi.key)
     if value <= 0:
         raise UserError("A target must be more than zero.")
     dimension = _dimension(dimension)
     if not dimension:
-        kpi.target = value
+        old, kpi.target = kpi.target, value
         session.add(kpi)
-        return kpi
-    if kpi.kind != KpiKind.CUMULATIVE:
-        raise UserError(f"`{kpi.key}` is a gauge: its threshold applies to every dimension alike.")
-    existing = (
-        await session.exec(
-            select(DimensionTarget).where(DimensionTarget.kpi_id == kpi.id, DimensionTarget.dimension == dimension)
-        )
-    ).first()
-    row = existing or DimensionTarget(kpi_id=kpi.id, dimension=dimension, target=value)
-    row.target = value
-    session.add(row)
+    else:
+        if kpi.kind != KpiKind.CUMULATIVE:
+            raise UserError(f"`{kpi.key}` is a gauge: its threshold applies to every dimension alike.")
+        query = select(DimensionTarget).where(DimensionTarget.kpi_id == kpi.id, DimensionTarget.dimension == dimension)
+        row = (await session.exec(query)).first() or DimensionTarget(kpi_id=kpi.id, dimension=dimension, target=value)
+        old = row.target if row.id is not None else None
+        row.target = value
+        session.add(row)
+    where = f" for {dimension}" if dimension else ""
+    await audit.record(
+        session,
+        campaign,
+        user_id=user_id,
+        now=now,
+        subject=f"the target of {kpi.key}{where}",
+        old=None if old is None else f"{old:,.10g}",
+        new=f"{value:,.10g}",
+    )
     return kpi
 
 
-async def set_curve(session: AsyncSession, *, campaign_id: int, key: str, raw: str) -> Kpi:
+async def set_curve(
+    session: AsyncSession, *, campaign: Campaign, key: str, raw: str, user_id: str, now: datetime
+) -> Kpi:
     """A cumulative KPI's hourly weight curve: 24 weights, local hour 0 to 23, or `linear` to clear it."""
-    kpi = await kpi_by_key(session, campaign_id, key)
+    kpi = await kpi_by_key(session, campaign.id, key)
+    old = _curve_text(kpi.hourly_weights)
     if kpi.kind != KpiKind.CUMULATIVE:
         raise UserError(f"`{kpi.key}` is a gauge: only a cumulative KPI has a target to date to shape.")
     if raw.strip().lower() == "linear":
@@ -119,22 +132,40 @@ async def set_curve(session: AsyncSession, *, campaign_id: int, key: str, raw: s
             )
         kpi.hourly_weights = weights
     session.add(kpi)
+    subject = f"the hourly curve of {kpi.key}"
+    await audit.record(
+        session, campaign, user_id=user_id, now=now, subject=subject, old=old, new=_curve_text(kpi.hourly_weights)
+    )
     return kpi
 
 
+def _curve_text(weights: list[float] | None) -> str:
+    return ",".join(f"{weight:g}" for weight in weights) if weights else "linear"
+
+
 async def add_kpi(
-    session: AsyncSession, *, campaign_id: int, key: str, kind: str, direction: str, label: str | None
+    session: AsyncSession,
+    *,
+    campaign: Campaign,
+    key: str,
+    kind: str,
+    direction: str,
+    label: str | None,
+    user_id: str,
+    now: datetime,
 ) -> Kpi:
     key = key.strip().lower()
     if not _KEY.fullmatch(key):
         raise UserError(f"`{key}` is not a KPI key: lowercase letters, digits and `_`, like `repeat_buyers`.")
     if kind not in {k.value for k in KpiKind} or direction not in {d.value for d in Direction}:
         raise UserError("Say whether it is `cumulative` or `gauge`, and whether `higher` or `lower` is better.")
-    kpis = await kpis_of(session, campaign_id)
+    kpis = await kpis_of(session, campaign.id)
     if any(kpi.key == key for kpi in kpis):
         raise UserError(f"`{key}` is already a KPI of this campaign.")
+    if await _removed(session, campaign.id, key):
+        raise UserError(f"`{key}` was removed; `/warroom kpi restore {key}` brings it back with its readings.")
     kpi = Kpi(
-        campaign_id=campaign_id,
+        campaign_id=campaign.id,
         key=key,
         label=(label or key.replace("_", " ").capitalize())[:60],
         kind=kind,
@@ -142,16 +173,37 @@ async def add_kpi(
         position=max((kpi.position for kpi in kpis), default=-1) + 1,
     )
     session.add(kpi)
+    shape = f"{kind}, {direction} is better"
+    await audit.record(session, campaign, user_id=user_id, now=now, subject=f"KPI {key}", old=None, new=shape)
     return kpi
 
 
-async def remove_kpi(session: AsyncSession, *, campaign_id: int, key: str) -> Kpi:
-    """Drop a KPI with its readings and targets (a team trimming the default set)."""
-    kpi = await kpi_by_key(session, campaign_id, key)
-    for table in (LatestReading, Reading, DimensionTarget):
-        await session.exec(delete(table).where(col(table.kpi_id) == kpi.id))
-    await session.delete(kpi)
+async def remove_kpi(session: AsyncSession, *, campaign: Campaign, key: str, user_id: str, now: datetime) -> Kpi:
+    """Take a KPI out of the digest, the status and new readings (a team trimming the default set).
+    Its readings and targets stay, so `restore_kpi` brings it back as it was."""
+    kpi = await kpi_by_key(session, campaign.id, key)
+    kpi.removed_at = now
+    session.add(kpi)
+    shape = f"{kpi.kind}, {kpi.direction} is better (readings kept)"
+    await audit.record(session, campaign, user_id=user_id, now=now, subject=f"KPI {kpi.key}", old=shape, new=None)
     return kpi
+
+
+async def restore_kpi(session: AsyncSession, *, campaign: Campaign, key: str, user_id: str, now: datetime) -> Kpi:
+    """Bring back a removed KPI with its readings and targets."""
+    kpi = await _removed(session, campaign.id, key.strip().lower())
+    if kpi is None:
+        raise UserError(f"`{key}` is not a removed KPI of this campaign.")
+    kpi.removed_at = None
+    session.add(kpi)
+    shape = f"{kpi.kind}, {kpi.direction} is better (restored with its readings)"
+    await audit.record(session, campaign, user_id=user_id, now=now, subject=f"KPI {kpi.key}", old=None, new=shape)
+    return kpi
+
+
+async def _removed(session: AsyncSession, campaign_id: int, key: str) -> Kpi | None:
+    query = select(Kpi).where(Kpi.campaign_id == campaign_id, Kpi.key == key, col(Kpi.removed_at).is_not(None))
+    return (await session.exec(query)).first()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Its numbers come from the same functions as the digest (attainment, lights), the budget table
 (plan and spent) and the escalation views (MTTA, MTTR), so the report and the channel never disagree.
-ROI = (revenue − cost) / cost, with revenue the GMV KPI's value and cost everything spent.
+Two returns on the spend, with revenue the GMV KPI's value and cost everything spent: the net
+ROI = (revenue − cost) ÷ cost, and revenue ÷ cost, which the playbooks write `1 : 34.5`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,17 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import ActionItem, BudgetLine, Campaign, Escalation, EscalationEvent, LedgerEntry, RoleAssignment
-from warroom_bot import actions, budget, campaigns, digest, escalation_views, metrics, retros
+from models import (
+    ActionItem,
+    AuditEntry,
+    BudgetLine,
+    Campaign,
+    Escalation,
+    EscalationEvent,
+    LedgerEntry,
+    RoleAssignment,
+)
+from warroom_bot import actions, audit, budget, campaigns, digest, escalation_views, metrics, retros
 from warroom_bot.budget import RESERVE
 from warroom_bot.people import People
 
@@ -34,6 +44,7 @@ class Report:
     response_times: list[escalation_views.ResponseTimes]
     days: list[retros.DayReview]
     action_items: list[ActionItem]
+    changes: list[AuditEntry]  # the audit trail: KPIs and targets, roster, settings, phase
     names: dict[str, str]  # user id → the name Slack gives, for readers outside Slack
 
     def name(self, user_id: str) -> str:
@@ -61,6 +72,13 @@ class Report:
         cost = self.cost / 100
         return (self.revenue - cost) / cost
 
+    @property
+    def gmv_per_spend(self) -> float | None:
+        """Revenue ÷ cost: GMV per yuan spent (the `1 : x` of the playbooks); None like `roi`."""
+        if self.revenue is None or not self.cost:
+            return None
+        return self.revenue / (self.cost / 100)
+
 
 async def build(session: AsyncSession, campaign: Campaign, now: datetime, people: People) -> Report:
     lines = await budget.lines_of(session, campaign.id)
@@ -69,7 +87,15 @@ async def build(session: AsyncSession, campaign: Campaign, now: datetime, people
     approvals = [entry for entry in await budget.ledger(session, campaign.id) if entry.approved_by]
     days = await retros.reviews(session, campaign)
     action_items = await actions.all_items(session, campaign.id)
+    changes = await audit.trail(session, campaign.id)
     named = [
+        *(entry.user_id for entry in changes),
+        *(
+            user
+            for entry in changes
+            if entry.subject.startswith("role ")
+            for user in f"{entry.old or ''} {entry.new}".split()
+        ),
         campaign.created_by,
         *(user for role in roster for user in (role.primary_user, role.backup_user)),
         *(user for e, _ in escalations for user in (e.raised_by, e.acknowledged_by, e.resolved_by)),
@@ -90,5 +116,6 @@ async def build(session: AsyncSession, campaign: Campaign, now: datetime, people
         response_times=escalation_views.response_times([escalation for escalation, _ in escalations]),
         days=days,
         action_items=action_items,
+        changes=changes,
         names=await people.names(named),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from models import Campaign, Phase, RoleAssignment
+from models import AuditEntry, Campaign, Phase, RoleAssignment
 from warroom_bot.config import CONFIG_KEYS, current_values
 from warroom_bot.ids import BlockId, CallbackId, ModalContext
 from warroom_bot.render.blocks import (
@@ -74,6 +74,18 @@ def role_assigned(assignment: RoleAssignment) -> Message:
     return message(text, [section(f":bust_in_silhouette: {text}")])
 
 
+def audit_notice(entry: AuditEntry) -> Message:
+    """`@dana changed setting ack.red: 5m → 3m.`"""
+    change = (
+        f"`{escape(entry.old or '—')}` → `{escape(entry.new or '—')}`"
+        if entry.old is not None and entry.new is not None
+        else f"`{escape(entry.new or entry.old or '')}`"
+    )
+    verb = "removed" if entry.new is None else "added" if entry.old is None else "changed"
+    text = f"{mention(entry.user_id)} {verb} {escape(entry.subject)}: {change}."
+    return message(text, [context(f":memo: {text}")])
+
+
 def roster_lines(roster: list[RoleAssignment]) -> str:
     if not roster:
         return "_No roles set yet._"
@@ -124,7 +136,8 @@ WARROOM_HELP = """\
 • `/warroom config <key> <value>` — settings: {keys}
 • `/warroom target <kpi> <value> [dimension]` — a KPI's campaign target (a gauge's threshold)
 • `/warroom metric <kpi> <value> [dimension]` — a reading: a cumulative KPI's total to date, a gauge's level
-• `/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"]` · `/warroom kpi remove <key>`
+• `/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"]` · `/warroom kpi remove <key>` \
+(its readings are kept) · `/warroom kpi restore <key>`
 • `/warroom kpi curve <key> <24 weights, local hours 0–23|linear>` — shape a target to date over the day
 • `/warroom digest` — post the status digest in the channel now
 • `/warroom chart <kpi>` — a chart of the KPI against its target to date, posted in the channel

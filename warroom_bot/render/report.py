@@ -20,7 +20,7 @@ from warroom_bot.config import retro_time
 from warroom_bot.errors import UserError
 from warroom_bot.render.blocks import plural
 from warroom_bot.render.budget import VERBS, yuan
-from warroom_bot.render.digest import amount, goal, lower_is_better, score, shown_attainment
+from warroom_bot.render.digest import amount, goal, lower_is_better, measure, score, shown_attainment
 from warroom_bot.render.escalations import ago
 from warroom_bot.render.retros import day_name
 from warroom_bot.report import Report
@@ -71,9 +71,7 @@ def _background(report: Report) -> list[str]:
         [
             md(kpi.label),
             amount(report.targets.get(kpi.key), kpi.unit),
-            ("campaign limit" if lower_is_better(kpi) else "campaign total")
-            if kpi.kind == "cumulative"
-            else goal(kpi).split(" ")[0],
+            f"campaign {'limit' if lower_is_better(kpi) else 'total'}" if kpi.kind == "cumulative" else measure(kpi),
         ]
         for kpi in report.results.kpis
         if report.targets.get(kpi.key) is not None
@@ -140,6 +138,32 @@ def _timeline(report: Report) -> list[str]:
     ]
 
 
+def _changes(report: Report) -> list[str]:
+    """The audit trail: who changed the KPIs, targets, roster, settings or phase, and how."""
+
+    def value(subject: str, text: str | None) -> str:
+        if text is None:
+            return "—"
+        if subject.startswith("role "):  # user ids, primary first
+            return " / ".join(who(report, user) for user in text.split())
+        return md(text)
+
+    rows = [
+        [
+            when(e.at, report.campaign),
+            who(report, e.user_id),
+            md(e.subject),
+            value(e.subject, e.old),
+            value(e.subject, e.new),
+        ]
+        for e in report.changes
+    ]
+    heading = ["### Changes to how the campaign was run", ""]
+    if not rows:
+        return [*heading, "None.", ""]
+    return [*heading, *table(["when", "who", "what", "before", "after"], rows)]
+
+
 def _escalations(report: Report) -> list[str]:
     if not report.escalations:
         return ["### Escalations", "", "No escalations were raised.", ""]
@@ -174,17 +198,14 @@ def bar(attainment: float | None) -> str:
 
 
 def _results(report: Report, chart_png: bytes | None) -> list[str]:
-    kpis = [
-        [md(s.label), amount(s.value, s.unit), amount(s.target_to_date, s.unit), percent(s.attainment), s.light or "—"]
-        for s in report.results.kpis
-    ]
+    kpis = [[md(s.label), amount(s.value, s.unit), goal(s), score(s), s.light or "—"] for s in report.results.kpis]
     if chart_png:
         chart = [f"![KPI attainment](data:image/png;base64,{base64.b64encode(chart_png).decode()})", ""]
     else:
         chart = [
             "```",
             *(
-                f"{s.label[:18]:<18} {bar(s.attainment)} {percent(s.attainment)}"
+                f"{s.label[:18]:<18} {bar(shown_attainment(s))} {score(s)}"
                 for s in report.results.kpis
                 if s.attainment is not None
             ),
@@ -199,11 +220,6 @@ def _results(report: Report, chart_png: bytes | None) -> list[str]:
         budget_rows.append(
             ["**total**", yuan(report.planned), yuan(report.cost), deviation(report.cost, report.planned)]
         )
-    roi = (
-        f"**{report.roi:.2f}** ({report.roi:.0%})"
-        if report.roi is not None
-        else "n/a (needs a GMV reading and some spend)"
-    )
     return [
         "## 3. Results",
         "",
@@ -222,9 +238,17 @@ def _results(report: Report, chart_png: bytes | None) -> list[str]:
         ),
         f"- Revenue (GMV): {amount(report.revenue, '¥')}",
         f"- Cost (spent): {yuan(report.cost)}",
-        f"- ROI = (revenue − cost) / cost: {roi}",
+        f"- {roi_line(report)}",
         "",
     ]
+
+
+def roi_line(report: Report) -> str:
+    """Both returns on the spend, labelled: the net ROI, `(GMV − spend) ÷ spend: 33.5`, and the ratio
+    the playbooks quote, `GMV ÷ spend: 1 : 34.5` (one yuan spent brought 34.5 of GMV)."""
+    if report.roi is None or report.gmv_per_spend is None:
+        return "ROI: n/a (needs a GMV reading and some spend)"
+    return f"ROI (GMV − spend) ÷ spend: {report.roi:,.1f} · GMV ÷ spend: 1 : {report.gmv_per_spend:,.1f}"
 
 
 def deviation(spent: int, planned: int) -> str:
@@ -269,6 +293,7 @@ def markdown(report: Report, chart_png: bytes | None = None) -> str:
         "## 2. Execution review",
         "",
         *_timeline(report),
+        *_changes(report),
         *_escalations(report),
         *_results(report, chart_png),
         "## 4. Problems and challenges",
@@ -319,7 +344,7 @@ def filename(campaign: Campaign, format: str) -> str:
 
 
 def attainment_chart(report: Report) -> bytes | None:
-    bars = [(s.label, s.attainment * 100, s.light) for s in report.results.kpis if s.attainment is not None]
+    bars = [(s.label, shown * 100, s.light) for s in report.results.kpis if (shown := shown_attainment(s)) is not None]
     return attainment_png(f"{report.campaign.name}: KPI attainment", bars) if bars else None
 
 
