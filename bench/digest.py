@@ -23,10 +23,10 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from models import Campaign
-from warroom_bot import digest
-from warroom_bot.db import create_engine, create_sessions, upgrade
-from warroom_bot.metrics import DEFAULT_KPIS
+from warroom_bot.core.db import create_engine, create_sessions, upgrade
+from warroom_bot.metrics import digest
+from warroom_bot.metrics.service import DEFAULT_KPIS
+from warroom_bot.models import Campaign
 
 NOW = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
 START = NOW - timedelta(days=3)

@@ -28,8 +28,8 @@ from typing import Any
 import httpx
 
 from bench.common import SECRET, percentile, service
-from warroom_bot.slack_requests import SlackRequestFactory
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.standin import SlackStandIn
 
 CHANNEL, COMMANDER, TIER1, BACKUP = "C0BENCHROOM", "U0BENCHCMD", "U0BENCHT1P", "U0BENCHT1B"
 ACK_SECONDS = 3

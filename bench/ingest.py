@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import service
-from warroom_bot import campaigns, tokens
-from warroom_bot.clock import SystemClock
-from warroom_bot.db import create_engine, create_sessions, upgrade
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.api import tokens
+from warroom_bot.campaigns import service as campaigns
+from warroom_bot.core.clock import SystemClock
+from warroom_bot.core.db import create_engine, create_sessions, upgrade
+from warroom_bot.devtools.standin import SlackStandIn
 
 BATCH = 10_000
 KPIS = ("gmv", "orders", "visitors", "new_customers")

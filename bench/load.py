@@ -27,8 +27,8 @@ from typing import Any
 import httpx
 
 from bench.common import SECRET, bare_bolt, percentile, service
-from warroom_bot.slack_requests import SlackRequestFactory
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.standin import SlackStandIn
 
 CHANNEL, COMMANDER = "C0LOADROOM", "U0LOADCMD1"
 MIX = [

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import SECRET, Running, service
-from warroom_bot import tokens
-from warroom_bot.clock import SystemClock
-from warroom_bot.db import create_engine, create_sessions
-from warroom_bot.slack_requests import SlackRequestFactory
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.api import tokens
+from warroom_bot.core.clock import SystemClock
+from warroom_bot.core.db import create_engine, create_sessions
+from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.standin import SlackStandIn
 
 SETTLE_SECONDS = 3.0
 COMMANDER = "U0MEMCMDR1"

@@ -6,12 +6,12 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import budget_commands, campaign_commands, escalation_commands, event_handlers, retro_commands
-from handlers.context import inject_context
-from handlers.errors import handle_error
-from handlers.guards import check_tap_origin, refuse_replays
-from warroom_bot.ids import ActionId, CallbackId
-from warroom_bot.runtime import Runtime
+from warroom_bot.core.ids import ActionId, CallbackId
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.handlers import budget_commands, campaign_commands, escalation_commands, event_handlers, retro_commands
+from warroom_bot.handlers.context import inject_context
+from warroom_bot.handlers.errors import handle_error
+from warroom_bot.handlers.guards import check_tap_origin, refuse_replays
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:

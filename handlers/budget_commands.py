@@ -8,15 +8,15 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.context import amended, reply, require_campaign
-from models import ApprovalRequest, Campaign
-from warroom_bot import budget
-from warroom_bot.errors import UserError
-from warroom_bot.parsing import did_you_mean
-from warroom_bot.render import budget as render
-from warroom_bot.render.blocks import notice
-from warroom_bot.render.campaigns import help_message
-from warroom_bot.runtime import Runtime
+from warroom_bot.budget import render
+from warroom_bot.budget import service as budget
+from warroom_bot.campaigns.render import help_message
+from warroom_bot.core.blocks import notice
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.parsing import did_you_mean
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.handlers.context import amended, reply, require_campaign
+from warroom_bot.models import ApprovalRequest, Campaign
 
 USAGE = {
     "spend": "/budget spend <category> <amount> [note] [--over]",
@@ -29,7 +29,7 @@ ALL_USAGE = " · ".join([budget.PLAN_USAGE, *USAGE.values()])
 
 
 def parse_change(kind: str, words: list[str]) -> budget.Change:
-    """The words after the verb, in the order SPEC.md gives for each verb."""
+    """The words after the verb, in each verb's order (the README's budget table)."""
     over = "--over" in words
     words = [word for word in words if word != "--over"]
     needed = 3 if kind == "move" else 2

@@ -17,16 +17,13 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers import retro_commands
-from handlers.context import Invocation, amended, modal_context, modal_value, open_modal, require_campaign
-from handlers.errors import after_ack
-from models import Campaign, KpiKind, Phase
-from warroom_bot import campaigns, digest, metrics, pull
-from warroom_bot import chart as charts
-from warroom_bot.config import pull_url
-from warroom_bot.errors import UserError
-from warroom_bot.ids import BlockId
-from warroom_bot.parsing import (
+from warroom_bot.campaigns import render
+from warroom_bot.campaigns import service as campaigns
+from warroom_bot.campaigns.config import pull_url
+from warroom_bot.core.blocks import escape, local_time, mention, notice
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.ids import BlockId
+from warroom_bot.core.parsing import (
     did_you_mean,
     format_duration,
     parse_local_datetime,
@@ -34,11 +31,16 @@ from warroom_bot.parsing import (
     parse_timezone,
     split_args,
 )
-from warroom_bot.render import campaigns as render
-from warroom_bot.render.blocks import escape, local_time, mention, notice
-from warroom_bot.render.digest import amount
-from warroom_bot.render.escalations import ago
-from warroom_bot.runtime import Runtime
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.escalations.render import ago
+from warroom_bot.handlers import retro_commands
+from warroom_bot.handlers.context import Invocation, amended, modal_context, modal_value, open_modal, require_campaign
+from warroom_bot.handlers.errors import after_ack
+from warroom_bot.metrics import chart as charts
+from warroom_bot.metrics import digest, pull
+from warroom_bot.metrics import service as metrics
+from warroom_bot.metrics.render import amount
+from warroom_bot.models import Campaign, KpiKind, Phase
 
 START_USAGE = '/warroom start "<name>" <start YYYY-MM-DDTHH:MM> <end YYYY-MM-DDTHH:MM> [time zone]'
 PHASE_USAGE = "/warroom phase <warmup|live|extension|wrapup|closed> [--force]"

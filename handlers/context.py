@@ -14,13 +14,13 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.errors import after_ack
-from models import Campaign
-from warroom_bot import campaigns
-from warroom_bot.errors import UserError
-from warroom_bot.ids import ActionId, ModalContext
-from warroom_bot.render.blocks import Message
-from warroom_bot.runtime import Runtime
+from warroom_bot.campaigns import service as campaigns
+from warroom_bot.core.blocks import Message
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.ids import ActionId, ModalContext
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.handlers.errors import after_ack
+from warroom_bot.models import Campaign
 
 
 @dataclass

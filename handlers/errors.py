@@ -16,9 +16,9 @@ from typing import Any
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
 
-from warroom_bot.db import UNAVAILABLE, unavailable
-from warroom_bot.errors import UserError
-from warroom_bot.render.blocks import notice, user_error
+from warroom_bot.core.blocks import notice, user_error
+from warroom_bot.core.db import UNAVAILABLE, unavailable
+from warroom_bot.core.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def after_ack(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond
     background, and answer its errors like any other.
 
     Bolt sends the acknowledgement when the listener returns (`process_before_response`, see
-    `warroom_bot.slack`), so this work must not hold the listener up: Slack waits at most 3 s.
+    `warroom_bot.core.slack`), so this work must not hold the listener up: Slack waits at most 3 s.
     """
     task = asyncio.create_task(_answering_errors(work, body, respond))
     _after_ack_tasks.add(task)

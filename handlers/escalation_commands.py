@@ -8,17 +8,19 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import amended, modal_context, modal_value, open_modal, reply, require_campaign
-from handlers.errors import after_ack
-from models import Campaign, Escalation
-from warroom_bot import campaigns, escalation_views, escalations
-from warroom_bot.errors import UserError
-from warroom_bot.ids import BlockId, parse_tap
-from warroom_bot.parsing import did_you_mean, parse_severity
-from warroom_bot.render import escalations as render
-from warroom_bot.render.blocks import notice
-from warroom_bot.render.campaigns import help_message
-from warroom_bot.runtime import Runtime
+from warroom_bot.campaigns import service as campaigns
+from warroom_bot.campaigns.render import help_message
+from warroom_bot.core.blocks import notice
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.ids import BlockId, parse_tap
+from warroom_bot.core.parsing import did_you_mean, parse_severity
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.escalations import render
+from warroom_bot.escalations import service as escalations
+from warroom_bot.escalations import views as escalation_views
+from warroom_bot.handlers.context import amended, modal_context, modal_value, open_modal, reply, require_campaign
+from warroom_bot.handlers.errors import after_ack
+from warroom_bot.models import Campaign, Escalation
 
 USAGE = (
     "/escalate <blue|yellow|orange|red> <summary> · /escalate list · /escalate ack <id> · /escalate resolve <id> [note]"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from models import Campaign
-from warroom_bot import digest, events
-from warroom_bot.outbox import enqueue
-from warroom_bot.render import digest as render
-from warroom_bot.render.blocks import notice
-from warroom_bot.runtime import Runtime
+from warroom_bot.core import events
+from warroom_bot.core.blocks import notice
+from warroom_bot.core.outbox import enqueue
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.metrics import digest, render
+from warroom_bot.models import Campaign
 
 NO_CAMPAIGN = "This channel has no campaign yet; start one with `/warroom start`."
 

@@ -11,7 +11,7 @@ the window is answered and goes no further. Taps need no record: each button car
 message showed, so a repeated tap is already a stale one.
 
 **Tap origins.** A button is taken only on a message of the campaign its value names
-(`warroom_bot.taps`).
+(`warroom_bot.campaigns.taps`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from typing import Any
 
 from slack_bolt.response import BoltResponse
 
-from warroom_bot import events, taps
-from warroom_bot.runtime import Runtime
+from warroom_bot.campaigns import taps
+from warroom_bot.core import events
+from warroom_bot.core.runtime import Runtime
 
 REPLAYED = "This request was already received, so it was not run again."
 

@@ -10,18 +10,18 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.context import Invocation, modal_context, modal_value, open_modal, require_campaign
-from handlers.errors import after_ack
-from models import Campaign, Phase
-from warroom_bot import actions, retros
-from warroom_bot import report as reports
-from warroom_bot.errors import UserError
-from warroom_bot.ids import ActionItemPart, BlockId, action_item_block, parse_retro_tap
-from warroom_bot.people import People
-from warroom_bot.render import report as render_report
-from warroom_bot.render import retros as render
-from warroom_bot.render.blocks import escape, mention, notice, plural
-from warroom_bot.runtime import Runtime
+from warroom_bot.core.blocks import escape, mention, notice, plural
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.ids import ActionItemPart, BlockId, action_item_block, parse_retro_tap
+from warroom_bot.core.people import People
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.handlers.context import Invocation, modal_context, modal_value, open_modal, require_campaign
+from warroom_bot.handlers.errors import after_ack
+from warroom_bot.models import Campaign, Phase
+from warroom_bot.report import build as reports
+from warroom_bot.report import render as render_report
+from warroom_bot.retros import actions, render
+from warroom_bot.retros import service as retros
 
 
 async def _open_modal(

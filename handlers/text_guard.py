@@ -15,8 +15,8 @@ from typing import Any
 
 from slack_bolt.response import BoltResponse
 
-from warroom_bot import unstorable
-from warroom_bot.errors import UserError
+from warroom_bot.core import unstorable
+from warroom_bot.core.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -205,7 +205,7 @@ class ApiToken(SQLModel, table=True):
 class Escalation(SQLModel, table=True):
     """A problem raised in a campaign, and where its response chain stands.
 
-    `step` and `round` say who was paged last (see `warroom_bot.escalations`); `next_step_at` is the
+    `step` and `round` say who was paged last (see `warroom_bot.escalations.service`); `next_step_at` is the
     deadline after which the tick pages the next person, None once nobody needs paging.
     """
 

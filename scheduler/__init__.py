@@ -15,8 +15,8 @@ import contextlib
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler.jobs import tick
-from warroom_bot.runtime import Runtime
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.scheduler.jobs import tick
 
 
 class Ticker:

@@ -9,10 +9,13 @@ from functools import partial
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Campaign
-from warroom_bot import budget, digest, escalations, pull, retros
-from warroom_bot.config import pull_url
-from warroom_bot.runtime import Runtime
+from warroom_bot.budget import service as budget
+from warroom_bot.campaigns.config import pull_url
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.escalations import service as escalations
+from warroom_bot.metrics import digest, pull
+from warroom_bot.models import Campaign
+from warroom_bot.retros import service as retros
 
 log = logging.getLogger(__name__)
 

@@ -24,14 +24,14 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from models import Campaign, OutboxMessage
-from scheduler.jobs import tick
 from warroom_bot.app import create_app
-from warroom_bot.clock import ManualClock
-from warroom_bot.runtime import Runtime
-from warroom_bot.settings import Settings, load_settings
-from warroom_bot.slack_requests import SignedRequest, SlackRequestFactory
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.core.settings import Settings, load_settings
+from warroom_bot.devtools.slack_requests import SignedRequest, SlackRequestFactory
+from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.models import Campaign, OutboxMessage
+from warroom_bot.scheduler.jobs import tick
 
 SIGNING_SECRET = "test-signing-secret"
 CHANNEL = "C0WARROOM1"

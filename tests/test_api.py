@@ -6,10 +6,10 @@ import json
 
 from sqlmodel import select
 
-from models import ApiToken, Campaign, Reading
 from tests.conftest import COMMANDER, SlackDriver
-from warroom_bot import tokens
-from warroom_bot.db import create_engine, create_sessions
+from warroom_bot.api import tokens
+from warroom_bot.core.db import create_engine, create_sessions
+from warroom_bot.models import ApiToken, Campaign, Reading
 
 
 async def _auth(bot: SlackDriver, campaign_id: int | None = None) -> dict[str, str]:

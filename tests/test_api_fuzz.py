@@ -24,9 +24,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
 from warroom_bot.app import create_app
-from warroom_bot.settings import load_settings
-from warroom_bot.slack_requests import SlackRequestFactory
-from warroom_bot.unstorable import UNSTORABLE
+from warroom_bot.core.settings import load_settings
+from warroom_bot.core.unstorable import UNSTORABLE
+from warroom_bot.devtools.slack_requests import SlackRequestFactory
 
 SECRET = "fuzz-signing-secret"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from models import Campaign
 from tests.conftest import COMMANDER, OTHER, SlackDriver
 from tests.test_api import _auth
-from warroom_bot import metrics
-from warroom_bot.clock import ManualClock
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.metrics import service as metrics
+from warroom_bot.models import Campaign
 
 DANA = "U0DANA0001"
 

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from models import ApprovalRequest, ApprovalStatus, Campaign
 from tests.conftest import CHANNEL, COMMANDER, OTHER, SlackDriver
 from tests.test_api import _auth
-from warroom_bot import budget
-from warroom_bot.clock import ManualClock
-from warroom_bot.ids import ActionId, BlockId
-from warroom_bot.standin import Call
+from warroom_bot.budget import service as budget
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.ids import ActionId, BlockId
+from warroom_bot.devtools.standin import Call
+from warroom_bot.models import ApprovalRequest, ApprovalStatus, Campaign
 
 FINANCE = "U0FINANCE1"
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from models import Campaign, Phase
 from tests.conftest import CHANNEL, COMMANDER, OTHER, START_LINE, SlackDriver
-from warroom_bot.ids import ActionId, BlockId, CallbackId
+from warroom_bot.core.ids import ActionId, BlockId, CallbackId
+from warroom_bot.models import Campaign, Phase
 
 
 async def test_one_line_start_creates_the_campaign_and_announces_it(bot: SlackDriver) -> None:

@@ -6,10 +6,10 @@ import struct
 import time
 from datetime import timedelta
 
-from models import Campaign
 from tests.conftest import CHANNEL, SlackDriver
 from tests.test_digest import LIVE
-from warroom_bot.clock import ManualClock
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.models import Campaign
 
 SLACK_ACK_LIMIT_SECONDS = 3
 

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from models import Reading, RoleAssignment
 from tests.conftest import START_LINE, SlackDriver, connect_directly, running
 from tests.test_api import _auth
-from warroom_bot.clock import ManualClock
-from warroom_bot.settings import Settings
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.settings import Settings
+from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.models import Reading, RoleAssignment
 
 UNAVAILABLE = "The database is busy or out of reach for a moment"
 

@@ -15,7 +15,14 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from tests.conftest import SlackDriver, connect_directly
-from warroom_bot.db import LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY, alembic_config, create_engine, upgrade, upgrade_async
+from warroom_bot.core.db import (
+    LOCK_TIMEOUT_MS,
+    MIGRATION_LOCK_KEY,
+    alembic_config,
+    create_engine,
+    upgrade,
+    upgrade_async,
+)
 
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 

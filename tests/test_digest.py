@@ -12,15 +12,16 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
-from models import Campaign, Reading
 from tests.conftest import CHANNEL, SlackDriver, running
 from tests.test_api import _auth
-from warroom_bot import campaigns, digest
+from warroom_bot.campaigns import service as campaigns
 from warroom_bot.cli import main
-from warroom_bot.clock import ManualClock
-from warroom_bot.db import create_engine, create_sessions, upgrade
-from warroom_bot.settings import Settings
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.db import create_engine, create_sessions, upgrade
+from warroom_bot.core.settings import Settings
+from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.metrics import digest
+from warroom_bot.models import Campaign, Reading
 
 # Live for 48 hours from 9 Nov 00:00 UTC; the test clock stands at 12:00, a quarter of the way.
 LIVE = '"Double 11" 2026-11-09T00:00 2026-11-11T00:00 UTC'

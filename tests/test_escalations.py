@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from models import Campaign, Escalation, EscalationEvent, EscalationStatus
 from tests.conftest import CHANNEL, COMMANDER, START_LINE, SlackDriver, running
-from warroom_bot import escalations
-from warroom_bot.clock import ManualClock
-from warroom_bot.ids import ActionId, BlockId, CallbackId
-from warroom_bot.settings import Settings
-from warroom_bot.standin import Call, SlackStandIn
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.ids import ActionId, BlockId, CallbackId
+from warroom_bot.core.settings import Settings
+from warroom_bot.devtools.standin import Call, SlackStandIn
+from warroom_bot.escalations import service as escalations
+from warroom_bot.models import Campaign, Escalation, EscalationEvent, EscalationStatus
 
 TIER1, TIER1_BACKUP, TIER2, TIER2_BACKUP, TIER3 = "U0TIER1PRI", "U0TIER1BAK", "U0TIER2PRI", "U0TIER2BAK", "U0TIER3PRI"
 RAISE = "red Inventory of SKU-9 below safety line"

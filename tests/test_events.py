@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from models import Campaign
 from tests.conftest import CHANNEL, COMMANDER, SlackDriver
-from warroom_bot.standin import BOT_USER_ID
+from warroom_bot.devtools.standin import BOT_USER_ID
+from warroom_bot.models import Campaign
 
 
 def mention(ts: str = "1700000100.000200", channel: str = CHANNEL) -> dict:

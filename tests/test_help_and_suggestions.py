@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models import Campaign
 from tests.conftest import SlackDriver
+from warroom_bot.models import Campaign
 
 
 async def test_warroom_help_lists_all_three_commands(bot: SlackDriver) -> None:

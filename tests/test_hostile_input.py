@@ -19,16 +19,19 @@ from pydantic import TypeAdapter, ValidationError
 from sqlmodel import select
 from starlette.requests import Request
 
-from handlers.budget_commands import USAGE, parse_change
-from models import Campaign, Escalation, Kpi
 from tests.conftest import CHANNEL, COMMANDER, START_LINE, SlackDriver
 from tests.test_events import mention, replies_once_settled
-from warroom_bot import api, config, parsing, retros, unstorable
-from warroom_bot.errors import UserError
-from warroom_bot.ids import ActionId, ActionItemPart, BlockId, CallbackId
-from warroom_bot.metrics import DEFAULT_KPIS, BatchRejected, validate
-from warroom_bot.render import escalations as render_escalations
-from warroom_bot.render.blocks import MAX_BLOCKS, MAX_SECTION_TEXT, escape
+from warroom_bot.api import routes as api
+from warroom_bot.campaigns import config
+from warroom_bot.core import parsing, unstorable
+from warroom_bot.core.blocks import MAX_BLOCKS, MAX_SECTION_TEXT, escape
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.ids import ActionId, ActionItemPart, BlockId, CallbackId
+from warroom_bot.escalations import render as render_escalations
+from warroom_bot.handlers.budget_commands import USAGE, parse_change
+from warroom_bot.metrics.service import DEFAULT_KPIS, BatchRejected, validate
+from warroom_bot.models import Campaign, Escalation, Kpi
+from warroom_bot.retros import service as retros
 
 NOW = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
 ENOUGH = settings(max_examples=300, deadline=None)

@@ -25,18 +25,20 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from models import ActionItem, Campaign, RetroEntry
 from tests.conftest import CHANNEL, COMMANDER, SIGNING_SECRET, SlackDriver
 from tests.test_api import _auth
 from tests.test_serve_process import _free_port
 from warroom_bot import app as edge
-from warroom_bot import cli, digest, metrics
+from warroom_bot import cli
 from warroom_bot.cli import main
-from warroom_bot.ids import ActionId
-from warroom_bot.render.retros import modal
-from warroom_bot.retros import Form
-from warroom_bot.slack_requests import SlackRequestFactory
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.core.ids import ActionId
+from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.metrics import digest
+from warroom_bot.metrics import service as metrics
+from warroom_bot.models import ActionItem, Campaign, RetroEntry
+from warroom_bot.retros.render import modal
+from warroom_bot.retros.service import Form
 
 MiB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -427,7 +429,7 @@ def test_the_try_out_mode_refuses_to_listen_beyond_loopback(host: str, monkeypat
         raise AssertionError(f"started listening on {host!r}")
 
     monkeypatch.setattr(cli, "_serve_with_standin", listens)
-    monkeypatch.setattr("warroom_bot.standin.serve_forever", listens)
+    monkeypatch.setattr("warroom_bot.devtools.standin.serve_forever", listens)
     for argv in (["serve", "--standin", "--host", host], ["standin", "--host", host]):
         result = CliRunner().invoke(main, argv)
         assert result.exit_code == 2, (argv, result.output, result.exception)

@@ -37,9 +37,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from tests.conftest import SIGNING_SECRET, SlackDriver
 from tests.test_retros import ANA, item, open_retro, prompted, submit
 from warroom_bot.app import create_app
-from warroom_bot.clock import ManualClock
-from warroom_bot.settings import load_settings
-from warroom_bot.standin import APP_TOKEN_METHOD_SCOPES, MANIFEST_BOT_SCOPES, METHOD_SCOPES, SlackStandIn
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.settings import load_settings
+from warroom_bot.devtools.standin import APP_TOKEN_METHOD_SCOPES, MANIFEST_BOT_SCOPES, METHOD_SCOPES, SlackStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "slack_manifest.yaml"
@@ -345,7 +345,7 @@ def test_dms_land_in_the_messages_tab_and_mentions_arrive_as_user_ids(manifest: 
         "messages_tab_read_only_enabled": True,  # nothing listens to message.im: typing there gets no answer
     }
     assert "bot_user" in manifest["features"]  # bot scopes, app_mention and DMs need a bot user
-    # The commands read people as <@U…> (warroom_bot.parsing): Slack sends that form only if escaping.
+    # The commands read people as <@U…> (warroom_bot.core.parsing): Slack sends that form only if escaping.
     assert all(command.get("should_escape") is True for command in manifest["features"]["slash_commands"])
 
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
-from models import OutboxMessage, OutboxStatus
 from tests.conftest import CHANNEL, START_LINE, SlackDriver, running
-from warroom_bot.clock import ManualClock
-from warroom_bot.outbox import LEASE, enqueue
-from warroom_bot.render.blocks import notice
-from warroom_bot.settings import Settings
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.core.blocks import notice
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.outbox import LEASE, enqueue
+from warroom_bot.core.settings import Settings
+from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.models import OutboxMessage, OutboxStatus
 
 
 async def _settle(bot: SlackDriver, clock: ManualClock, *, rounds: int = 8) -> None:

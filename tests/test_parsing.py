@@ -8,11 +8,10 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from models import Kpi, Reading, Severity
 from tests.conftest import SlackDriver
-from warroom_bot.errors import UserError
-from warroom_bot.metrics import DEFAULT_KPIS, BatchRejected, validate
-from warroom_bot.parsing import (
+from warroom_bot.budget.render import yuan
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.parsing import (
     MAX_AMOUNT,
     MAX_DURATION,
     format_duration,
@@ -28,8 +27,9 @@ from warroom_bot.parsing import (
     parse_timezone,
     split_args,
 )
-from warroom_bot.render.budget import yuan
-from warroom_bot.render.digest import amount
+from warroom_bot.metrics.render import amount
+from warroom_bot.metrics.service import DEFAULT_KPIS, BatchRejected, validate
+from warroom_bot.models import Kpi, Reading, Severity
 
 UNITS = ["¥", "%", "s", "", "pcs"]  # KPI units; "pcs": one the parser has no special forms for
 

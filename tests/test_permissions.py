@@ -8,10 +8,10 @@ import json
 import pytest
 from sqlmodel import select
 
-from models import ApprovalRequest, BudgetLine, Campaign, RoleAssignment
 from tests.conftest import COMMANDER, SlackDriver
 from tests.test_budget import tap
-from warroom_bot.ids import ActionId
+from warroom_bot.core.ids import ActionId
+from warroom_bot.models import ApprovalRequest, BudgetLine, Campaign, RoleAssignment
 
 STARTER = COMMANDER  # conftest's `campaign` is started by COMMANDER
 CHIEF, CHIEF_BACKUP, FINANCE, STRANGER = "U0CHIEF001", "U0CHIEFBAK", "U0FINANCE1", "U0STRANGER"

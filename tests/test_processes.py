@@ -19,11 +19,11 @@ import httpx
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import Escalation, OutboxMessage, OutboxStatus
-from warroom_bot.clock import ScaledClock
-from warroom_bot.db import create_engine
-from warroom_bot.slack_requests import SlackRequestFactory
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.core.clock import ScaledClock
+from warroom_bot.core.db import create_engine
+from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.models import Escalation, OutboxMessage, OutboxStatus
 
 SECRET = "process-test-secret"
 ZONE = ZoneInfo("Asia/Shanghai")

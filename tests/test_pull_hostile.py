@@ -23,14 +23,14 @@ import pytest
 from aiohttp import web
 from sqlmodel import select
 
-from models import Campaign
 from tests.conftest import CHANNEL, SlackDriver
 from tests.test_digest import LIVE, digests
-from warroom_bot import pull
-from warroom_bot.clock import ManualClock
-from warroom_bot.config import normalise
-from warroom_bot.errors import UserError
-from warroom_bot.standin import Call
+from warroom_bot.campaigns.config import normalise
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.errors import UserError
+from warroom_bot.devtools.standin import Call
+from warroom_bot.metrics import pull
+from warroom_bot.models import Campaign
 
 OTHER_CHANNEL = "C0WARROOM2"
 TIER1, TIER1_BACKUP = "U0TIER1PRI", "U0TIER1BAK"

@@ -15,12 +15,12 @@ import pytest
 from aiohttp import web
 from sqlmodel import select
 
-from models import Campaign, Reading
 from tests.conftest import SlackDriver
 from tests.test_api import _auth
 from tests.test_digest import LIVE, digests, kpi_line
-from warroom_bot import pull
-from warroom_bot.clock import ManualClock
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.metrics import pull
+from warroom_bot.models import Campaign, Reading
 
 
 @pytest.fixture(autouse=True)

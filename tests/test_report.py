@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from models import Campaign
 from tests.conftest import COMMANDER, SlackDriver
 from tests.test_api import _auth
 from tests.test_retros import ANA, item, local, open_retro, prompted, submit
 from warroom_bot.cli import main
-from warroom_bot.clock import ManualClock
-from warroom_bot.settings import Settings
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.settings import Settings
+from warroom_bot.models import Campaign
 
 TIER1 = "U0TIER1PRI"
 

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from models import ActionItem, ActionStatus, Campaign, RetroEntry
 from tests.conftest import CHANNEL, COMMANDER, OTHER, SlackDriver
-from warroom_bot.clock import ManualClock
-from warroom_bot.ids import ActionId, ActionItemPart, BlockId, CallbackId, action_item_block
-from warroom_bot.slack_requests import SignedRequest
-from warroom_bot.standin import Call
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.ids import ActionId, ActionItemPart, BlockId, CallbackId, action_item_block
+from warroom_bot.devtools.slack_requests import SignedRequest
+from warroom_bot.devtools.standin import Call
+from warroom_bot.models import ActionItem, ActionStatus, Campaign, RetroEntry
 
 SHANGHAI = "Asia/Shanghai"
 ANA, BEN, CHO = "U0ANA00001", "U0BEN00001", "U0CHO00001"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from models import OutboxStatus
 from tests.conftest import START_LINE, running
-from warroom_bot.clock import ManualClock
-from warroom_bot.settings import Settings
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.settings import Settings
+from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.models import OutboxStatus
 
 
 async def test_the_scheduler_tick_delivers_a_message_that_is_due(

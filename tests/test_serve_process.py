@@ -13,8 +13,8 @@ import sys
 import httpx
 
 from tests.conftest import CHANNEL, COMMANDER, SIGNING_SECRET
-from warroom_bot.slack_requests import SlackRequestFactory
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.standin import SlackStandIn
 
 
 def _free_port() -> int:

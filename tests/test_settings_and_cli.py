@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from warroom_bot.cli import main
-from warroom_bot.errors import ConfigError
-from warroom_bot.settings import load_settings
+from warroom_bot.core.errors import ConfigError
+from warroom_bot.core.settings import load_settings
 
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "DATABASE_URL")
 

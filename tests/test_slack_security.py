@@ -7,11 +7,11 @@ import time
 
 from sqlmodel import select
 
-from models import Campaign, Escalation
 from tests.conftest import CHANNEL, COMMANDER, START_LINE, SlackDriver
-from warroom_bot import budget
-from warroom_bot.ids import ActionId, BlockId, CallbackId, ModalContext
-from warroom_bot.slack_requests import SignedRequest, SlackRequestFactory
+from warroom_bot.budget import service as budget
+from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext
+from warroom_bot.devtools.slack_requests import SignedRequest, SlackRequestFactory
+from warroom_bot.models import Campaign, Escalation
 
 
 def _start_request(factory: SlackRequestFactory, **kwargs: object) -> SignedRequest:

@@ -7,13 +7,13 @@ import contextlib
 
 from sqlmodel import select
 
-from models import Campaign
 from tests.conftest import CHANNEL, COMMANDER, SIGNING_SECRET, START_LINE
 from warroom_bot.cli import _socket
-from warroom_bot.db import create_engine, create_sessions
-from warroom_bot.settings import load_settings
-from warroom_bot.slack_requests import SlackRequestFactory
-from warroom_bot.standin import SlackStandIn
+from warroom_bot.core.db import create_engine, create_sessions
+from warroom_bot.core.settings import load_settings
+from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.models import Campaign
 
 
 async def test_a_slash_command_over_socket_mode_starts_a_campaign(standin: SlackStandIn, database_url: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from warroom_bot.standin import MANIFEST_BOT_SCOPES, SlackStandIn
+from warroom_bot.devtools.standin import MANIFEST_BOT_SCOPES, SlackStandIn
 
 
 async def test_users_dms_messages_and_updates() -> None:

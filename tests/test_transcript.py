@@ -9,8 +9,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from warroom_bot.clock import ManualClock
-from warroom_bot.transcript import EMOJI, Transcript, emoji
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.devtools.transcript import EMOJI, Transcript, emoji
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the bot's Python source can send: every package of the service.

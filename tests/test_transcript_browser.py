@@ -31,13 +31,17 @@ from typing import Any
 
 import pytest
 
-from models import ApprovalRequest, Campaign, Escalation, LedgerEntry, RetroDay, RoleAssignment
-from warroom_bot.chart import render_png
-from warroom_bot.clock import ManualClock
-from warroom_bot.digest import KpiStatus, Snapshot
-from warroom_bot.render import budget, campaigns, digest, escalations, retros
-from warroom_bot.render.blocks import Message, notice
-from warroom_bot.transcript import Transcript
+from warroom_bot.budget import render as budget
+from warroom_bot.campaigns import render as campaigns
+from warroom_bot.core.blocks import Message, notice
+from warroom_bot.core.clock import ManualClock
+from warroom_bot.devtools.transcript import Transcript
+from warroom_bot.escalations import render as escalations
+from warroom_bot.metrics import render as digest
+from warroom_bot.metrics.chart import render_png
+from warroom_bot.metrics.digest import KpiStatus, Snapshot
+from warroom_bot.models import ApprovalRequest, Campaign, Escalation, LedgerEntry, RetroDay, RoleAssignment
+from warroom_bot.retros import render as retros
 
 CHROMIUM = Path(os.environ.get("WARROOM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -22,15 +22,15 @@ from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-import handlers
-from handlers.text_guard import refuse_unstorable_text
-from scheduler import Ticker
-from warroom_bot import __version__, api
-from warroom_bot.clock import Clock
-from warroom_bot.db import UNAVAILABLE, UNAVAILABLE_ERRORS, unavailable, upgrade_async
-from warroom_bot.runtime import Runtime
-from warroom_bot.settings import Settings
-from warroom_bot.slack import create_bolt_app
+from warroom_bot import __version__, handlers
+from warroom_bot.api import routes as api
+from warroom_bot.core.clock import Clock
+from warroom_bot.core.db import UNAVAILABLE, UNAVAILABLE_ERRORS, unavailable, upgrade_async
+from warroom_bot.core.runtime import Runtime
+from warroom_bot.core.settings import Settings
+from warroom_bot.core.slack import create_bolt_app
+from warroom_bot.handlers.text_guard import refuse_unstorable_text
+from warroom_bot.scheduler import Ticker
 
 log = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from warroom_bot.errors import ConfigError, UserError
-from warroom_bot.settings import Settings, load_settings
+from warroom_bot.core.errors import ConfigError, UserError
+from warroom_bot.core.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-    from warroom_bot.tryout import TryOut
+    from warroom_bot.devtools.tryout import TryOut
 
 # Used only with `--standin`, where the service and the stand-in both listen on loopback: the secret
 # is in the source, so anyone who could reach the service could sign requests with it.
@@ -170,7 +170,7 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
 
 
 async def _serve_with_standin(host: str, port: int, standin_port: int) -> None:
-    from warroom_bot.standin import SlackStandIn, printed_transcript
+    from warroom_bot.devtools.standin import SlackStandIn, printed_transcript
 
     standin = await SlackStandIn(on_message=printed_transcript().on_message).start("127.0.0.1", standin_port)
     settings = load_settings(
@@ -205,7 +205,7 @@ async def _serve_with_standin(host: str, port: int, standin_port: int) -> None:
 )
 def demo(speed: float, seed: int, out: str) -> None:
     """A whole campaign day in about two minutes: the real service, a local Slack stand-in, a fast clock."""
-    from warroom_bot.demo import Demo, DemoError
+    from warroom_bot.devtools.demo import Demo, DemoError
 
     try:
         result = asyncio.run(Demo(speed=speed, seed=seed, out=Path(out)).run())
@@ -252,7 +252,7 @@ def db() -> None:
 @_friendly_errors
 def upgrade() -> None:
     """Apply the database migrations (the service also does this when it starts)."""
-    from warroom_bot.db import upgrade as run_upgrade
+    from warroom_bot.core.db import upgrade as run_upgrade
 
     settings = load_settings()
     run_upgrade(settings.database_url)
@@ -279,7 +279,7 @@ def token_create(name: str, campaign_id: int | None) -> None:
 @contextlib.asynccontextmanager
 async def _database_session(settings: Settings) -> AsyncIterator[AsyncSession]:
     """A session on the configured database, migrated first, for the admin commands."""
-    from warroom_bot.db import create_engine, create_sessions, upgrade_async
+    from warroom_bot.core.db import create_engine, create_sessions, upgrade_async
 
     await upgrade_async(settings.database_url)
     engine = create_engine(settings.database_url)
@@ -291,8 +291,8 @@ async def _database_session(settings: Settings) -> AsyncIterator[AsyncSession]:
 
 
 async def _create_token(settings: Settings, name: str, campaign_id: int | None) -> str:
-    from warroom_bot import tokens
-    from warroom_bot.clock import SystemClock
+    from warroom_bot.api import tokens
+    from warroom_bot.core.clock import SystemClock
 
     async with _database_session(settings) as session:
         value, _row = await tokens.create(session, name=name, campaign_id=campaign_id, now=SystemClock().now())
@@ -322,8 +322,9 @@ def import_metrics(csv_file: TextIO, campaign_id: int) -> None:
 
 
 async def _import(settings: Settings, campaign_id: int, rows: list[dict[str, Any]]) -> int:
-    from warroom_bot import campaigns, metrics
-    from warroom_bot.clock import SystemClock
+    from warroom_bot.campaigns import service as campaigns
+    from warroom_bot.core.clock import SystemClock
+    from warroom_bot.metrics import service as metrics
 
     async with _database_session(settings) as session:
         campaign = await campaigns.get(session, campaign_id)
@@ -353,12 +354,12 @@ def report(campaign_id: int, format_: str, out: str | None) -> None:
 
 
 async def _report(settings: Settings, campaign_id: int, format_: str) -> str:
-    from warroom_bot import campaigns
-    from warroom_bot import report as reports
-    from warroom_bot.clock import SystemClock
-    from warroom_bot.people import People
-    from warroom_bot.render.report import document
-    from warroom_bot.slack import create_client
+    from warroom_bot.campaigns import service as campaigns
+    from warroom_bot.core.clock import SystemClock
+    from warroom_bot.core.people import People
+    from warroom_bot.core.slack import create_client
+    from warroom_bot.report import build as reports
+    from warroom_bot.report.render import document
 
     clock = SystemClock()
     # Names come from Slack when a bot token is set; without one the report shows user ids.
@@ -374,7 +375,7 @@ async def _report(settings: Settings, campaign_id: int, format_: str) -> str:
 @_friendly_errors
 def standin(host: str, port: int) -> None:
     """Run the local Slack stand-in on its own (for a service started separately)."""
-    from warroom_bot.standin import serve_forever
+    from warroom_bot.devtools.standin import serve_forever
 
     _require_loopback(
         host,
@@ -387,7 +388,7 @@ def standin(host: str, port: int) -> None:
 
 def _try_out(url: str, standin_url: str) -> TryOut:
     """Requests signed with SLACK_SIGNING_SECRET, or with the stand-in's secret when that is not set."""
-    from warroom_bot.tryout import TryOut
+    from warroom_bot.devtools.tryout import TryOut
 
     settings = load_settings()
     secret = settings.secret("slack_signing_secret") if settings.slack_signing_secret else STANDIN_SIGNING_SECRET

@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from warroom_bot.db import MIGRATION_LOCK_KEY, create_engine
+from warroom_bot import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from warroom_bot.core.db import MIGRATION_LOCK_KEY, create_engine
 
 target_metadata = SQLModel.metadata
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import models
+from warroom_bot import models
 
 revision: str = "0005"
 down_revision: str | None = "0004"

@@ -1,0 +1,329 @@
+"""The budget: a plan over categories with a reserve, an append-only ledger, and approvals.
+
+Amounts are integer fen. Every balance moves by a conditional update (`… WHERE planned - spent >=
+:amount`), so concurrent changes never lose an update and never drive a balance below zero unless
+the command says so (`spend … --over`). Each change writes a ledger entry with the balances after
+it, in the same transaction.
+
+Changes above `approval.threshold`, and every release of reserve, become an approval request
+for the finance approver or the commander; it is applied when approved (with the same checks), or
+expires after `approval.expires`. The threshold applies to what one person has changed without
+approval that day (the campaign's local day), this change included, so a change split into small
+ones still needs approval. Nobody decides their own request: the other approvers do. Spending
+records money already gone and needs no approval.
+Alerts fire when a change crosses a limit (a category spent more than 3 % over its plan, the total
+more than 5 % over), so each crossing is announced once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, true, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.budget import render
+from warroom_bot.campaigns import config
+from warroom_bot.campaigns import service as campaigns
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.outbox import enqueue
+from warroom_bot.core.parsing import did_you_mean, parse_amount, parse_percent
+from warroom_bot.models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, LedgerEntry, OutboxMessage
+
+RESERVE = "reserve"
+DEFAULT_SPLIT = {"online": Decimal(50), "offline": Decimal(30), "materials": Decimal(20)}
+DEFAULT_RESERVE = Decimal(10)
+CATEGORY_OVER = Decimal("1.03")
+TOTAL_OVER = Decimal("1.05")
+PLAN_USAGE = "/budget plan <total> [online=50% offline=30% materials=20%] [reserve=10%]"
+
+
+def fen(text: str) -> int:
+    return int(parse_amount(text) * 100)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    amount: int
+    from_line: str | None = None
+    to_line: str | None = None
+    reason: str | None = None
+    over: bool = False
+
+
+async def lines_of(session: AsyncSession, campaign_id: int, *, lock: bool = False) -> list[BudgetLine]:
+    """The campaign's lines, fresh from the database. `lock` takes their row locks in id order, so
+    that two changes touching the same lines in opposite directions queue instead of deadlocking."""
+    query = select(BudgetLine).where(BudgetLine.campaign_id == campaign_id).order_by(col(BudgetLine.id))
+    if lock:
+        query = query.with_for_update()
+    return list((await session.exec(query.execution_options(populate_existing=True))).all())
+
+
+async def plan(session: AsyncSession, *, campaign: Campaign, args: list[str], user_id: str, now: datetime) -> None:
+    """`<total> [name=share% …] [reserve=10%]`: the categories share what the reserve leaves."""
+    if await lines_of(session, campaign.id):
+        raise UserError("The budget is already planned: change it with `move`, `add`, `cut` or `reserve`.")
+    await _check_manager(session, campaign, user_id, "plan the budget")
+    if not args:
+        raise UserError("`plan` needs a total.", usage=PLAN_USAGE)
+    total = fen(args[0])
+    shares, reserve = {}, DEFAULT_RESERVE
+    for word in args[1:]:
+        name, equals, share = word.partition("=")
+        if not equals or not name:
+            raise UserError(f"`{word}` is not a share: write it like `online=50%`.", usage=PLAN_USAGE)
+        if name.lower() == RESERVE:
+            reserve = parse_percent(share)
+        else:
+            shares[_name(name)] = parse_percent(share)
+    shares = shares or DEFAULT_SPLIT
+    if sum(shares.values()) != 100:
+        raise UserError(f"The category shares add up to {sum(shares.values())}%, not 100%.", usage=PLAN_USAGE)
+    held_back = int(total * reserve / 100)
+    spendable = total - held_back
+    amounts = {name: int(spendable * share / 100) for name, share in shares.items()}
+    largest = max(amounts, key=amounts.__getitem__)
+    amounts[largest] += spendable - sum(amounts.values())  # rounding goes to the largest category
+    session.add_all(BudgetLine(campaign_id=campaign.id, name=name, planned=value) for name, value in amounts.items())
+    session.add(BudgetLine(campaign_id=campaign.id, name=RESERVE, planned=held_back))
+    await session.flush()
+    await _record(session, campaign, Change("plan", total, reason="initial plan"), user_id, now, None)
+
+
+def _name(text: str) -> str:
+    name = text.strip().lower().replace("-", "_")
+    if not name.replace("_", "").isalnum() or len(name) > 32:
+        raise UserError(f"`{text}` is not a category name: letters, digits and `_`.")
+    return name
+
+
+async def _check_manager(session: AsyncSession, campaign: Campaign, user_id: str, action: str) -> None:
+    deciders = await approvers(session, campaign)
+    if user_id not in deciders | (await campaigns.managers(session, campaign)).user_ids:
+        raise UserError(f"Only the finance approver or the commander may {action}.")
+
+
+async def approvers(session: AsyncSession, campaign: Campaign) -> set[str]:
+    """The finance approver and the commander (primary and backup of each)."""
+    roster = await campaigns.roster(session, campaign.id)
+    people = {user for a in roster if a.role in ("finance", "commander") for user in (a.primary_user, a.backup_user)}
+    return {user for user in people if user}
+
+
+PLAN_CHANGES = ("move", "add", "cut")  # applied without approval up to the threshold, per person and day
+
+
+def approval_limit(campaign: Campaign, lines: list[BudgetLine]) -> int:
+    """`approval.threshold` in fen: a share of the current total, or an amount."""
+    threshold, is_percent = config.approval_threshold(campaign.config)
+    total = sum(line.planned for line in lines)
+    return int(total * threshold / 100 if is_percent else threshold * 100)
+
+
+async def changed_today(session: AsyncSession, campaign: Campaign, user_id: str, now: datetime) -> int:
+    """What `user_id` moved, added or cut without approval since local midnight, in fen."""
+    zone = ZoneInfo(campaign.timezone)
+    midnight = datetime.combine(now.astimezone(zone).date(), time(), zone).astimezone(UTC)
+    query = select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+        LedgerEntry.campaign_id == campaign.id,
+        LedgerEntry.user_id == user_id,
+        col(LedgerEntry.approved_by).is_(None),
+        col(LedgerEntry.kind).in_(PLAN_CHANGES),
+        col(LedgerEntry.at) >= midnight,
+    )
+    return int((await session.exec(query)).one())
+
+
+async def request(
+    session: AsyncSession, *, campaign: Campaign, change: Change, user_id: str, now: datetime
+) -> LedgerEntry | ApprovalRequest:
+    """Apply a change at once, or ask for approval when it needs one (it is checked either way)."""
+    # Locked first, so two changes by one person cannot both pass the day's threshold unseen.
+    lines = await lines_of(session, campaign.id, lock=True)
+    if not lines:
+        raise UserError("There is no budget yet: start with `/budget plan <total>`.", usage=PLAN_USAGE)
+    by_name = {line.name: line for line in lines}
+    for name in (change.from_line, change.to_line):
+        if name is not None and name not in by_name:
+            hint = did_you_mean(name, by_name)
+            raise UserError(f"`{name}` is not a budget category.{hint} Categories: {', '.join(by_name)}.")
+    source = by_name.get(change.from_line or "")
+    if source is not None and not change.over and source.planned - source.spent < change.amount:
+        raise UserError(render.short(source, change.amount))
+    if change.kind == "spend":
+        return await apply(session, campaign=campaign, change=change, user_id=user_id, now=now)
+    if change.kind in PLAN_CHANGES:
+        today = await changed_today(session, campaign, user_id, now) + change.amount
+        if today <= approval_limit(campaign, lines):
+            return await apply(session, campaign=campaign, change=change, user_id=user_id, now=now)
+    pending = ApprovalRequest(
+        campaign_id=campaign.id,
+        kind=change.kind,
+        amount=change.amount,
+        from_line=change.from_line,
+        to_line=change.to_line,
+        reason=change.reason,
+        requested_by=user_id,
+        requested_at=now,
+        expires_at=now + config.approval_expiry(campaign.config),
+    )
+    session.add(pending)
+    await session.flush()
+    card = render.request_card(pending)
+    copies = [await enqueue(session, card, now=now, channel=campaign.channel_id, campaign_id=campaign.id)]
+    for approver in sorted(await approvers(session, campaign) - {user_id}):
+        copies.append(await enqueue(session, card, now=now, channel=approver, campaign_id=campaign.id))
+    pending.message_ids = [copy.id for copy in copies if copy.id is not None]
+    return pending
+
+
+async def apply(
+    session: AsyncSession,
+    *,
+    campaign: Campaign,
+    change: Change,
+    user_id: str,
+    now: datetime,
+    approved_by: str | None = None,
+) -> LedgerEntry:
+    """Move the balances with conditional updates, record the entry, and announce any crossing."""
+    before = _over(await lines_of(session, campaign.id, lock=True))  # names only: the rows are refreshed below
+    if change.from_line is not None:
+        column = BudgetLine.spent if change.kind == "spend" else BudgetLine.planned
+        delta = change.amount if change.kind == "spend" else -change.amount
+        enough = true() if change.over else BudgetLine.planned - BudgetLine.spent >= change.amount
+        moved = await session.exec(
+            update(BudgetLine)
+            .where(BudgetLine.campaign_id == campaign.id, BudgetLine.name == change.from_line, enough)
+            .values({column.key: column + delta})
+        )
+        if moved.rowcount != 1:
+            line = next(line for line in await lines_of(session, campaign.id) if line.name == change.from_line)
+            raise UserError(render.short(line, change.amount))
+    if change.to_line is not None:
+        await session.exec(
+            update(BudgetLine)
+            .where(BudgetLine.campaign_id == campaign.id, BudgetLine.name == change.to_line)
+            .values(planned=BudgetLine.planned + change.amount)
+        )
+    entry = await _record(session, campaign, change, user_id, now, approved_by)
+    after = await lines_of(session, campaign.id)
+    for name in sorted(_over(after) - before):
+        alert = render.overspend_alert(name, after)
+        await enqueue(session, alert, now=now, channel=campaign.channel_id, campaign_id=campaign.id)
+    return entry
+
+
+async def _record(
+    session: AsyncSession, campaign: Campaign, change: Change, user_id: str, now: datetime, approved_by: str | None
+) -> LedgerEntry:
+    after = await lines_of(session, campaign.id)
+    entry = LedgerEntry(
+        campaign_id=campaign.id,
+        at=now,
+        user_id=user_id,
+        kind=change.kind,
+        amount=change.amount,
+        from_line=change.from_line,
+        to_line=change.to_line,
+        reason=change.reason,
+        approved_by=approved_by,
+        balances={line.name: {"planned": line.planned, "spent": line.spent} for line in after},
+    )
+    session.add(entry)
+    await session.flush()
+    await enqueue(session, render.change_notice(entry), now=now, channel=campaign.channel_id, campaign_id=campaign.id)
+    return entry
+
+
+def _over(lines: list[BudgetLine]) -> set[str]:
+    categories = [line for line in lines if line.name != RESERVE]
+    crossed = {line.name for line in categories if line.spent > line.planned * CATEGORY_OVER}
+    if sum(line.spent for line in categories) > sum(line.planned for line in categories) * TOTAL_OVER:
+        crossed.add("total")
+    return crossed
+
+
+async def decide(
+    session: AsyncSession, *, request_id: int, user_id: str, approve: bool, now: datetime
+) -> ApprovalRequest:
+    """Approve (and apply) or reject a pending request; only the finance approver or the commander."""
+    pending = await session.get(ApprovalRequest, request_id, with_for_update=True, populate_existing=True)
+    if pending is None:
+        raise UserError("That request no longer exists.")
+    if pending.status != ApprovalStatus.PENDING:
+        raise UserError(render.already_decided(pending))
+    campaign = await campaigns.get(session, pending.campaign_id)
+    deciders = await approvers(session, campaign) - {pending.requested_by}
+    if user_id == pending.requested_by:
+        names = ", ".join(f"<@{user}>" for user in sorted(deciders)) or "nobody yet (set `/warroom role finance`)"
+        raise UserError(f"You asked for this change, so another approver must decide it: {names}.")
+    if user_id not in deciders:
+        names = ", ".join(f"<@{user}>" for user in sorted(deciders)) or "nobody yet (set `/warroom role finance`)"
+        raise UserError(f"Only the finance approver or the commander may decide this request: {names}.")
+    status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+    await _settle(session, pending, status, now, decided_by=user_id)
+    if approve:
+        change = Change(pending.kind, pending.amount, pending.from_line, pending.to_line, pending.reason)
+        await apply(
+            session, campaign=campaign, change=change, user_id=pending.requested_by, now=now, approved_by=user_id
+        )
+    await _tell(session, campaign, pending, now)
+    return pending
+
+
+async def expire_due(session: AsyncSession, *, request_id: int, now: datetime) -> None:
+    pending = await session.get(ApprovalRequest, request_id, populate_existing=True)
+    if pending is None or pending.status != ApprovalStatus.PENDING or pending.expires_at > now:
+        return
+    try:
+        await _settle(session, pending, ApprovalStatus.EXPIRED, now)
+    except UserError:
+        return  # decided by a tap a moment ago
+    await _tell(session, await campaigns.get(session, pending.campaign_id), pending, now)
+
+
+async def due_expiries(session: AsyncSession, now: datetime) -> list[int]:
+    query = select(ApprovalRequest.id).where(
+        ApprovalRequest.status == ApprovalStatus.PENDING, col(ApprovalRequest.expires_at) <= now
+    )
+    return [request_id for request_id in (await session.exec(query)).all() if request_id is not None]
+
+
+async def _settle(
+    session: AsyncSession,
+    pending: ApprovalRequest,
+    status: ApprovalStatus,
+    now: datetime,
+    decided_by: str | None = None,
+) -> None:
+    """Leave `pending` exactly once, whoever (a tap, a second tap, the tick) gets there first."""
+    settled = await session.exec(
+        update(ApprovalRequest)
+        .where(col(ApprovalRequest.id) == pending.id, ApprovalRequest.status == ApprovalStatus.PENDING)
+        .values(status=status, decided_by=decided_by, decided_at=now)
+    )
+    if settled.rowcount != 1:
+        await session.refresh(pending)
+        raise UserError(render.already_decided(pending))
+    pending.status, pending.decided_by, pending.decided_at = status, decided_by, now
+
+
+async def _tell(session: AsyncSession, campaign: Campaign, pending: ApprovalRequest, now: datetime) -> None:
+    """Update every copy of the request in place and tell the requester."""
+    card = render.request_card(pending)
+    copies = (await session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(pending.message_ids)))).all()
+    for copy in copies:
+        await enqueue(session, card, now=now, channel=copy.channel, campaign_id=campaign.id, updates=copy)
+    await enqueue(session, card, now=now, channel=pending.requested_by, campaign_id=campaign.id)
+
+
+async def ledger(session: AsyncSession, campaign_id: int) -> list[LedgerEntry]:
+    query = select(LedgerEntry).where(LedgerEntry.campaign_id == campaign_id).order_by(col(LedgerEntry.id))
+    return list((await session.exec(query)).all())

@@ -1,0 +1,278 @@
+"""Per-campaign settings changed with `/warroom config <key> <value>`.
+
+They are stored in `campaign.config` as the normalised text of each value (a JSON object that needs
+no migration when a key is added) and read back through `CampaignConfig`, which supplies defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.parsing import (
+    did_you_mean,
+    format_duration,
+    parse_amount,
+    parse_clock_time,
+    parse_duration,
+    parse_percent,
+    parse_time_range,
+)
+from warroom_bot.core.settings import load_settings
+from warroom_bot.metrics.pull import RefusedUrl, check_url, shown
+from warroom_bot.models import Severity
+
+DEFAULT_ACK_DEADLINES = {
+    Severity.RED: timedelta(minutes=5),
+    Severity.ORANGE: timedelta(minutes=15),
+    Severity.YELLOW: timedelta(minutes=30),
+    Severity.BLUE: timedelta(minutes=60),
+}
+
+
+def _normalise_digest_every(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"1h", "2h"}:
+        raise UserError(f"`{raw}` is not a digest cadence: use `1h` or `2h`.")
+    return value
+
+
+MAX_REPEATS = 5
+
+
+def _normalise_lights(raw: str) -> str:
+    parts = raw.strip().split("/")
+    try:
+        green, yellow, red = (float(part) for part in parts)
+    except ValueError:
+        raise UserError(f"`{raw}` is not a set of light thresholds: write green/yellow/red, like `90/80/60`.") from None
+    if not 100 >= green > yellow > red > 0:
+        raise UserError("Light thresholds must fall from green to red, between 0 and 100, like `90/80/60`.")
+    return f"{green:g}/{yellow:g}/{red:g}"
+
+
+def _normalise_repeat(raw: str) -> str:
+    value = raw.strip()
+    if not value.isdigit() or int(value) > MAX_REPEATS:
+        raise UserError(f"`{raw}` is not a repeat count: use a whole number from 0 to {MAX_REPEATS}.")
+    return str(int(value))
+
+
+def _normalise_url(raw: str) -> str:
+    """A pull source: http(s), no user name or password, and not a loopback, private or other
+    non-public address written out (`10.0.0.1`, `[::1]`, `0x7f.1`, `localhost`) unless
+    WARROOM_PULL_ALLOW_PRIVATE is on. What the name resolves to is checked at each fetch."""
+    value = raw.strip().strip("<>")  # Slack wraps links in angle brackets
+    if value == "none":
+        return value
+    if not re.fullmatch(r"https?://[^\s|<>]+", value):
+        raise UserError(f"`{raw}` is not a URL: give an http(s) address that answers JSON readings, or `none`.")
+    try:
+        check_url(value, allow_private=_private_pull_sources_allowed())
+    except RefusedUrl as refused:
+        raise UserError(f"`{shown(value)}` cannot be a pull source: {refused.reason}.") from None
+    return value
+
+
+def _private_pull_sources_allowed() -> bool:
+    """WARROOM_PULL_ALLOW_PRIVATE, read as the service reads it (the environment, or `.env`)."""
+    return load_settings().pull_allow_private
+
+
+def _normalise_threshold(raw: str) -> str:
+    """`5%` of the total, or an amount shown as people write it: `¥50,000`."""
+    if raw.strip().endswith("%"):
+        return f"{parse_percent(raw)}%"
+    amount = parse_amount(raw)
+    return f"¥{amount:,.0f}" if amount == amount.to_integral_value() else f"¥{amount:,.2f}"
+
+
+MIN_DIGEST_HOURS = timedelta(hours=2)
+
+
+def _normalise_quiet(raw: str) -> str:
+    """Quiet hours must leave two hours of the day free: two hour boundaries, one of them even, so
+    that a digest slot exists at either cadence (`1h`, `2h`)."""
+    start, end = parse_time_range(raw)
+    free = (datetime.combine(date.min, start) - datetime.combine(date.min, end)) % timedelta(days=1)
+    if free < MIN_DIGEST_HOURS:
+        raise UserError(
+            f"Quiet hours `{raw}` leave {format_duration(free) if free else 'no time'} of the day for digests; "
+            "leave at least 2 hours, like `23:00-07:00`."
+        )
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+def _normalise_duration(raw: str) -> str:
+    return format_duration(parse_duration(raw))
+
+
+def _normalise_clock_time(raw: str) -> str:
+    return f"{parse_clock_time(raw):%H:%M}"
+
+
+@dataclass(frozen=True)
+class ConfigKey:
+    name: str
+    form: str
+    default: str
+    help: str
+    normalise: Callable[[str], str]
+
+
+CONFIG_KEYS: dict[str, ConfigKey] = {
+    key.name: key
+    for key in [
+        *(
+            ConfigKey(
+                f"ack.{severity}",
+                "<duration>",
+                format_duration(DEFAULT_ACK_DEADLINES[severity]),
+                f"time to acknowledge {'an' if severity == Severity.ORANGE else 'a'} {severity} escalation",
+                _normalise_duration,
+            )
+            for severity in Severity
+        ),
+        ConfigKey(
+            "escalation.repeat",
+            "<0-5>",
+            "1",
+            "times the whole response chain is paged again when nobody acknowledges",
+            _normalise_repeat,
+        ),
+        ConfigKey("retro.time", "<HH:MM>", "21:00", "daily retrospective prompt", _normalise_clock_time),
+        ConfigKey(
+            "retro.remind",
+            "<duration>",
+            "1h",
+            "after the prompt, roster members who have not answered get one DM reminder",
+            _normalise_duration,
+        ),
+        ConfigKey("retro.summary", "<HH:MM>", "09:00", "next morning's retrospective summary", _normalise_clock_time),
+        ConfigKey("digest.every", "<1h|2h>", "1h", "status digest cadence", _normalise_digest_every),
+        ConfigKey(
+            "lights",
+            "<green/yellow/red>",
+            "90/80/60",
+            "attainment (%) at or above which a KPI is green, yellow, red; below red it is purple",
+            _normalise_lights,
+        ),
+        ConfigKey(
+            "pull.url",
+            "<https://…|none>",
+            "none",
+            "fetched before each digest for JSON readings (a BI endpoint)",
+            _normalise_url,
+        ),
+        ConfigKey("quiet", "<HH:MM-HH:MM>", "none", "quiet hours: no digests or reminders", _normalise_quiet),
+        ConfigKey(
+            "approval.expires",
+            "<duration>",
+            "24h",
+            "a budget approval request not decided by then expires",
+            _normalise_duration,
+        ),
+        ConfigKey(
+            "approval.threshold",
+            "<percent|amount>",
+            "5%",
+            "what one person may move, add or cut in a day without approval",
+            _normalise_threshold,
+        ),
+    ]
+}
+
+
+def normalise(key: str, raw: str) -> tuple[str, str]:
+    """Validate `raw` for `key`; return the key and the text to store. `UserError` names the right form."""
+    spec = CONFIG_KEYS.get(key.strip().lower())
+    if spec is None:
+        hint = did_you_mean(key, CONFIG_KEYS)
+        raise UserError(f"`{key}` is not a setting.{hint} Settings: {', '.join(f'`{name}`' for name in CONFIG_KEYS)}.")
+    try:
+        return spec.name, spec.normalise(raw)
+    except UserError as error:
+        raise UserError(error.message, usage=f"/warroom config {spec.name} {spec.form}") from None
+
+
+def displayed(key: str, value: str) -> str:
+    """A setting's value as the bot shows, logs and keeps in the audit trail: a pull source's query
+    string (which may hold a token) as `?…`."""
+    return shown(value) if key == "pull.url" and value != "none" else value
+
+
+def current_values(stored: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every setting with its value in force (stored, or the default), as shown in `/warroom status`."""
+    return [(name, displayed(name, stored.get(name, spec.default))) for name, spec in CONFIG_KEYS.items()]
+
+
+DIGEST_SCHEDULE_KEYS = {"digest.every", "quiet"}  # changing one moves the next digest slot
+RETRO_SCHEDULE_KEYS = {"retro.time"}  # changing it moves the next retrospective prompt
+
+
+def _value(stored: dict[str, Any], key: str) -> str:
+    return stored.get(key, CONFIG_KEYS[key].default)
+
+
+def digest_every(stored: dict[str, Any]) -> timedelta:
+    return parse_duration(_value(stored, "digest.every"))
+
+
+def quiet_hours(stored: dict[str, Any]) -> tuple[time, time] | None:
+    raw = _value(stored, "quiet")
+    return None if raw == "none" else parse_time_range(raw)
+
+
+def in_window(moment: time, window: tuple[time, time] | None) -> bool:
+    """Whether a local time falls in a window such as the quiet hours (which may span midnight)."""
+    if window is None:
+        return False
+    start, end = window
+    return start <= moment < end if start < end else moment >= start or moment < end
+
+
+def light_thresholds(stored: dict[str, Any]) -> tuple[float, float, float]:
+    green, yellow, red = (float(part) for part in _value(stored, "lights").split("/"))
+    return green, yellow, red
+
+
+def approval_expiry(stored: dict[str, Any]) -> timedelta:
+    return parse_duration(_value(stored, "approval.expires"))
+
+
+def approval_threshold(stored: dict[str, Any]) -> tuple[Decimal, bool]:
+    """The threshold, and whether it is a percentage of the total (else an amount in yuan)."""
+    raw = _value(stored, "approval.threshold")
+    return (Decimal(raw[:-1]), True) if raw.endswith("%") else (parse_amount(raw), False)
+
+
+def pull_url(stored: dict[str, Any]) -> str | None:
+    raw = _value(stored, "pull.url")
+    return None if raw == "none" else raw
+
+
+def ack_deadline(stored: dict[str, Any], severity: Severity) -> timedelta:
+    """How long a `severity` escalation may wait for an acknowledgement before the next person is paged."""
+    raw = stored.get(f"ack.{severity}")
+    return parse_duration(raw) if raw else DEFAULT_ACK_DEADLINES[severity]
+
+
+def escalation_repeats(stored: dict[str, Any]) -> int:
+    return int(_value(stored, "escalation.repeat"))
+
+
+def retro_time(stored: dict[str, Any]) -> time:
+    return parse_clock_time(_value(stored, "retro.time"))
+
+
+def retro_summary_time(stored: dict[str, Any]) -> time:
+    return parse_clock_time(_value(stored, "retro.summary"))
+
+
+def retro_reminder_delay(stored: dict[str, Any]) -> timedelta:
+    return parse_duration(_value(stored, "retro.remind"))

@@ -1,0 +1,257 @@
+"""Campaigns: starting one in a channel, its phase, its roster and its settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.campaigns import audit, config, render
+from warroom_bot.core.blocks import escape, local_time, mention
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.outbox import enqueue
+from warroom_bot.core.parsing import did_you_mean, parse_timezone
+from warroom_bot.escalations.render import ago
+from warroom_bot.metrics import service as metrics
+from warroom_bot.models import Campaign, Escalation, Phase, RetroDay, RoleAssignment
+
+BASE_ROLES = ("commander", "finance", "tier1", "tier2", "tier3")
+DEPARTMENTS = ("marketing", "sales", "supply_chain", "customer_service", "finance", "tech", "logistics")
+ROLE_USAGE = "/warroom role <role> @primary [@backup]"
+MAX_NAME = 80
+
+
+def normalise_role(text: str) -> str:
+    """`commander`, `finance`, `tier1`–`tier3` or `lead:<department>`."""
+    role = text.strip().lower()
+    if role in BASE_ROLES:
+        return role
+    kind, _, department = role.partition(":")
+    department = department.replace("-", "_")
+    if kind == "lead" and department in DEPARTMENTS:
+        return f"lead:{department}"
+    if kind == "lead":
+        raise UserError(
+            f"`{text}` names no department.{did_you_mean(department, DEPARTMENTS)} "
+            f"Departments: {', '.join(DEPARTMENTS)}.",
+            usage=ROLE_USAGE,
+        )
+    leads = [f"lead:{department}" for department in DEPARTMENTS]
+    raise UserError(
+        f"`{text}` is not a role.{did_you_mean(role, [*BASE_ROLES, *leads])} "
+        f"Roles: {', '.join(BASE_ROLES)}, lead:<department>.",
+        usage=ROLE_USAGE,
+    )
+
+
+async def open_campaign_in(session: AsyncSession, channel_id: str) -> Campaign | None:
+    """The channel's campaign that is not closed, if any."""
+    return (
+        await session.exec(select(Campaign).where(Campaign.channel_id == channel_id, Campaign.phase != Phase.CLOSED))
+    ).first()
+
+
+async def get(session: AsyncSession, campaign_id: int) -> Campaign:
+    campaign = await session.get(Campaign, campaign_id, with_for_update=True)
+    if campaign is None:
+        raise UserError(f"Campaign {campaign_id} does not exist.")
+    return campaign
+
+
+async def roster(session: AsyncSession, campaign_id: int) -> list[RoleAssignment]:
+    return list((await session.exec(select(RoleAssignment).where(RoleAssignment.campaign_id == campaign_id))).all())
+
+
+def initial_phase(starts_at: datetime, ends_at: datetime, now: datetime) -> Phase:
+    """Warm-up before the live period, live during it, wrap-up after it (a room opened for the review)."""
+    if now < starts_at:
+        return Phase.WARMUP
+    return Phase.LIVE if now < ends_at else Phase.WRAPUP
+
+
+async def start(
+    session: AsyncSession,
+    *,
+    channel_id: str,
+    name: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    timezone: str,
+    user_id: str,
+    now: datetime,
+) -> Campaign:
+    """Open a campaign in `channel_id`, make its starter the commander, and announce it."""
+    name = " ".join(name.split())
+    if not name:
+        raise UserError("The campaign needs a name.", field="name")
+    if len(name) > MAX_NAME:
+        raise UserError(f"A campaign name can be at most {MAX_NAME} characters.", field="name")
+    parse_timezone(timezone)
+    if ends_at <= starts_at:
+        raise UserError("The campaign must end after it starts.", field="ends")
+    existing = await open_campaign_in(session, channel_id)
+    if existing is not None:
+        raise UserError(
+            f"This channel already runs *{escape(existing.name)}*. Close it first with `/warroom phase closed`."
+        )
+    campaign = Campaign(
+        channel_id=channel_id,
+        name=name,
+        timezone=timezone,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        phase=initial_phase(starts_at, ends_at, now),
+        created_by=user_id,
+        created_at=now,
+        config={},
+    )
+    session.add(campaign)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise UserError("This channel already runs a campaign (it was started a moment ago).") from None
+    session.add(
+        RoleAssignment(
+            campaign_id=campaign.id,
+            role="commander",
+            primary_user=user_id,
+            updated_by=user_id,
+            updated_at=now,
+        )
+    )
+    session.add_all(metrics.default_kpis(campaign.id))
+    await enqueue(session, render.campaign_started(campaign), now=now, channel=channel_id, campaign_id=campaign.id)
+    return campaign
+
+
+@dataclass(frozen=True)
+class Managers:
+    """Who may change a campaign: its commander (primary and backup) and whoever started it."""
+
+    user_ids: frozenset[str]
+
+    def check(self, user_id: str, action: str) -> None:
+        if user_id not in self.user_ids:
+            names = ", ".join(mention(user) for user in sorted(self.user_ids))
+            raise UserError(f"Only the commander or whoever started the campaign may {action} ({names}).")
+
+
+async def managers(session: AsyncSession, campaign: Campaign) -> Managers:
+    commander = (
+        await session.exec(
+            select(RoleAssignment).where(RoleAssignment.campaign_id == campaign.id, RoleAssignment.role == "commander")
+        )
+    ).first()
+    users = {campaign.created_by}
+    if commander is not None:
+        users |= {commander.primary_user, commander.backup_user} - {None}
+    return Managers(frozenset(users))
+
+
+async def set_phase(
+    session: AsyncSession, *, campaign_id: int, phase: Phase, user_id: str, now: datetime, force: bool = False
+) -> Campaign:
+    """Move the campaign on. Going live before the live period starts is probably a slip (a date
+    typed wrong, the wrong channel): it asks for `--force` rather than starting digests and retros."""
+    campaign = await get(session, campaign_id)
+    (await managers(session, campaign)).check(user_id, "change the phase")
+    previous = campaign.phase
+    if previous == phase:
+        raise UserError(f"The campaign is already in its {phase.label} phase; nothing was changed.")
+    if phase == Phase.LIVE and now < campaign.starts_at and not force:
+        raise UserError(
+            f"The live period starts {local_time(campaign.starts_at, campaign.timezone)} ({campaign.timezone}), "
+            f"in {ago(campaign.starts_at - now)}. To go live now anyway: `/warroom phase live --force`."
+        )
+    campaign.phase = phase
+    await audit.record(
+        session, campaign, user_id=user_id, now=now, subject="phase", old=previous, new=phase, announce=False
+    )
+    # Digests and retro prompts follow the phase; the tick schedules the next ones.
+    campaign.next_digest_at = None
+    campaign.next_retro_at = None
+    session.add(campaign)
+    if phase == Phase.CLOSED:
+        # Closing stops every page and reminder still to come, so nobody is paged weeks later.
+        await session.exec(
+            update(Escalation)
+            .where(Escalation.campaign_id == campaign.id, col(Escalation.next_step_at).is_not(None))
+            .values(next_step_at=None)
+        )
+        await session.exec(
+            update(RetroDay).where(col(RetroDay.campaign_id) == campaign.id).values(remind_at=None, summary_at=None)
+        )
+    await enqueue(
+        session,
+        render.phase_changed(campaign, previous, user_id),
+        now=now,
+        channel=campaign.channel_id,
+        campaign_id=campaign.id,
+    )
+    return campaign
+
+
+async def assign_role(
+    session: AsyncSession,
+    *,
+    campaign_id: int,
+    role: str,
+    primary: str,
+    backup: str | None,
+    user_id: str,
+    now: datetime,
+) -> RoleAssignment:
+    campaign = await get(session, campaign_id)
+    (await managers(session, campaign)).check(user_id, "set roles")
+    if backup == primary:
+        raise UserError("The backup must be someone other than the primary.", usage=ROLE_USAGE)
+    assignment = (
+        await session.exec(
+            select(RoleAssignment).where(RoleAssignment.campaign_id == campaign.id, RoleAssignment.role == role)
+        )
+    ).first() or RoleAssignment(
+        campaign_id=campaign.id, role=role, primary_user=primary, updated_by=user_id, updated_at=now
+    )
+    before = " ".join(filter(None, [assignment.primary_user, assignment.backup_user])) if assignment.id else None
+    assignment.primary_user = primary
+    assignment.backup_user = backup
+    after = " ".join(filter(None, [primary, backup]))
+    # Announced below in its own words; the trail keeps the user ids, primary first.
+    await audit.record(
+        session, campaign, user_id=user_id, now=now, subject=f"role {role}", old=before, new=after, announce=False
+    )
+    assignment.updated_by = user_id
+    assignment.updated_at = now
+    session.add(assignment)
+    await enqueue(
+        session,
+        render.role_assigned(assignment),
+        now=now,
+        channel=campaign.channel_id,
+        campaign_id=campaign.id,
+    )
+    return assignment
+
+
+async def set_config(
+    session: AsyncSession, *, campaign_id: int, key: str, raw: str, user_id: str, now: datetime
+) -> tuple[str, str]:
+    """Store a setting; returns the key and the value as stored (as shown, for a pull source)."""
+    campaign = await get(session, campaign_id)
+    (await managers(session, campaign)).check(user_id, "change settings")
+    key, value = config.normalise(key, raw)
+    old = dict(config.current_values(campaign.config))[key]
+    campaign.config = {**campaign.config, key: value}
+    value = config.displayed(key, value)
+    await audit.record(session, campaign, user_id=user_id, now=now, subject=f"setting {key}", old=old, new=value)
+    # The tick schedules the next slot or prompt under the new rule.
+    if key in config.DIGEST_SCHEDULE_KEYS:
+        campaign.next_digest_at = None
+    if key in config.RETRO_SCHEDULE_KEYS:
+        campaign.next_retro_at = None
+    session.add(campaign)
+    return key, value

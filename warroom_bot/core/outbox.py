@@ -1,0 +1,268 @@
+"""The outbox: Slack messages written with the change that caused them, delivered afterwards.
+
+`enqueue` adds a row inside the caller's transaction, so a message exists if and only if the change
+committed. `OutboxSender` delivers rows in id order and is woken right after a commit and by every
+scheduler tick:
+
+- a row is claimed with a conditional update (pending, or sending with an expired lease, to
+  sending), so exactly one worker sends it even with several replicas on one database;
+- 429 (honouring Retry-After), 5xx, timeouts and refused connections put the row back with a
+  later `next_attempt_at`; any other Slack error is final and the row is marked failed;
+- while a row waits, later rows for the same channel wait too, so a channel sees its messages in
+  the order they were written; a thread reply waits for its parent's `ts`, an update for its
+  target's.
+
+A crash between Slack accepting a message and the row being marked sent is the one window in which a
+message can be sent twice (after the lease expires); everything else is delivered exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import or_, update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.core.blocks import Message
+from warroom_bot.core.clock import Clock
+from warroom_bot.core.db import Sessions
+from warroom_bot.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = timedelta(minutes=5)
+BATCH = 200
+ENQUEUED = "warroom.outbox.enqueued"  # the session.info key `enqueue` sets
+
+
+async def enqueue(
+    session: AsyncSession,
+    message: Message,
+    *,
+    now: datetime,
+    channel: str,
+    campaign_id: int | None = None,
+    thread_of: OutboxMessage | None = None,
+    thread_ts: str | None = None,
+    updates: OutboxMessage | None = None,
+) -> OutboxMessage:
+    """Add a message to the caller's transaction: a post to `channel` (a channel or user id), a
+    reply in the thread of `thread_of` (one of ours) or of `thread_ts` (someone's message), or an
+    in-place `chat.update` of `updates`."""
+    row = OutboxMessage(
+        campaign_id=campaign_id,
+        method="chat.update" if updates is not None else "chat.postMessage",
+        channel=channel,
+        text=message.text,
+        blocks=message.blocks,
+        thread_of_id=thread_of.id if thread_of is not None else None,
+        thread_ts=thread_ts,
+        updates_id=updates.id if updates is not None else None,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    session.info[ENQUEUED] = True
+    return row
+
+
+def enqueued_in(session: AsyncSession) -> bool:
+    """Whether `enqueue` added a message to this session's transaction."""
+    return session.info.get(ENQUEUED, False)
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, delay: timedelta | None) -> None:
+        super().__init__(reason)
+        self.delay = delay
+
+
+class OutboxSender:
+    def __init__(self, sessions: Sessions, client: AsyncWebClient, clock: Clock) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
+
+    def wake(self) -> None:
+        """Deliver soon, without waiting for the next tick (call after committing a message)."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain_until_quiet())
+        else:
+            self._again = True
+
+    async def _drain_until_quiet(self) -> None:
+        self._again = True
+        while self._again:
+            self._again = False
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("outbox drain failed; the next tick tries again")
+                return
+
+    async def close(self, grace: float = 5.0) -> None:
+        """Let a woken delivery under way finish within `grace` seconds, then stop. (A delivery
+        started by the tick is the scheduler's to wait for: see `scheduler.Ticker.stop`.)"""
+        if self._task is not None:
+            _done, pending = await asyncio.wait({self._task}, timeout=grace)
+            for task in pending:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def drain(self) -> int:
+        """Send every message that is due; return how many were settled (sent, or failed for good)."""
+        async with self._lock:
+            sent = 0
+            while (delivered := await self._pass()) > 0:
+                sent += delivered
+            return sent
+
+    async def _pass(self) -> int:
+        now = self._clock.now()
+        async with self._sessions() as session:
+            rows = (
+                await session.exec(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+                    .order_by(OutboxMessage.id)
+                    .limit(BATCH)
+                )
+            ).all()
+            needed = {row.thread_of_id or row.updates_id for row in rows} - {None}
+            parents = (
+                {
+                    parent.id: parent
+                    for parent in (await session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(needed)))).all()
+                }
+                if needed
+                else {}
+            )
+        waiting_channels: set[str] = set()
+        delivered = 0
+        for row in rows:
+            parent = parents.get(row.thread_of_id or row.updates_id or 0)
+            if row.channel in waiting_channels or not self._is_due(row, parent, now):
+                waiting_channels.add(row.channel)
+                continue
+            if not await self._claim(row, now):
+                waiting_channels.add(row.channel)
+                continue
+            if await self._deliver(row, parent):
+                delivered += 1
+            else:
+                waiting_channels.add(row.channel)
+        return delivered
+
+    @staticmethod
+    def _is_due(row: OutboxMessage, parent: OutboxMessage | None, now: datetime) -> bool:
+        if parent is not None and parent.status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
+            return False
+        if row.status == OutboxStatus.SENDING:
+            return row.claimed_until is not None and row.claimed_until <= now
+        return row.next_attempt_at <= now
+
+    async def _claim(self, row: OutboxMessage, now: datetime) -> bool:
+        async with self._sessions() as session:
+            result = await session.exec(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == row.id,
+                    or_(
+                        OutboxMessage.status == OutboxStatus.PENDING,
+                        (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_until <= now),
+                    ),
+                )
+                .values(
+                    status=OutboxStatus.SENDING,
+                    claimed_until=now + self._clock.real(LEASE),
+                    attempts=OutboxMessage.attempts + 1,
+                )
+            )
+            await session.commit()
+        row.attempts += 1
+        return result.rowcount == 1
+
+    async def _deliver(self, row: OutboxMessage, parent: OutboxMessage | None) -> bool:
+        """Send one claimed row and record the outcome; True if it is settled (sent or failed for good)."""
+        if row.method == "chat.update" and (parent is None or parent.status != OutboxStatus.SENT):
+            await self._finish(row, status=OutboxStatus.FAILED, last_error="the message to update was never sent")
+            return True
+        try:
+            response = await self._send(row, parent)
+        except _Retry as retry:
+            delay = retry.delay or min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
+            log.warning("outbox message %s not delivered (%s); retrying in %s", row.id, retry, delay)
+            await self._finish(
+                row,
+                status=OutboxStatus.PENDING,
+                next_attempt_at=self._clock.now() + self._clock.real(delay),
+                last_error=str(retry),
+            )
+            return False
+        except SlackApiError as error:
+            code = error.response.get("error", "unknown_error")
+            log.error("outbox message %s refused by Slack (%s); giving up", row.id, code)
+            await self._finish(row, status=OutboxStatus.FAILED, last_error=code)
+            return True
+        await self._finish(
+            row,
+            status=OutboxStatus.SENT,
+            sent_at=self._clock.now(),
+            ts=response["ts"],
+            sent_channel=response["channel"],
+            last_error=None,
+        )
+        return True
+
+    async def _send(self, row: OutboxMessage, parent: OutboxMessage | None) -> dict[str, Any]:
+        try:
+            if row.method == "chat.update":
+                assert parent is not None  # checked by _deliver
+                response = await self._client.chat_update(
+                    channel=parent.sent_channel, ts=parent.ts, text=row.text, blocks=row.blocks
+                )
+            else:
+                thread_ts = parent.ts if parent is not None and parent.status == OutboxStatus.SENT else row.thread_ts
+                response = await self._client.chat_postMessage(
+                    channel=row.channel,
+                    text=row.text,
+                    blocks=row.blocks,
+                    thread_ts=thread_ts,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+        except SlackApiError as error:
+            status = error.response.status_code
+            if status == 429:
+                retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+                delay = timedelta(seconds=int(retry_after)) if str(retry_after).isdigit() else None
+                raise _Retry("rate limited (429)", delay) from error
+            if status >= 500:
+                raise _Retry(f"Slack answered {status}", None) from error
+            raise
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            raise _Retry(f"{type(error).__name__}: {error}", None) from error
+        return {"ts": response["ts"], "channel": response["channel"]}
+
+    async def _finish(self, row: OutboxMessage, **values: Any) -> None:
+        async with self._sessions() as session:
+            await session.exec(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
+                .values(claimed_until=None, **values)
+            )
+            await session.commit()

@@ -1,0 +1,50 @@
+"""What every listener, job and API route shares: settings, clock, database, Slack client, outbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.core.clock import Clock, ScaledClock, SystemClock
+from warroom_bot.core.db import Sessions, create_engine, create_sessions
+from warroom_bot.core.outbox import OutboxSender, enqueued_in
+from warroom_bot.core.people import People
+from warroom_bot.core.settings import Settings
+from warroom_bot.core.slack import create_client
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: Sessions
+    client: AsyncWebClient
+    outbox: OutboxSender
+    people: People
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        if clock is None and settings.simulated_start is not None:
+            clock = ScaledClock(settings.simulated_start, settings.simulated_speed, anchor=settings.simulated_anchor)
+        clock = clock or SystemClock()
+        engine = create_engine(settings.database_url)
+        sessions = create_sessions(engine)
+        client = create_client(settings)
+        return cls(
+            settings, clock, engine, sessions, client, OutboxSender(sessions, client, clock), People(client, clock)
+        )
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session that commits on success and then, if it enqueued messages, wakes the outbox."""
+        async with self.sessions() as session:
+            yield session
+            await session.commit()
+            if enqueued_in(session):
+                self.outbox.wake()

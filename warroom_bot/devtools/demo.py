@@ -1,0 +1,447 @@
+"""`warroom demo`: a whole campaign day in about two minutes, on embedded defaults.
+
+The real service runs on loopback with a temporary SQLite database, the local Slack stand-in and a
+clock about 720 times faster than the wall clock (an hour every 5 s; the quiet night hours pass in a
+moment, a reading each hour). A small cast drives one campaign through warm-up, a live day and
+wrap-up, only through the doors production traffic uses: signed slash commands, taps and forms to
+`/slack/events`, readings through the REST API, and whatever the scheduler's ticks and the outbox
+post. What the channel would show is printed as it happens and written as an HTML page, beside the
+final report and the readings the BI feed sent (`readings.csv`, in the `warroom import-metrics` form).
+
+Sales follow the shape of a real Double 11: a fifth of the day in the first hour after midnight, a
+quiet night, a daytime rise and an evening peak. GMV and orders are given the same hourly curve
+(`/warroom kpi curve`), so their targets to date rise with the sales, and the digests stay plausible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import logging
+import random
+import tempfile
+import time as wall
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import uvicorn
+
+from warroom_bot.api import tokens
+from warroom_bot.app import create_app
+from warroom_bot.core.clock import ScaledClock
+from warroom_bot.core.ids import ActionId, ActionItemPart, BlockId, CallbackId, action_item_block
+from warroom_bot.core.settings import load_settings
+from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.devtools.transcript import Entry, Transcript
+
+TIMEZONE = "Asia/Shanghai"
+ZONE = ZoneInfo(TIMEZONE)
+CHANNEL = "C0DOUBLE11"
+SIGNING_SECRET = "warroom-demo-signing-secret"
+BOT_TOKEN = "xoxb-warroom-demo"
+MEI, ANA, BEN, CHO, DAN, EVA = "U0MEI00001", "U0ANA00001", "U0BEN00001", "U0CHO00001", "U0DAN00001", "U0EVA00001"
+CAST = {
+    MEI: "Mei (commander)",
+    ANA: "Ana (supply chain)",
+    BEN: "Ben (logistics)",
+    CHO: "Cho (HQ supervisor)",
+    DAN: "Dan (finance)",
+    EVA: "Eva (marketing)",
+}
+GMV_TARGET = 12_000_000
+ORDERS_TARGET = 58_000
+SAFETY_STOCK = 5_000
+# Percent of the day's sales in each local hour 0–23: the midnight peak, the night, the day, the evening peak.
+HOURLY_WEIGHTS = [20, 6, 2.5, 1, 0.5, 0.5, 0.5, 1, 2, 3, 4, 4, 3.5, 3.5, 3.5, 3.5, 3.5, 3.5, 4, 5, 7, 8, 6.5, 3.5]
+# How each hour sells against that plan (1 = as planned): the peak strains the site, the morning is slow
+# until the noon search ads, and the evening livestream peak comes late (the retros say so).
+PACE = [0.95] + [0.93] * 7 + [0.7] * 4 + [1.05] * 8 + [0.8, 1.15, 1.0, 1.0]
+# How often the BI feed sends readings: often in the midnight rush, less by day, once an hour at night.
+READING_EVERY, RUSH_READING_EVERY, RUSH_ENDS = timedelta(minutes=15), timedelta(minutes=5), "02:00"
+QUIET_HOURS = ("02:00", "08:00")
+STOCK_AT_START, SOLD_BEFORE_RESTOCK = 9_000, 4_000
+STOCK_AFTER_RESTOCK, SOLD_AFTER_RESTOCK = 7_400, 2_400
+
+
+def local(day: int, hhmm: str) -> datetime:
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    return datetime(2026, 11, day, hour, minute, tzinfo=ZONE)
+
+
+LIVE_STARTS, LIVE_ENDS = local(11, "00:00"), local(12, "00:00")
+
+
+class DemoError(Exception):
+    """Something the story waits for did not happen: the demo stops and says what."""
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    transcript: Path
+    report_md: Path
+    report_html: Path
+    real_seconds: float
+
+
+def share_of_day(moment: datetime, pace: list[float] | None = None) -> float:
+    """How much of the day's planned sales come before `moment`, the hourly weights being the shape
+    of real sales; with `pace`, each hour's sales are its weight times that hour's pace (1 = plan)."""
+    if moment <= LIVE_STARTS:
+        return 0.0
+    hours = min((moment - LIVE_STARTS) / timedelta(hours=1), 24.0)
+    factors = pace or [1.0] * 24
+    whole = int(hours)
+    done = sum(w * f for w, f in zip(HOURLY_WEIGHTS[:whole], factors, strict=False))
+    if whole < 24:
+        done += HOURLY_WEIGHTS[whole] * factors[whole] * (hours - whole)
+    return done / sum(HOURLY_WEIGHTS)
+
+
+class Demo:
+    def __init__(self, *, speed: float, seed: int, out: Path, echo: Callable[[str], None] = print) -> None:
+        self.speed = speed
+        self.random = random.Random(seed)
+        self.out = out
+        self.echo = echo
+        self.clock = ScaledClock(local(10, "22:00"), speed)
+        self.transcript = Transcript(self.clock, TIMEZONE, CAST, {CHANNEL: "double-11"}, echo)
+        self.requests = SlackRequestFactory(SIGNING_SECRET)
+        self.restocked: datetime | None = None
+        self.pace = [pace * (1 + self.random.uniform(-0.03, 0.03)) for pace in PACE]
+        self.sent: list[dict[str, Any]] = []
+        self.http: httpx.AsyncClient
+        self.standin: SlackStandIn
+        self.api_headers: dict[str, str] = {}
+        self.campaign_id = 0
+
+    # -- running the service -----------------------------------------------------------------------
+
+    async def run(self) -> DemoResult:
+        began = wall.monotonic()
+        # A tick that outlasts the fast clock's interval is skipped on purpose; do not warn about it.
+        logging.getLogger("apscheduler").setLevel(logging.ERROR)
+        self.out.mkdir(parents=True, exist_ok=True)
+        async with self._service():
+            feeding = asyncio.create_task(self._feed_readings())
+            try:
+                await self._story()
+            finally:
+                feeding.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await feeding
+            report_md, report_html = await self._write_reports()
+        self._write_readings()
+        transcript = self.out / "transcript.html"
+        transcript.write_text(
+            self.transcript.html("#double-11 — warroom-bot demo", self.standin.uploads), encoding="utf-8"
+        )
+        return DemoResult(transcript, report_md, report_html, wall.monotonic() - began)
+
+    @contextlib.asynccontextmanager
+    async def _service(self) -> AsyncIterator[None]:
+        """The stand-in and the real service on loopback ports, a throwaway database; all stopped after."""
+        self.standin = await SlackStandIn(on_message=self.transcript.on_message).start()
+        for user_id, name in CAST.items():
+            self.standin.add_user(user_id, name.split()[0].lower(), TIMEZONE)
+        with tempfile.TemporaryDirectory(prefix="warroom-demo-") as folder:
+            settings = load_settings(
+                database_url=f"sqlite+aiosqlite:///{folder}/demo.db",
+                slack_api_url=self.standin.api_url,
+                slack_bot_token=BOT_TOKEN,
+                slack_signing_secret=SIGNING_SECRET,
+                tick_seconds=max(0.02, 30 / self.speed),  # every 30 simulated seconds
+            )
+            app = create_app(settings, self.clock)
+            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+            serving = asyncio.create_task(server.serve())
+            try:
+                while not server.started:
+                    if serving.done():
+                        raise DemoError("The service did not start.")
+                    await asyncio.sleep(0.01)
+                port = server.servers[0].sockets[0].getsockname()[1]
+                async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as self.http:
+                    async with app.state.runtime.transaction() as session:
+                        value, _ = await tokens.create(
+                            session, name="demo-bi-feed", campaign_id=None, now=self.clock.now()
+                        )
+                    self.api_headers = {"Authorization": f"Bearer {value}"}
+                    self.clock.restart()  # the story begins now that everything is up
+                    yield
+            finally:
+                server.should_exit = True
+                await serving
+                await self.standin.stop()
+
+    # -- what people do --------------------------------------------------------------------------------
+
+    async def at(self, moment: datetime) -> None:
+        """Wait until the simulated clock shows `moment` (at once if it already has)."""
+        await asyncio.sleep(self.clock.real_seconds_until(moment))
+
+    async def command(self, user_id: str, text: str, command: str = "/warroom") -> None:
+        self.transcript.person(user_id, CHANNEL, f"{command} {text}")
+        request = self.requests.slash_command(command, text, user_id=user_id, channel_id=CHANNEL)
+        response = await self.http.post("/slack/events", content=request.body, headers=request.headers)
+        if response.status_code != 200:
+            raise DemoError(f"{command} {text} was answered {response.status_code}: {response.text}")
+        answer = response.json().get("text") if response.content else None
+        if answer:
+            self.transcript.ephemeral(user_id, CHANNEL, answer)
+
+    async def tap(self, user_id: str, entry: Entry, action_id: ActionId) -> None:
+        """Tap a button on a message as it shows now."""
+        button, block_id = next(
+            (element, block.get("block_id", ""))
+            for block in entry.blocks
+            if block.get("type") == "actions"
+            for element in block["elements"]
+            if element.get("action_id") == action_id
+        )
+        self.transcript.person(user_id, entry.channel, f"tapped [{button['text']['text']}]")
+        request = self.requests.block_action(
+            action_id=action_id,
+            value=button["value"],
+            user_id=user_id,
+            channel_id=entry.channel,
+            message_ts=entry.ts or "",
+            block_id=block_id,
+        )
+        response = await self.http.post("/slack/events", content=request.body, headers=request.headers)
+        if response.status_code != 200:
+            raise DemoError(f"a tap on {button['text']['text']} was answered {response.status_code}")
+
+    async def seen(self, what: str, matches: Callable[[Entry], bool], *, within: timedelta) -> Entry:
+        """Wait for a message the story needs; `within` is simulated time."""
+        deadline = wall.monotonic() + max(within / timedelta(seconds=1) / self.speed, 10.0)
+        while wall.monotonic() < deadline:
+            found = next((entry for entry in reversed(self.transcript.entries) if matches(entry)), None)
+            if found is not None:
+                return found
+            await asyncio.sleep(0.01)
+        raise DemoError(f"The demo waited for {what}, and it did not come.")
+
+    async def write_retro(self, user_id: str, prompt: Entry, *, problems: str, adjustments: str, item: dict) -> None:
+        """Tap Write my retro, then fill in and send the form Slack was asked to open."""
+        opened = len(self.standin.ok_calls("views.open"))
+        await self.tap(user_id, prompt, ActionId.WRITE_RETRO)
+        view = (await self.standin.wait_for("views.open", count=opened + 1))[-1].args["view"]
+        answers: dict[str, str] = {BlockId.PROBLEMS: problems, BlockId.ADJUSTMENTS: adjustments}
+        answers |= {action_item_block(1, part): value for part, value in item.items()}
+        values = {}
+        for block in view["blocks"]:
+            if block["type"] != "input":
+                continue
+            element = block["element"]
+            value = answers.get(block["block_id"], element.get("initial_value"))
+            key = {"users_select": "selected_user", "datepicker": "selected_date"}.get(element["type"], "value")
+            values[block["block_id"]] = {ActionId.INPUT: {"type": element["type"], key: value}}
+        self.transcript.person(user_id, f"D{user_id[1:]}", "sent the retro form")
+        request = self.requests.view_submission(
+            callback_id=CallbackId.RETRO, values=values, user_id=user_id, private_metadata=view["private_metadata"]
+        )
+        response = await self.http.post("/slack/events", content=request.body, headers=request.headers)
+        body = response.json() if response.content else {}
+        if body.get("response_action") != "update":
+            raise DemoError(f"The retro form of {CAST[user_id]} was refused: {body}")
+        self.transcript.ephemeral(user_id, f"D{user_id[1:]}", body["view"]["blocks"][0]["text"]["text"])
+
+    # -- the readings a BI system would send ---------------------------------------------------------
+
+    def readings(self, now: datetime) -> list[dict[str, Any]]:
+        """What the BI system reports at `now`: running totals, stock and the site's response time."""
+        sold = share_of_day(now, self.pace)
+        gmv = GMV_TARGET * sold
+        if self.restocked is not None:
+            since = sold - share_of_day(self.restocked, self.pace)
+            inventory = STOCK_AFTER_RESTOCK - SOLD_AFTER_RESTOCK * since
+        elif now >= local(11, "09:30"):
+            inventory = 3_100  # SKU-9 is selling out
+        else:
+            inventory = STOCK_AT_START - SOLD_BEFORE_RESTOCK * sold
+        rush = HOURLY_WEIGHTS[now.astimezone(ZONE).hour] / max(HOURLY_WEIGHTS)  # the site slows at the peaks
+        at = now.isoformat()
+        return [
+            {"kpi": "gmv", "value": round(gmv, 2), "at": at},
+            {"kpi": "orders", "value": round(gmv / 205), "at": at},
+            {"kpi": "inventory", "value": round(inventory), "at": at},
+            {"kpi": "response_time", "value": round(0.7 + 1.6 * rush + self.random.random() * 0.4, 2), "at": at},
+        ]
+
+    async def send_readings(self) -> None:
+        batch = self.readings(self.clock.now())
+        response = await self.http.post(
+            f"/api/campaigns/{self.campaign_id}/metrics", json={"readings": batch}, headers=self.api_headers
+        )
+        if response.status_code != 200:
+            raise DemoError(f"The readings were refused: {response.text}")
+        self.sent += batch
+
+    async def _feed_readings(self) -> None:
+        """Through the live day, as a BI feed would (the night's hourly readings are sent by the story)."""
+        while True:
+            now = self.clock.now()
+            if LIVE_STARTS <= now < LIVE_ENDS and self.campaign_id:
+                await self.send_readings()
+            every = RUSH_READING_EVERY if now < local(11, RUSH_ENDS) else READING_EVERY
+            await asyncio.sleep(every / timedelta(seconds=1) / self.speed)
+
+    def _write_readings(self) -> None:
+        with (self.out / "readings.csv").open("w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, fieldnames=["at", "kpi", "value"])
+            writer.writeheader()
+            writer.writerows(sorted(self.sent, key=lambda row: row["at"]))
+
+    # -- the story -----------------------------------------------------------------------------------
+
+    def narrate(self, text: str) -> None:
+        self.echo(f"\n— {text}")
+
+    async def _story(self) -> None:
+        self.narrate("Warm-up, Tue 10 Nov 22:00, two hours before launch. Mei opens the war room for Double 11.")
+        await self.command(MEI, 'start "Double 11" 2026-11-11T00:00 2026-11-12T00:00 Asia/Shanghai')
+        (campaign,) = (await self.http.get("/api/campaigns", headers=self.api_headers)).json()
+        self.campaign_id = campaign["id"]
+        for line in (
+            f"role tier1 <@{ANA}> <@{BEN}>",
+            f"role tier2 <@{CHO}>",
+            f"role tier3 <@{MEI}>",
+            f"role finance <@{DAN}>",
+            f"role lead:supply_chain <@{ANA}>",
+            f"role lead:logistics <@{BEN}>",
+            f"role lead:marketing <@{EVA}>",
+        ):
+            await self.command(MEI, line)
+        for unused in ("visitors", "conversion", "aov", "new_customers", "complaints"):
+            await self.command(MEI, f"kpi remove {unused}")
+        curve = ",".join(str(weight) for weight in HOURLY_WEIGHTS)
+        for line in (
+            "target gmv 12m",
+            f"target orders {ORDERS_TARGET}",
+            f"target inventory {SAFETY_STOCK}",
+            f"kpi curve gmv {curve}",
+            f"kpi curve orders {curve}",
+            f"config quiet {QUIET_HOURS[0]}-{QUIET_HOURS[1]}",
+        ):
+            await self.command(MEI, line)
+        await self.command(MEI, "plan 500k", "/budget")
+        await self.command(MEI, "spend materials 60k posters and shelf talkers", "/budget")
+        await self.command(MEI, "digest")
+
+        await self.at(LIVE_STARTS)
+        self.narrate(
+            "Midnight: Double 11 goes live, and a fifth of the day's sales come in the first hour. "
+            "The BI feed sends readings through the REST API every 5 minutes, by day every 15."
+        )
+        await self.command(MEI, "phase live")
+        await self.seen("the phase change", lambda e: "to live" in e.text, within=timedelta(minutes=10))
+        await self.seen("the 01:00 digest", lambda e: "— status Wed 11 Nov 01:" in e.text, within=timedelta(hours=1))
+        await self.at(local(11, QUIET_HOURS[0]))
+        self.narrate(
+            f"The first rush is over. Quiet hours {QUIET_HOURS[0]}–{QUIET_HOURS[1]}: no digests; the night's "
+            "readings still come, one an hour, while the clock skips to the morning."
+        )
+        night = local(11, QUIET_HOURS[0])
+        while night < local(11, QUIET_HOURS[1]):
+            self.clock.skip_to(night)
+            await self.send_readings()
+            night += timedelta(hours=1)
+        self.clock.skip_to(local(11, QUIET_HOURS[1]))
+
+        await self.seen(
+            "a digest with inventory red",
+            lambda e: "— status" in e.text and "Inventory vs safety stock green → red" in e.text,
+            within=timedelta(hours=3),
+        )
+        await self.at(local(11, "10:05"))
+        self.narrate("SKU-9 is below the safety line. Eva escalates; Ana (tier 1) does not answer in 5 minutes.")
+        await self.command(EVA, "red Inventory of SKU-9 below safety line", "/escalate")
+        page = await self.seen(
+            "the page to Ben, tier 1 backup",
+            lambda e: e.channel == f"D{BEN[1:]}" and e.text.startswith("RED #1"),
+            within=timedelta(minutes=15),
+        )
+        await self.at(local(11, "10:12"))
+        await self.tap(BEN, page, ActionId.ACKNOWLEDGE)
+        await self.seen("the acknowledgement", lambda e: "Acknowledged by" in e.text, within=timedelta(minutes=5))
+        await self.at(local(11, "10:40"))
+        self.restocked = self.clock.now()
+        await self.send_readings()
+        await self.command(BEN, "resolve 1 Moved 2,000 units of SKU-9 from the East warehouse", "/escalate")
+
+        await self.at(local(11, "12:00"))
+        await self.command(EVA, "spend online 180k search ads, morning wave", "/budget")
+        await self.at(local(11, "14:00"))
+        self.narrate("Eva asks for reserve money for the evening livestream; finance decides from a phone.")
+        await self.command(EVA, "reserve 20k online livestream boost for the evening peak", "/budget")
+        request = await self.seen(
+            "the approval request to Dan",
+            lambda e: e.channel == f"D{DAN[1:]}" and e.text.startswith("Budget request"),
+            within=timedelta(minutes=5),
+        )
+        await self.at(local(11, "14:06"))
+        await self.tap(DAN, request, ActionId.APPROVE)
+        await self.seen("the approval", lambda e: "approved by" in e.text, within=timedelta(minutes=5))
+        await self.at(local(11, "15:00"))
+        await self.command(MEI, "chart gmv")
+        await self.at(local(11, "16:00"))
+        await self.command(EVA, "spend offline 90k mall booths in Shanghai and Hangzhou", "/budget")
+
+        prompt = await self.seen(
+            "the 21:00 retro prompt", lambda e: e.text.startswith("Daily retro"), within=timedelta(hours=7)
+        )
+        self.narrate("21:00: the daily retro. Ana and Eva answer; the others get one reminder at 22:00.")
+        await self.at(local(11, "21:10"))
+        await self.write_retro(
+            ANA,
+            prompt,
+            problems="SKU-9 sold out at 09:30: safety stock was set for a normal day",
+            adjustments="Raise safety stock of the top 20 SKUs to 2 hours of peak sales",
+            item={
+                ActionItemPart.PROBLEM: "SKU-9 sold out at 09:30",
+                ActionItemPart.CAUSE: "Safety stock set for a normal day",
+                ActionItemPart.ACTION: "Recompute safety stock of the top 20 SKUs",
+                ActionItemPart.OWNER: ANA,
+                ActionItemPart.DUE: "2026-11-12",
+            },
+        )
+        await self.at(local(11, "21:25"))
+        await self.write_retro(
+            EVA,
+            prompt,
+            problems="The livestream peak came 30 minutes late",
+            adjustments="Start the livestream warm-up at 19:30",
+            item={},
+        )
+
+        await self.at(LIVE_ENDS)
+        self.narrate("Midnight: the live day ends; Mei moves the campaign to wrap-up. The clock skips the night.")
+        await self.command(MEI, "phase wrapup")
+        await self.seen(
+            "the phase change", lambda e: "phase changed from live to" in e.text, within=timedelta(minutes=10)
+        )
+        self.clock.skip_to(local(12, "08:55"))
+        await self.seen("the morning summary", lambda e: e.text.startswith("Retro summary"), within=timedelta(hours=1))
+        await self.at(local(12, "09:10"))
+        await self.command(MEI, "report")
+        await self.seen("the report file", lambda e: bool(e.files) and "report" in e.text, within=timedelta(hours=1))
+
+    async def _write_reports(self) -> tuple[Path, Path]:
+        paths = []
+        for format in ("md", "html"):
+            response = await self.http.get(
+                f"/api/campaigns/{self.campaign_id}/report", params={"format": format}, headers=self.api_headers
+            )
+            if response.status_code != 200:
+                raise DemoError(f"The {format} report was refused: {response.text}")
+            path = self.out / f"report.{format}"
+            path.write_text(response.text, encoding="utf-8")
+            paths.append(path)
+        return paths[0], paths[1]

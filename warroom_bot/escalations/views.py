@@ -1,0 +1,74 @@
+"""Read-only views of a campaign's escalations: the open list, timelines, MTTA and MTTR."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.escalations.service import UNRESOLVED
+from warroom_bot.models import Escalation, EscalationEvent, EscalationStatus, Severity
+
+
+async def open_escalations(session: AsyncSession, campaign_id: int) -> list[Escalation]:
+    """Unresolved escalations, the unacknowledged first, oldest first within each group."""
+    rows = (
+        await session.exec(
+            select(Escalation).where(Escalation.campaign_id == campaign_id, col(Escalation.status).in_(UNRESOLVED))
+        )
+    ).all()
+    return sorted(rows, key=lambda e: (e.status == EscalationStatus.ACKNOWLEDGED, e.raised_at, e.number))
+
+
+async def all_with_timeline(session: AsyncSession, campaign_id: int) -> list[tuple[Escalation, list[EscalationEvent]]]:
+    escalations = (
+        await session.exec(
+            select(Escalation).where(Escalation.campaign_id == campaign_id).order_by(col(Escalation.number))
+        )
+    ).all()
+    events = (
+        await session.exec(
+            select(EscalationEvent)
+            .where(col(EscalationEvent.escalation_id).in_([e.id for e in escalations]))
+            .order_by(col(EscalationEvent.id))
+        )
+    ).all()
+    return [(e, [event for event in events if event.escalation_id == e.id]) for e in escalations]
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    """Mean time to acknowledge and to resolve, over the escalations of one severity."""
+
+    severity: Severity
+    raised: int
+    acknowledged: int
+    resolved: int
+    mtta: timedelta | None
+    mttr: timedelta | None
+
+
+def _mean(spans: list[timedelta]) -> timedelta | None:
+    return sum(spans, timedelta()) / len(spans) if spans else None
+
+
+def mtta(escalations: list[Escalation]) -> timedelta | None:
+    """Mean time to acknowledge over those acknowledged (None when none was)."""
+    return _mean([e.acknowledged_at - e.raised_at for e in escalations if e.acknowledged_at])
+
+
+def response_times(escalations: list[Escalation]) -> list[ResponseTimes]:
+    """MTTA and MTTR per severity, highest severity first."""
+    result = []
+    for severity in reversed(Severity):
+        group = [e for e in escalations if e.severity == severity]
+        if not group:
+            continue
+        to_resolve = [e.resolved_at - e.raised_at for e in group if e.resolved_at]
+        acknowledged = sum(1 for e in group if e.acknowledged_at)
+        result.append(
+            ResponseTimes(severity, len(group), acknowledged, len(to_resolve), mtta(group), _mean(to_resolve))
+        )
+    return result

@@ -1,0 +1,394 @@
+"""A campaign's optional pull source: a URL (`/warroom config pull.url …`) fetched before each
+digest, answering JSON readings in the REST batch format (`{"readings": [...]}` or a bare list).
+
+The URL is set by a campaign manager and fetched by the service, so it is treated as hostile:
+
+- the whole fetch (resolving, connecting, the answer's headers and body) has one deadline,
+  `PULL_TIMEOUT_SECONDS`, not a timeout per read: a source that drips a byte at a time is cut off;
+- the body is read as a stream and cut off past `MAX_WIRE_BYTES` as sent and `MAX_BODY_BYTES` once
+  inflated (gzip or deflate, inflated here a bounded piece at a time: a gzip bomb is refused, not
+  unpacked), and JSON nested deeper than `MAX_JSON_DEPTH` is refused; the JSON is parsed in a thread,
+  off the event loop;
+- the host is resolved and every address it has must be public (not loopback, private, link-local,
+  shared, multicast, unspecified or reserved, IPv4 embedded in IPv6 included); the request then goes
+  to the checked address itself, with the original `Host` header and TLS server name, so DNS cannot
+  answer differently between the check and the connection. Redirects are not followed, proxies from
+  the environment are not used. `WARROOM_PULL_ALLOW_PRIVATE` lifts the address rule (tests, demos);
+- a URL with a user name or password in it is refused, and the URL is shown and logged without its
+  query string (`?…`), where an API key may be;
+- at most `MAX_CONCURRENT_PULLS` fetches run at once in a process, which bounds the memory they take.
+
+Every failure, whatever its cause, becomes a short sentence the digest shows (`Pulled.problem`); it
+names a category (no answer in time, too large, not JSON, refused address…), never the HTTP status,
+an error from the network, or anything the source answered. The detail goes to the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import re
+import socket
+import ssl
+import weakref
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+
+if TYPE_CHECKING:
+    from warroom_bot.core.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+PULL_TIMEOUT_SECONDS = 10.0  # the whole fetch: resolving, connecting, headers and body
+MAX_WIRE_BYTES = 2 * 1024 * 1024  # the body as sent (compressed or not)
+MAX_BODY_BYTES = 2 * 1024 * 1024  # the body once inflated: the batch limit, 10,000 readings, at 200 bytes each
+MAX_JSON_DEPTH = 16  # nesting of arrays and objects; `{"readings": [{...}]}` needs 3
+MAX_CONCURRENT_PULLS = 4  # fetches at once in one process (the tick's and `/warroom digest`'s together)
+MANUAL_DIGEST_INTERVAL = timedelta(seconds=60)  # `/warroom digest` of a campaign with a pull source
+TLS_VERIFY: ssl.SSLContext | bool = True  # https sources' certificates: certifi's CAs (tests put their own here)
+
+NO_ANSWER = "no answer within {seconds:g} s"
+TOO_LARGE = f"its answer is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB"
+NOT_JSON = "it did not answer JSON"
+TOO_DEEP = f"its JSON is nested deeper than {MAX_JSON_DEPTH} levels"
+NO_LIST = 'its JSON has no list of readings (expected {"readings": [...]})'
+HTTP_ERROR = "it answered with an HTTP error status (not 2xx; redirects are not followed)"
+BAD_ENCODING = "its answer is compressed in a way that cannot be read (gzip and deflate can)"
+UNREACHABLE = "it could not be reached"
+RESOLVES_PRIVATE = "its host resolves to a loopback, private, link-local or otherwise non-public address"
+UNEXPECTED = "it failed in an unexpected way (the service's log has the details)"
+
+_HOSTNAME = re.compile(r"[A-Za-z0-9_.-]+")
+_NUMERIC_IPV4 = re.compile(r"[0-9A-Fa-fXx.]+")  # `2130706433`, `0x7f.1`, `127.1`: what inet_aton reads
+# Where IPv6 addresses carry an IPv4 one: NAT64 (64:ff9b::/96), and the IPv4-compatible ::/96.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@dataclass(frozen=True)
+class Pulled:
+    url: str
+    rows: list[dict[str, Any]]
+    problem: str | None = None
+
+
+class RefusedUrl(ValueError):
+    """A pull URL that is never fetched; `reason` completes "It cannot be a pull source: …"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Failed(Exception):
+    """A fetch that failed: `problem` for the digest, `detail` for the log only."""
+
+    def __init__(self, problem: str, detail: str = "") -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.detail = detail
+
+
+def shown(url: str) -> str:
+    """The URL as the bot shows and logs it: no user name or password, no query string, no fragment."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(not a valid URL)"
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{'…@' if '@' in parts.netloc else ''}{host}{parts.path}{'?…' if parts.query else ''}"
+
+
+def is_public(address: Address) -> bool:
+    """Whether an address is on the public internet: what a pull source may be."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return is_public(address.ipv4_mapped)
+        embedded = [address.sixtofour, address.teredo[1] if address.teredo else None]
+        if address in _NAT64 or address in _IPV4_COMPATIBLE:
+            embedded.append(ipaddress.IPv4Address(address.packed[12:]))
+        if any(inner is not None and not is_public(inner) for inner in embedded):
+            return False
+        if address.is_site_local:
+            return False
+    return address.is_global and not (
+        address.is_loopback
+        or address.is_link_local
+        or address.is_private
+        or address.is_multicast
+        or address.is_unspecified
+        or address.is_reserved
+    )
+
+
+def literal_address(host: str) -> Address | None:
+    """The address a host names without DNS: `10.0.0.1`, `::1`, and the forms the resolver also reads
+    as IPv4 (`2130706433`, `0x7f.1`, `127.1`)."""
+    host = host.rstrip(".")
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if _NUMERIC_IPV4.fullmatch(host):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def check_url(url: str, *, allow_private: bool) -> httpx.URL:
+    """Parse a pull URL and refuse what is never fetched: not http(s), a user name or password in it,
+    a host that is not a plain name or address, and (unless `allow_private`) a host that names a
+    loopback, private or other non-public address without DNS (`localhost`, `10.0.0.1`, `0x7f.1`)."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise RefusedUrl("it is not a valid http(s) URL") from None
+    host = parsed.raw_host.decode("ascii", "replace")
+    if parsed.scheme not in ("http", "https") or not host:
+        raise RefusedUrl("it is not a valid http(s) URL")
+    if parsed.userinfo:
+        raise RefusedUrl("it carries a user name or password, which would be shown to the channel and logged")
+    address = literal_address(host)
+    if address is None and not _HOSTNAME.fullmatch(host):
+        raise RefusedUrl("its host is not a valid name or address")
+    if allow_private:
+        return parsed
+    name = host.rstrip(".").lower()
+    if (address is not None and not is_public(address)) or name == "localhost" or name.endswith(".localhost"):
+        raise RefusedUrl("it names a loopback, private, link-local or otherwise non-public address")
+    return parsed
+
+
+async def fetch(url: str, *, allow_private: bool = False) -> Pulled:
+    """Fetch and parse a pull source; never raises (but for cancellation): a failure is `problem`."""
+    try:
+        async with asyncio.timeout(PULL_TIMEOUT_SECONDS):
+            body = await _download(url, allow_private)
+        value = await asyncio.to_thread(_parse, body)
+    except _Failed as failed:
+        problem, detail = failed.problem, failed.detail
+    except RefusedUrl as refused:
+        problem, detail = f"its URL is refused: {refused.reason}", ""
+    except (TimeoutError, httpx.TimeoutException):
+        problem, detail = NO_ANSWER.format(seconds=PULL_TIMEOUT_SECONDS), ""
+    except (httpx.HTTPError, OSError) as error:
+        problem, detail = UNREACHABLE, f"{type(error).__name__}: {error}"
+    except Exception:
+        log.warning("pull source %s failed unexpectedly", shown(url), exc_info=True)
+        return Pulled(url, [], UNEXPECTED)
+    else:
+        rows = value.get("readings") if isinstance(value, dict) else value
+        if isinstance(rows, list):
+            return Pulled(url, rows)
+        problem, detail = NO_LIST, ""
+    log.warning("pull source %s failed: %s%s", shown(url), problem, f" ({detail})" if detail else "")
+    return Pulled(url, [], problem)
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    """The addresses of `host`, in the resolver's order (off the event loop: getaddrinfo blocks)."""
+    answers = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(answer[4][0]) for answer in answers))
+
+
+async def _download(url: str, allow_private: bool) -> bytes:
+    target = check_url(url, allow_private=allow_private)
+    host = target.raw_host.decode("ascii")
+    try:
+        addresses = await _resolve(host, target.port or (443 if target.scheme == "https" else 80))
+    except (OSError, UnicodeError) as error:
+        raise _Failed(UNREACHABLE, f"resolving the host: {error}") from None
+    if not addresses:
+        raise _Failed(UNREACHABLE, "the host has no address")
+    private = [address for address in addresses if not is_public(ipaddress.ip_address(address.partition("%")[0]))]
+    if private and not allow_private:
+        # Which address stays in the log: the service's resolver may know internal names.
+        raise _Failed(f"its URL is refused: {RESOLVES_PRIVATE}", f"{host} resolves to {', '.join(private)}")
+    headers = {
+        "Host": target.netloc.decode("ascii"),
+        "Accept": "application/json",
+        "Accept-Encoding": "gzip, deflate",
+        "User-Agent": "warroom-bot pull source",
+    }
+    timeouts = dict.fromkeys(("connect", "read", "write", "pool"), PULL_TIMEOUT_SECONDS)
+    # The transport, not a client: no redirects, cookies or proxies from the environment, and no
+    # client log line with the URL's query string in it.
+    async with httpx.AsyncHTTPTransport(verify=TLS_VERIFY, trust_env=False) as transport:
+        for attempt, address in enumerate(addresses, start=1):
+            # To the checked address itself; the host name goes in the Host header and TLS's SNI
+            # (and the certificate is checked against it).
+            request = httpx.Request(
+                "GET",
+                target.copy_with(host=address.partition("%")[0]),
+                headers=headers,
+                extensions={"timeout": timeouts, "sni_hostname": host},
+            )
+            try:
+                response = await transport.handle_async_request(request)
+            except httpx.ConnectError:
+                if attempt == len(addresses):
+                    raise
+                continue
+            try:
+                return await _read(response)
+            finally:
+                await response.aclose()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _read(response: httpx.Response) -> bytes:
+    """The body, inflated, at most MAX_BODY_BYTES of it; refused once past a limit, not read to its end."""
+    if not 200 <= response.status_code < 300:
+        raise _Failed(HTTP_ERROR, f"HTTP {response.status_code}")
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_WIRE_BYTES:
+        raise _Failed(TOO_LARGE, f"Content-Length {length}")
+    inflater = _Inflater.for_encoding(response.headers.get("content-encoding", ""))
+    body = bytearray()
+    sent = 0
+    async for chunk in response.aiter_raw():
+        sent += len(chunk)
+        if sent > MAX_WIRE_BYTES:
+            raise _Failed(TOO_LARGE, f"more than {MAX_WIRE_BYTES} bytes sent")
+        body += inflater.feed(chunk, MAX_BODY_BYTES - len(body))
+    body += inflater.finish(MAX_BODY_BYTES - len(body))
+    return bytes(body)
+
+
+class _Inflater:
+    """Undoes the content encoding a bounded piece at a time: never more than `room` bytes out."""
+
+    def __init__(self, decompressor: Any | None) -> None:
+        self._decompressor = decompressor
+
+    @classmethod
+    def for_encoding(cls, header: str) -> _Inflater:
+        codings = [coding.strip().lower() for coding in header.split(",") if coding.strip()]
+        codings = [coding for coding in codings if coding != "identity"]
+        if not codings:
+            return cls(None)
+        if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
+            return cls(zlib.decompressobj(wbits=zlib.MAX_WBITS | 32))  # gzip or zlib header, detected
+        raise _Failed(BAD_ENCODING, f"Content-Encoding {header}")
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        if self._decompressor is None:
+            out = data
+        elif self._decompressor.eof:
+            return b""  # whatever follows the compressed stream is ignored
+        else:
+            try:
+                out = self._decompressor.decompress(data, room + 1)
+            except zlib.error as error:
+                raise _Failed(BAD_ENCODING, str(error)) from None
+        if len(out) > room:
+            raise _Failed(TOO_LARGE, f"more than {MAX_BODY_BYTES} bytes once inflated")
+        return out
+
+    def finish(self, room: int) -> bytes:
+        if self._decompressor is None or self._decompressor.eof:
+            return b""
+        try:
+            out = self._decompressor.flush()
+        except zlib.error as error:
+            raise _Failed(BAD_ENCODING, str(error)) from None
+        if len(out) > room:
+            raise _Failed(TOO_LARGE, f"more than {MAX_BODY_BYTES} bytes once inflated")
+        return out
+
+
+def _parse(body: bytes) -> Any:
+    """JSON, refused when nested deeper than MAX_JSON_DEPTH (run in a thread: it takes a while on 2 MB)."""
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        raise _Failed(TOO_DEEP, "deeper than the parser's recursion limit") from None
+    except ValueError as error:  # including UnicodeDecodeError and integers too long to read
+        raise _Failed(NOT_JSON, type(error).__name__) from None
+    if _deeper_than(value, MAX_JSON_DEPTH):
+        raise _Failed(TOO_DEEP)
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than `limit` (without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class Puller:
+    """One service's pull-source work, in process: fetches at most MAX_CONCURRENT_PULLS at a time,
+    runs the tick's digests of campaigns with a pull source in the background (one per campaign at a
+    time), and limits `/warroom digest` of such a campaign to once per MANUAL_DIGEST_INTERVAL."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        self._slots = asyncio.Semaphore(MAX_CONCURRENT_PULLS)
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._asked: dict[int, datetime] = {}
+
+    async def fetch(self, url: str) -> Pulled:
+        async with self._slots:
+            return await fetch(url, allow_private=self.allow_private)
+
+    def start(self, campaign_id: int, work: Callable[[], Awaitable[None]]) -> bool:
+        """Run `work` in the background unless the campaign's is still running; whether it started."""
+        if campaign_id in self._running:
+            return False
+        task = asyncio.create_task(work())
+        self._running[campaign_id] = task
+        task.add_done_callback(lambda _: self._running.pop(campaign_id, None))
+        return True
+
+    def running(self, campaign_id: int) -> bool:
+        return campaign_id in self._running
+
+    async def settle(self) -> None:
+        """Wait until no background work is left (tests). A service stopping does not wait: a digest
+        whose task is cancelled before it claimed its slot is posted when the service is back."""
+        while self._running:
+            await asyncio.gather(*self._running.values(), return_exceptions=True)
+
+    def ask(self, campaign_id: int, now: datetime) -> timedelta | None:
+        """Take the campaign's manual digest turn at `now`; or how long until the next one is free."""
+        last = self._asked.get(campaign_id)
+        if last is not None and now < last + MANUAL_DIGEST_INTERVAL:
+            return last + MANUAL_DIGEST_INTERVAL - now
+        self._asked[campaign_id] = now
+        return None
+
+
+_PULLERS: dict[int, Puller] = {}
+
+
+def puller(runtime: Runtime) -> Puller:
+    """The runtime's `Puller` (a Runtime is a dataclass, not hashable: kept by id until it is freed)."""
+    key = id(runtime)
+    found = _PULLERS.get(key)
+    if found is None:
+        found = _PULLERS[key] = Puller(runtime.settings.pull_allow_private)
+        weakref.finalize(runtime, _PULLERS.pop, key, None)
+    return found

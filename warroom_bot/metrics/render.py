@@ -1,0 +1,185 @@
+"""The status digest as a message: what got worse first, then one line per KPI, then the rest.
+
+Lights are emoji in blocks and words (green, yellow, red, purple) in the plain text.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from warroom_bot.core.blocks import (
+    Message,
+    context,
+    escape,
+    header,
+    local_time,
+    mention,
+    message,
+    plural,
+    section,
+    sentence,
+)
+from warroom_bot.models import Direction, KpiKind, Phase
+
+if TYPE_CHECKING:
+    from warroom_bot.metrics.digest import KpiStatus, Snapshot
+
+LIGHT_EMOJI = {
+    "green": ":large_green_circle:",
+    "yellow": ":large_yellow_circle:",
+    "red": ":red_circle:",
+    "purple": ":large_purple_circle:",
+    None: ":white_circle:",
+}
+
+
+def amount(value: float | None, unit: str) -> str:
+    """One KPI number as a campaign team reads it; `—` when there is no reading.
+
+    Money in whole yuan, large sums in thousands or millions: `¥1,235`, `¥35.2k`, `¥1.20m`.
+    Seconds to a tenth: `0.9 s`, `3 s`. Percentages to a tenth: `2.5%`. KPIs without a unit count
+    things (orders, visitors, stock): whole numbers, `7,128`; only a fraction below 10 keeps its
+    decimals (`2.5`), so that a unitless ratio someone added as a KPI does not read as a count."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value:.1f}%"
+    if unit == "s":
+        return f"{value:.1f}".removesuffix(".0") + " s"
+    size = abs(value)
+    if unit == "¥":
+        if size >= 1_000_000:
+            return f"¥{value / 1_000_000:.2f}m"
+        if size >= 10_000:
+            return f"¥{value / 1_000:.1f}k"
+        return f"¥{value:,.0f}"
+    if size < 10 and value != round(value):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:,.0f}"
+
+
+GAUGE_WORDS = {"inventory": "safety line"}  # what a higher-is-better gauge's threshold is called; else "target"
+
+
+def lower_is_better(status: KpiStatus) -> bool:
+    """Whether less is better (response time, complaints)."""
+    return status.direction == Direction.LOWER
+
+
+def measure(status: KpiStatus) -> str:
+    """What a KPI's target is called: `limit` when lower is better, `safety line` (inventory), `target`."""
+    if lower_is_better(status):
+        return "limit"
+    return "target" if status.kind == KpiKind.CUMULATIVE else GAUGE_WORDS.get(status.key, "target")
+
+
+def goal(status: KpiStatus) -> str:
+    """What the value is measured against: `¥1.00m` (a cumulative target to date), `limit 3 s`
+    (lower is better), `safety line 1,000` (inventory), `target 3.0%` (other gauges)."""
+    target = amount(status.target_to_date, status.unit)
+    if status.kind == KpiKind.CUMULATIVE and not lower_is_better(status):
+        return target
+    return f"{measure(status)} {target}"
+
+
+def standing(status: KpiStatus) -> str:
+    """`¥1.10m vs ¥1.33m to date`, `12 (limit 40 to date)`, `0.9 s (limit 3 s)`, `820 (safety line 1,000)`."""
+    value = amount(status.value, status.unit)
+    if status.kind != KpiKind.CUMULATIVE:
+        return f"{value} ({goal(status)})"
+    if lower_is_better(status):
+        return f"{value} ({goal(status)} to date)"
+    return f"{value} vs {goal(status)} to date"
+
+
+def percent(attainment: float | None, *, lower: bool = False) -> str:
+    """Attainment, `89.9%`. For a lower-is-better KPI (`lower`), whose attainment target ÷ actual
+    would read 326 % for 0.9 s against a 3 s limit, how far it is under its limit, `margin 70.0%`,
+    or over it, `over by 66.7%`; both are shares of the limit. The light is unaffected."""
+    if attainment is None:
+        return "—"
+    if not lower:
+        return ">999%" if attainment > 9.99 else f"{attainment * 100:.1f}%"
+    if attainment >= 1:
+        return f"margin {(1 - 1 / attainment) * 100:.1f}%"  # 100.0% when the actual is 0
+    over = 1 / attainment - 1 if attainment > 0 else math.inf
+    return "over by >999%" if over > 9.99 else f"over by {over * 100:.1f}%"
+
+
+def score(status: KpiStatus) -> str:
+    return percent(status.attainment, lower=lower_is_better(status))
+
+
+def shown_attainment(status: KpiStatus) -> float | None:
+    """The attainment a bar chart draws: at most 100 % for a lower-is-better KPI within its limit."""
+    if status.attainment is None or not lower_is_better(status):
+        return status.attainment
+    return min(status.attainment, 1.0)
+
+
+def change(status: KpiStatus) -> str:
+    if status.value is None or status.previous_value is None:
+        return ""
+    delta = status.value - status.previous_value
+    if delta == 0:
+        return " · no change"
+    return f" · {'▲' if delta > 0 else '▼'} {amount(abs(delta), status.unit)}"
+
+
+def kpi_line(status: KpiStatus) -> str:
+    light = status.light or "no light"
+    line = f"*{escape(status.label)}*: {standing(status)} · {score(status)} · {light}{change(status)}"
+    lower = lower_is_better(status)
+    worst = "".join(
+        f"\n      {escape(d.dimension)}: {percent(d.attainment, lower=lower)} {d.light}"
+        for d in status.worst_dimensions
+    )
+    return f"{LIGHT_EMOJI[status.light]} {line}{worst}"
+
+
+def worsened_line(snapshot: Snapshot) -> str:
+    worse = [f"{s.label} {s.previous_light} → {s.light}" for s in snapshot.kpis if s.worsened]
+    return f"Worse since the last digest: {'; '.join(worse)}." if worse else "No KPI got worse since the last digest."
+
+
+def digest_blocks(snapshot: Snapshot) -> list[dict]:
+    """The KPI part: overall light with what got worse, then a line per KPI."""
+    return [
+        section(
+            f"{LIGHT_EMOJI[snapshot.overall]} Overall *{snapshot.overall or 'no light yet'}* · "
+            f"{escape(worsened_line(snapshot))}"
+        ),
+        *(section(kpi_line(status)) for status in snapshot.kpis),
+    ]
+
+
+def actions_due(snapshot: Snapshot) -> str:
+    lines = [
+        f"• #{item.id} {escape(item.action)} — {mention(item.owner)}"
+        + (f", *overdue* (due {item.due})" if item.overdue else "")
+        for item in snapshot.actions_due
+    ]
+    return "*Action items due today*\n" + "\n".join(lines)
+
+
+def digest(snapshot: Snapshot) -> Message:
+    when = local_time(snapshot.at, snapshot.timezone)
+    overall = snapshot.overall or "no light yet"
+    title = f"{snapshot.campaign_name} — status {when} ({snapshot.timezone})"
+    changed = worsened_line(snapshot)
+    problem = f" {escape(snapshot.source_problem)}" if snapshot.source_problem else ""
+    due = f" {plural(len(snapshot.actions_due), 'action item')} due today." if snapshot.actions_due else ""
+    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {sentence(snapshot.escalations)}.{due}"
+    blocks = [
+        header(title),
+        *([section(f":warning: {escape(snapshot.source_problem)}")] if snapshot.source_problem else []),
+        *digest_blocks(snapshot),
+        *([section(actions_due(snapshot))] if snapshot.actions_due else []),
+        context(
+            " · ".join(
+                filter(None, [sentence(snapshot.escalations), snapshot.budget, f"phase {Phase(snapshot.phase).label}"])
+            )
+        ),
+    ]
+    return message(text, blocks)

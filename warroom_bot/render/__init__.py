@@ -1,1 +1,0 @@
-"""Block Kit rendering: pure functions from domain objects to messages and views."""

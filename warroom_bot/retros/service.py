@@ -1,0 +1,467 @@
+"""The daily retrospective: the evening prompt, the entries, one reminder, the morning summary.
+
+Each step is a due time in the database, claimed by a conditional update so that it happens once
+across replicas (as digests are):
+
+- `campaign.next_retro_at` is the next prompt: `retro.time` local, on days of the live and extension
+  phases. Claiming it creates the day's `RetroDay` and posts the prompt with the day's figures.
+- `retro_day.remind_at` (prompt + `retro.remind`): roster members without an entry get one DM. In
+  quiet hours the reminder waits for their end; if that is after the summary, it is dropped.
+- `retro_day.summary_at` (`retro.summary` local, the next morning): who answered, the problems by
+  department, the adjustments, the new action items.
+
+A retro "day" runs from one morning summary to the next, so an entry written after midnight still
+belongs to the evening before; the prompt's and the reminder's buttons name their day outright.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.campaigns import service as campaigns
+from warroom_bot.campaigns.config import in_window, quiet_hours, retro_reminder_delay, retro_summary_time, retro_time
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.ids import ActionItemPart, BlockId, action_item_block
+from warroom_bot.core.outbox import enqueue
+from warroom_bot.metrics import digest
+from warroom_bot.models import (
+    ActionItem,
+    ActionStatus,
+    Campaign,
+    Escalation,
+    LedgerEntry,
+    OutboxMessage,
+    Phase,
+    RetroDay,
+    RetroEntry,
+    RoleAssignment,
+)
+from warroom_bot.retros import actions, render
+
+RETRO_PHASES = (Phase.LIVE, Phase.EXTENSION)
+MAX_TEXT = 3000
+
+
+def at_local(day: date, moment: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, moment, tzinfo=zone)
+
+
+def next_local(moment: time, campaign: Campaign, after: datetime) -> datetime:
+    """The first time it is `moment` o'clock in the campaign's time zone strictly after `after`."""
+    zone = ZoneInfo(campaign.timezone)
+    day = after.astimezone(zone).date()
+    candidate = at_local(day, moment, zone)
+    while candidate <= after:
+        day += timedelta(days=1)
+        candidate = at_local(day, moment, zone)
+    return candidate
+
+
+def retro_day_of(campaign: Campaign, now: datetime) -> date:
+    """The day whose retrospective is being written at `now`: before the morning summary, yesterday."""
+    local = now.astimezone(ZoneInfo(campaign.timezone))
+    return local.date() - timedelta(days=1) if local.time() < retro_summary_time(campaign.config) else local.date()
+
+
+def roster_users(roster: list[RoleAssignment]) -> set[str]:
+    return {user for assignment in roster for user in (assignment.primary_user, assignment.backup_user) if user}
+
+
+# -- the day's figures -------------------------------------------------------------------------------
+
+
+async def day_figures(session: AsyncSession, campaign: Campaign, day: date, now: datetime) -> str:
+    """KPI attainment now, the escalations raised that day with their MTTA, and the budget used."""
+    zone = ZoneInfo(campaign.timezone)
+    start, end = at_local(day, time(0), zone), at_local(day + timedelta(days=1), time(0), zone)
+    raised = (
+        await session.exec(
+            select(Escalation).where(
+                Escalation.campaign_id == campaign.id, Escalation.raised_at >= start, Escalation.raised_at < end
+            )
+        )
+    ).all()
+    spent_that_day = (
+        await session.exec(
+            select(LedgerEntry.amount).where(
+                LedgerEntry.campaign_id == campaign.id,
+                LedgerEntry.kind == "spend",
+                LedgerEntry.at >= start,
+                LedgerEntry.at < end,
+            )
+        )
+    ).all()
+    return render.figures(
+        await digest.snapshot(session, campaign, now), list(raised), spent_that_day=sum(spent_that_day)
+    )
+
+
+# -- the prompt ----------------------------------------------------------------------------------------
+
+
+async def due_prompts(session: AsyncSession, now: datetime) -> list[int]:
+    """Campaigns whose prompt time has come, or that have none scheduled yet."""
+    query = select(Campaign.id).where(
+        col(Campaign.phase).in_(RETRO_PHASES),
+        (col(Campaign.next_retro_at).is_(None)) | (col(Campaign.next_retro_at) <= now),
+    )
+    return [campaign_id for campaign_id in (await session.exec(query)).all() if campaign_id is not None]
+
+
+async def run_prompt(session: AsyncSession, *, campaign_id: int, now: datetime) -> RetroDay | None:
+    """Claim the campaign's due prompt and post it; the day it opened if this worker posted it.
+
+    A campaign with no prompt scheduled yet (it just went live, or `retro.time` changed) is only
+    scheduled. After downtime one prompt is posted, for the latest day whose prompt was missed."""
+    campaign = await session.get(Campaign, campaign_id, populate_existing=True)
+    if campaign is None:
+        return None
+    seen = campaign.next_retro_at
+    if seen is not None and seen > now:
+        return None  # another worker claimed it after we listed it as due
+    prompt_time = retro_time(campaign.config)
+    following = next_local(prompt_time, campaign, now)
+    unchanged = (
+        col(Campaign.next_retro_at).is_(None)
+        if seen is None
+        else (col(Campaign.next_retro_at) == seen) & (col(Campaign.next_retro_at) <= now)
+    )
+    claimed = await session.exec(
+        update(Campaign).where(col(Campaign.id) == campaign_id, unchanged).values(next_retro_at=following)
+    )
+    if claimed.rowcount != 1 or seen is None:
+        return None
+    campaign.next_retro_at = following
+    day = following.astimezone(ZoneInfo(campaign.timezone)).date() - timedelta(days=1)
+    return await open_day(session, campaign, day, now)
+
+
+async def open_day(session: AsyncSession, campaign: Campaign, day: date, now: datetime) -> RetroDay:
+    """Post the day's prompt and schedule its reminder and summary."""
+    figures = await day_figures(session, campaign, day, now)
+    retro_day = RetroDay(
+        campaign_id=campaign.id,
+        day=day,
+        figures=figures,
+        prompted_at=now,
+        remind_at=now + retro_reminder_delay(campaign.config),
+        summary_at=next_local(retro_summary_time(campaign.config), campaign, now),
+    )
+    session.add(retro_day)
+    await session.flush()
+    answered = await _answered(session, campaign.id, day)
+    post = await enqueue(
+        session,
+        render.prompt(campaign, retro_day, answered),
+        now=now,
+        channel=campaign.channel_id,
+        campaign_id=campaign.id,
+    )
+    retro_day.prompt_message_id = post.id
+    session.add(retro_day)
+    return retro_day
+
+
+async def _answered(session: AsyncSession, campaign_id: int, day: date) -> list[str]:
+    query = (
+        select(RetroEntry.user_id)
+        .where(RetroEntry.campaign_id == campaign_id, RetroEntry.day == day)
+        .order_by(col(RetroEntry.submitted_at))
+    )
+    return list((await session.exec(query)).all())
+
+
+# -- the reminder --------------------------------------------------------------------------------------
+
+
+async def due_reminders(session: AsyncSession, now: datetime) -> list[int]:
+    query = select(RetroDay.id).where(col(RetroDay.remind_at) <= now)
+    return [day_id for day_id in (await session.exec(query)).all() if day_id is not None]
+
+
+def _quiet_until(campaign: Campaign, now: datetime) -> datetime | None:
+    """The end of the quiet hours `now` falls in, or None when it is not quiet."""
+    window = quiet_hours(campaign.config)
+    if window is None or not in_window(now.astimezone(ZoneInfo(campaign.timezone)).time(), window):
+        return None
+    return next_local(window[1], campaign, now)
+
+
+async def send_reminders(session: AsyncSession, *, retro_day_id: int, now: datetime) -> list[str]:
+    """Claim the day's reminder and DM every roster member without an entry; who was reminded."""
+    retro_day = await session.get(RetroDay, retro_day_id, populate_existing=True)
+    if retro_day is None or retro_day.remind_at is None or retro_day.remind_at > now:
+        return []
+    campaign = await session.get(Campaign, retro_day.campaign_id)
+    if campaign is None:
+        return []
+    quiet_end = _quiet_until(campaign, now)
+    # In quiet hours the reminder waits for their end, unless the summary comes first: then it is dropped.
+    waits = quiet_end is not None and retro_day.summary_at is not None and quiet_end < retro_day.summary_at
+    claimed = await session.exec(
+        update(RetroDay)
+        .where(col(RetroDay.id) == retro_day_id, col(RetroDay.remind_at) == retro_day.remind_at)
+        .values(remind_at=quiet_end if waits else None)
+    )
+    if claimed.rowcount != 1 or quiet_end is not None:
+        return []
+    answered = set(await _answered(session, campaign.id, retro_day.day))
+    missing = sorted(roster_users(await campaigns.roster(session, campaign.id)) - answered)
+    for user_id in missing:
+        await enqueue(session, render.reminder(campaign, retro_day), now=now, channel=user_id, campaign_id=campaign.id)
+    return missing
+
+
+# -- the morning summary -------------------------------------------------------------------------------
+
+
+async def due_summaries(session: AsyncSession, now: datetime) -> list[int]:
+    query = select(RetroDay.id).where(col(RetroDay.summary_at) <= now)
+    return [day_id for day_id in (await session.exec(query)).all() if day_id is not None]
+
+
+@dataclass(frozen=True)
+class DayReview:
+    """A retro day with its entries and the action items written in them, for the summary and report."""
+
+    day: date
+    figures: str | None  # what the prompt showed, if a prompt was posted
+    entries: list[RetroEntry]
+    items: list[ActionItem]
+    departments: dict[str, str]  # user id → the department or role they answer for
+    roster: set[str]
+
+
+async def review(session: AsyncSession, campaign: Campaign, day: date) -> DayReview:
+    entries = (
+        await session.exec(
+            select(RetroEntry)
+            .where(RetroEntry.campaign_id == campaign.id, RetroEntry.day == day)
+            .order_by(col(RetroEntry.submitted_at))
+        )
+    ).all()
+    items = (
+        await session.exec(
+            select(ActionItem)
+            .where(col(ActionItem.entry_id).in_([entry.id for entry in entries]))
+            .order_by(col(ActionItem.id))
+        )
+    ).all()
+    retro_day = await _day(session, campaign.id, day)
+    roster = await campaigns.roster(session, campaign.id)
+    return DayReview(
+        day,
+        retro_day.figures if retro_day else None,
+        list(entries),
+        list(items),
+        departments_of(roster),
+        roster_users(roster),
+    )
+
+
+def departments_of(roster: list[RoleAssignment]) -> dict[str, str]:
+    """Each roster member's department (`lead:<department>`), else the first role they hold."""
+    found: dict[str, str] = {}
+    for assignment in sorted(roster, key=lambda a: (not a.role.startswith("lead:"), a.role)):
+        for user in (assignment.primary_user, assignment.backup_user):
+            if user and user not in found:
+                found[user] = assignment.role.removeprefix("lead:").replace("_", " ")
+    return found
+
+
+async def post_summary(session: AsyncSession, *, retro_day_id: int, now: datetime) -> bool:
+    """Claim the day's summary and post it; True if this worker posted it."""
+    retro_day = await session.get(RetroDay, retro_day_id, populate_existing=True)
+    if retro_day is None or retro_day.summary_at is None or retro_day.summary_at > now:
+        return False
+    claimed = await session.exec(
+        update(RetroDay)
+        .where(col(RetroDay.id) == retro_day_id, col(RetroDay.summary_at) == retro_day.summary_at)
+        .values(summary_at=None, remind_at=None)
+    )
+    campaign = await session.get(Campaign, retro_day.campaign_id)
+    if claimed.rowcount != 1 or campaign is None:
+        return False
+    await enqueue(
+        session,
+        render.summary(campaign, await review(session, campaign, retro_day.day)),
+        now=now,
+        channel=campaign.channel_id,
+        campaign_id=campaign.id,
+    )
+    return True
+
+
+# -- entries -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the modal holds: the person's own entry to edit (with its open action items), else the
+    day's figures to start from."""
+
+    campaign: Campaign
+    day: date
+    figures: str
+    entry: RetroEntry | None
+    items: list[ActionItem]
+
+
+async def _day(session: AsyncSession, campaign_id: int, day: date) -> RetroDay | None:
+    query = select(RetroDay).where(RetroDay.campaign_id == campaign_id, RetroDay.day == day)
+    return (await session.exec(query)).first()
+
+
+async def _entry(session: AsyncSession, campaign_id: int, day: date, user_id: str) -> RetroEntry | None:
+    query = select(RetroEntry).where(
+        RetroEntry.campaign_id == campaign_id, RetroEntry.day == day, RetroEntry.user_id == user_id
+    )
+    return (await session.exec(query)).first()
+
+
+async def form_for(session: AsyncSession, campaign: Campaign, day: date, user_id: str, now: datetime) -> Form:
+    retro_day = await _day(session, campaign.id, day)
+    figures = retro_day.figures if retro_day else await day_figures(session, campaign, day, now)
+    entry = await _entry(session, campaign.id, day, user_id)
+    items = (
+        await session.exec(
+            select(ActionItem)
+            .where(ActionItem.entry_id == (entry.id if entry else None), ActionItem.status == ActionStatus.OPEN)
+            .order_by(col(ActionItem.id))
+        )
+    ).all()
+    return Form(campaign, day, figures, entry, list(items))
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The playbook's three steps, as written in the modal."""
+
+    targets_vs_actual: str
+    problems: str
+    adjustments: str
+
+    def checked(self) -> Answers:
+        """Stripped, each one required: a retro with an empty step is not a retro."""
+        for field, label, text in (
+            (BlockId.TARGETS_VS_ACTUAL, "how the day went against its targets", self.targets_vs_actual),
+            (BlockId.PROBLEMS, "the problems and their causes (or write `none`)", self.problems),
+            (BlockId.ADJUSTMENTS, "the adjustments for tomorrow (or write `none`)", self.adjustments),
+        ):
+            if not text.strip():
+                raise UserError(f"Write {label}.", field=field)
+            if len(text) > MAX_TEXT:
+                raise UserError(f"Keep this under {MAX_TEXT} characters.", field=field)
+        return Answers(self.targets_vs_actual.strip(), self.problems.strip(), self.adjustments.strip())
+
+
+def check_drafts(slots: list[dict[ActionItemPart, str]], campaign: Campaign, now: datetime) -> list[actions.Draft]:
+    """The action items filled in: a slot left blank is skipped; one begun needs a problem, an action,
+    an owner and a due date that is not in the past (the cause is optional)."""
+    today = actions.local_today(campaign, now)
+    drafts = []
+    for index, slot in enumerate(slots, start=1):
+        values = {part: slot.get(part, "").strip() for part in ActionItemPart}
+        if not any(values.values()):
+            continue
+        for part in (ActionItemPart.PROBLEM, ActionItemPart.ACTION, ActionItemPart.OWNER, ActionItemPart.DUE):
+            if not values[part]:
+                raise UserError(f"Action item {index} needs its {part} too.", field=action_item_block(index, part))
+        for part in (ActionItemPart.PROBLEM, ActionItemPart.CAUSE, ActionItemPart.ACTION):
+            if len(values[part]) > actions.MAX_ITEM_TEXT:
+                raise UserError(
+                    f"Keep this under {actions.MAX_ITEM_TEXT} characters.", field=action_item_block(index, part)
+                )
+        due_field = action_item_block(index, ActionItemPart.DUE)
+        try:
+            due = date.fromisoformat(values[ActionItemPart.DUE])
+        except ValueError:
+            raise UserError("Pick a due date.", field=due_field) from None
+        if due < today:
+            raise UserError(f"{due:%a %d %b} is in the past; pick today or later.", field=due_field)
+        drafts.append(
+            actions.Draft(
+                problem=values[ActionItemPart.PROBLEM],
+                cause=values[ActionItemPart.CAUSE],
+                action=values[ActionItemPart.ACTION],
+                owner=values[ActionItemPart.OWNER],
+                due=due,
+            )
+        )
+    return drafts
+
+
+@dataclass(frozen=True)
+class Saved:
+    entry: RetroEntry
+    items: list[ActionItem]
+    replaced: datetime | None  # when the entry it replaced was written, if it was an edit
+
+
+async def save(
+    session: AsyncSession,
+    *,
+    campaign_id: int,
+    day: date,
+    user_id: str,
+    answers: Answers,
+    drafts: list[actions.Draft],
+    now: datetime,
+) -> Saved:
+    """Store a person's entry for the day (replacing theirs, if any) and its action items."""
+    campaign = await campaigns.get(session, campaign_id)
+    if campaign.phase == Phase.CLOSED:
+        raise UserError("This campaign is closed; its retrospectives can no longer change.")
+    if day > retro_day_of(campaign, now):
+        raise UserError(f"The retrospective of {day:%a %d %b} has not begun yet.")
+    answers = answers.checked()
+    entry = await _entry(session, campaign.id, day, user_id)
+    replaced = entry.edited_at or entry.submitted_at if entry else None
+    if entry is None:
+        entry = RetroEntry(
+            campaign_id=campaign.id,
+            day=day,
+            user_id=user_id,
+            submitted_at=now,
+            targets_vs_actual="",
+            problems="",
+            adjustments="",
+        )
+    else:
+        entry.edited_at = now
+    entry.targets_vs_actual = answers.targets_vs_actual
+    entry.problems = answers.problems
+    entry.adjustments = answers.adjustments
+    session.add(entry)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise UserError("Your retro for this day was just saved from another window; open it again to edit.") from None
+    items = await actions.replace_for_entry(session, campaign_id=campaign.id, entry_id=entry.id, drafts=drafts, now=now)
+    retro_day = await _day(session, campaign.id, day)
+    if retro_day is not None and retro_day.prompt_message_id is not None:
+        prompt = await session.get(OutboxMessage, retro_day.prompt_message_id)
+        answered = await _answered(session, campaign.id, day)
+        await enqueue(
+            session,
+            render.prompt(campaign, retro_day, answered),
+            now=now,
+            channel=campaign.channel_id,
+            campaign_id=campaign.id,
+            updates=prompt,
+        )
+    return Saved(entry, items, replaced)
+
+
+async def reviews(session: AsyncSession, campaign: Campaign) -> list[DayReview]:
+    """Every day of the campaign that was prompted or has entries, oldest first (API and report)."""
+    prompted = (await session.exec(select(RetroDay.day).where(RetroDay.campaign_id == campaign.id))).all()
+    written = (await session.exec(select(RetroEntry.day).where(RetroEntry.campaign_id == campaign.id))).all()
+    return [await review(session, campaign, day) for day in sorted({*prompted, *written})]
