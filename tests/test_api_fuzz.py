@@ -28,6 +28,8 @@ from warroom_bot.core.settings import load_settings
 from warroom_bot.core.unstorable import UNSTORABLE
 from warroom_bot.devtools.slack_requests import SlackRequestFactory
 
+pytestmark = pytest.mark.slow
+
 SECRET = "fuzz-signing-secret"
 
 
@@ -123,6 +125,7 @@ hostile_bodies = st.one_of(
 def test_ids_no_database_can_hold_get_a_client_error(
     case: Any, campaign_id: int, running_service: dict[str, Any]
 ) -> None:
+
     case.path_parameters["campaign_id"] = campaign_id
     response = case.call_and_validate(
         base_url=running_service["base"], headers=running_service["headers"], checks=[not_a_server_error]

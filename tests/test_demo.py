@@ -11,6 +11,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 EVENTS = [
     ("the campaign starts in warm-up", "Campaign Double 11 starts in this channel"),
     ("a warm-up digest", "— status Tue 10 Nov"),

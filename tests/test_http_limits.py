@@ -40,6 +40,8 @@ from warroom_bot.models import ActionItem, Campaign, RetroEntry
 from warroom_bot.retros.render import modal
 from warroom_bot.retros.service import Form
 
+pytestmark = pytest.mark.slow
+
 MiB = 1024 * 1024
 CHUNK = 64 * 1024
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -265,6 +267,7 @@ async def test_an_impossible_content_length_is_a_400(bot: SlackDriver) -> None:
 async def test_a_genuine_bug_is_a_500_with_an_error_id_logged_once_without_the_body(
     bot: SlackDriver, campaign: Campaign, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+
     async def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug")
 

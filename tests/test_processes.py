@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,6 +25,8 @@ from warroom_bot.core.db import create_engine
 from warroom_bot.devtools.slack_requests import SlackRequestFactory
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.models import Escalation, OutboxMessage, OutboxStatus
+
+pytestmark = pytest.mark.slow
 
 SECRET = "process-test-secret"
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -11,10 +11,13 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 from tests.conftest import CHANNEL, COMMANDER, SIGNING_SECRET
 from warroom_bot.devtools.slack_requests import SlackRequestFactory
 from warroom_bot.devtools.standin import SlackStandIn
+
+pytestmark = pytest.mark.slow
 
 
 def _free_port() -> int:

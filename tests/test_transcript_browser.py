@@ -59,6 +59,8 @@ HOW_TO_INSTALL = (
     "Install Debian's: `apt-get install chromium` (and `pip install -e '.[test]'` for Playwright); "
     "WARROOM_REQUIRE_BROWSER=1 makes this a failure instead of a skip."
 )
+
+pytestmark = pytest.mark.slow
 SHORTCODE = re.compile(r":[a-z][a-z0-9_+-]*:")
 
 TIMEZONE = "Asia/Shanghai"

@@ -17,6 +17,8 @@ from click.testing import CliRunner
 
 from warroom_bot.cli import main
 
+pytestmark = pytest.mark.slow
+
 ANA, BEN, DAN = "U0ANA00001", "U0BEN00001", "U0DAN00001"
 
 
