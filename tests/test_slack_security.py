@@ -139,5 +139,5 @@ async def test_a_button_acts_only_on_its_own_campaigns_messages(bot: SlackDriver
                 action_id=ActionId.ACKNOWLEDGE, value=value, user_id=COMMANDER, channel_id=CHANNEL, message_ts="1.2"
             )
         )
-    assert "not one this bot made" in bot.standin.ok_calls("response_url")[-2].args["text"]
-    assert "no longer exists" in bot.standin.ok_calls("response_url")[-1].args["text"]
+    for refusal in bot.standin.ok_calls("response_url")[-2:]:  # no id a database could not even look up
+        assert "not one this bot made" in refusal.args["text"]

@@ -49,8 +49,10 @@ async def _campaign_named(session: AsyncSession, action_id: str, value: str) -> 
         else:
             return None
     except ValueError:
-        raise UserError("That button is not one this bot made, so nothing was changed.") from None
-    found = await session.get(model, key) if 0 < key <= MAX_ID else None
+        key = 0
+    if not 0 < key <= MAX_ID:
+        raise UserError("That button is not one this bot made, so nothing was changed.")
+    found = await session.get(model, key)
     if isinstance(found, Campaign):
         return found.id
     return found.campaign_id if found is not None else None
