@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.budget import render
+from warroom_bot.budget import messages, render
 from warroom_bot.budget import service as budget
 from warroom_bot.campaigns.render import help_message
 from warroom_bot.core.blocks import notice
@@ -25,7 +25,7 @@ USAGE = {
     "cut": "/budget cut <amount> <category> [reason]",
     "reserve": "/budget reserve <amount> <category> [reason]",
 }
-ALL_USAGE = " · ".join([budget.PLAN_USAGE, *USAGE.values()])
+ALL_USAGE = " · ".join([messages.PLAN_USAGE, *USAGE.values()])
 
 
 def parse_change(kind: str, words: list[str]) -> budget.Change:
@@ -67,22 +67,25 @@ async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtim
         return
     campaign = require_campaign(campaign)
     user_id, now = command["user_id"], runtime.clock.now()
-    async with runtime.transaction() as session:
-        if not verb:
-            answer = render.table(campaign, await budget.lines_of(session, campaign.id), now)
-        elif verb == "plan":
-            await budget.plan(session, campaign=campaign, args=words[1:], user_id=user_id, now=now)
-            answer = notice(":white_check_mark: Budget planned; `/budget` shows it.")
-        elif verb in USAGE:
-            change = parse_change(verb, words[1:])
-            result = await budget.request(session, campaign=campaign, change=change, user_id=user_id, now=now)
-            if isinstance(result, ApprovalRequest):
-                answer = notice(await _request_sent(session, campaign, result, now))
+    with messages.explained():
+        async with runtime.transaction() as session:
+            if not verb:
+                answer = render.table(campaign, await budget.lines_of(session, campaign.id), now)
+            elif verb == "plan":
+                planned = await budget.plan(session, campaign=campaign, args=words[1:], user_id=user_id, now=now)
+                await messages.announce(session, planned, now=now)
+                answer = notice(":white_check_mark: Budget planned; `/budget` shows it.")
+            elif verb in USAGE:
+                change = parse_change(verb, words[1:])
+                result = await budget.request(session, campaign=campaign, change=change, user_id=user_id, now=now)
+                await messages.announce(session, result, now=now)
+                if isinstance(result, budget.Requested):
+                    answer = notice(await _request_sent(session, campaign, result.request, now))
+                else:
+                    answer = notice(f":white_check_mark: Done: {render.change_notice(result.entry).text}")
             else:
-                answer = notice(f":white_check_mark: Done: {render.change_notice(result).text}")
-        else:
-            hint = did_you_mean(verb, ["plan", *USAGE, "help"])
-            raise UserError(f"`{words[0]}` is not a /budget command.{hint}", usage=ALL_USAGE)
+                hint = did_you_mean(verb, ["plan", *USAGE, "help"])
+                raise UserError(f"`{words[0]}` is not a /budget command.{hint}", usage=ALL_USAGE)
     await reply(ack, answer)
 
 
@@ -101,14 +104,13 @@ async def _request_sent(session: AsyncSession, campaign: Campaign, request: Appr
 
 async def _decide(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime, approve: bool) -> None:
     """Committed before Slack hears back; a refusal (not an approver, already decided) goes to the tapper."""
-    async with runtime.transaction() as session:
-        await budget.decide(
-            session,
-            request_id=int(action["value"]),
-            user_id=body["user"]["id"],
-            approve=approve,
-            now=runtime.clock.now(),
-        )
+    now = runtime.clock.now()
+    with messages.explained():
+        async with runtime.transaction() as session:
+            decided = await budget.decide(
+                session, request_id=int(action["value"]), user_id=body["user"]["id"], approve=approve, now=now
+            )
+            await messages.announce(session, decided, now=now)
     await ack()
 
 

@@ -17,7 +17,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from warroom_bot.campaigns import render
+from warroom_bot.campaigns import messages, render
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.config import pull_url
 from warroom_bot.core.blocks import escape, local_time, mention, notice
@@ -44,6 +44,7 @@ from warroom_bot.models import Campaign, KpiKind, Phase
 
 START_USAGE = '/warroom start "<name>" <start YYYY-MM-DDTHH:MM> <end YYYY-MM-DDTHH:MM> [time zone]'
 PHASE_USAGE = "/warroom phase <warmup|live|extension|wrapup|closed> [--force]"
+ROLE_USAGE = "/warroom role <role> @primary [@backup]"
 CONFIG_USAGE = "/warroom config <key> <value>"
 TARGET_USAGE = "/warroom target <kpi> <value> [dimension]"
 METRIC_USAGE = "/warroom metric <kpi> <value> [dimension]"
@@ -64,20 +65,22 @@ async def warroom_command(
     if subcommand is None:
         hint = did_you_mean(name, SUBCOMMANDS)
         raise UserError(f"`{words[0]}` is not a /warroom command.{hint} `/warroom help` lists them.")
-    await subcommand(
-        Invocation(
-            ack=ack,
-            respond=respond,
-            body=command,
-            runtime=runtime,
-            client=client,
-            campaign=campaign,
-            user_id=command["user_id"],
-            channel_id=command["channel_id"],
-            trigger_id=command.get("trigger_id", ""),
-            args=words[1:],
-        )
+    call = Invocation(
+        ack=ack,
+        respond=respond,
+        body=command,
+        runtime=runtime,
+        client=client,
+        campaign=campaign,
+        user_id=command["user_id"],
+        channel_id=command["channel_id"],
+        trigger_id=command.get("trigger_id", ""),
+        args=words[1:],
     )
+    try:
+        await subcommand(call)
+    except UserError as error:
+        raise messages.refusal(error) from None
 
 
 async def unhandled_command(command: dict[str, Any]) -> None:
@@ -102,17 +105,27 @@ async def _start(
         starts_at = parse_local_datetime(starts, zone)
     with amended(field=BlockId.ENDS):
         ends_at = parse_local_datetime(ends, zone)
-    async with runtime.transaction() as session:
-        return await campaigns.start(
-            session,
-            channel_id=channel_id,
-            name=name,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            timezone=zone.key,
-            user_id=user_id,
-            now=runtime.clock.now(),
-        )
+    now = runtime.clock.now()
+    try:
+        async with runtime.transaction() as session:
+            campaign = await campaigns.start(
+                session,
+                channel_id=channel_id,
+                name=name,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                timezone=zone.key,
+                user_id=user_id,
+                now=now,
+            )
+            await messages.started(session, campaign, now=now)
+    except campaigns.BadName as error:
+        raise UserError(error.message, field=BlockId.NAME) from None
+    except campaigns.BadDates as error:
+        raise UserError(error.message, field=BlockId.ENDS) from None
+    except UserError as error:
+        raise messages.refusal(error) from None
+    return campaign
 
 
 async def start(call: Invocation) -> None:
@@ -189,36 +202,38 @@ async def phase(call: Invocation) -> None:
     except ValueError:
         hint = did_you_mean(word, [phase.value for phase in Phase])
         raise UserError(f"`{words[0]}` is not a phase.{hint}", usage=PHASE_USAGE) from None
+    now = call.runtime.clock.now()
     async with call.runtime.transaction() as session:
-        await campaigns.set_phase(
-            session,
-            campaign_id=campaign.id,
-            phase=new_phase,
-            user_id=call.user_id,
-            now=call.runtime.clock.now(),
-            force=force,
+        changed = await campaigns.set_phase(
+            session, campaign_id=campaign.id, phase=new_phase, user_id=call.user_id, now=now, force=force
         )
+        await messages.announce(session, changed, now=now)
     await call.reply(notice(f":white_check_mark: Phase set to *{new_phase.label}*."))
 
 
 async def role(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
     if len(call.args) not in (2, 3):
-        raise UserError("`role` takes a role, a person and optionally a backup.", usage=campaigns.ROLE_USAGE)
-    with amended(usage=campaigns.ROLE_USAGE):
+        raise UserError("`role` takes a role, a person and optionally a backup.", usage=ROLE_USAGE)
+    with amended(usage=ROLE_USAGE):
         role_name = campaigns.normalise_role(call.args[0])
         primary = parse_mention(call.args[1])
         backup = parse_mention(call.args[2]) if len(call.args) == 3 else None
-    async with call.runtime.transaction() as session:
-        await campaigns.assign_role(
-            session,
-            campaign_id=campaign.id,
-            role=role_name,
-            primary=primary,
-            backup=backup,
-            user_id=call.user_id,
-            now=call.runtime.clock.now(),
-        )
+    now = call.runtime.clock.now()
+    try:
+        async with call.runtime.transaction() as session:
+            assigned = await campaigns.assign_role(
+                session,
+                campaign_id=campaign.id,
+                role=role_name,
+                primary=primary,
+                backup=backup,
+                user_id=call.user_id,
+                now=now,
+            )
+            await messages.announce(session, assigned, now=now)
+    except campaigns.SameBackup as error:
+        raise UserError(error.message, usage=ROLE_USAGE) from None
     await call.reply(notice(f":white_check_mark: {role_name} is now {mention(primary)}."))
 
 
@@ -226,16 +241,13 @@ async def configure(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
     if len(call.args) != 2:
         raise UserError("`config` takes a key and a value.", usage=CONFIG_USAGE)
+    now = call.runtime.clock.now()
     async with call.runtime.transaction() as session:
-        key, value = await campaigns.set_config(
-            session,
-            campaign_id=campaign.id,
-            key=call.args[0],
-            raw=call.args[1],
-            user_id=call.user_id,
-            now=call.runtime.clock.now(),
+        stored = await campaigns.set_config(
+            session, campaign_id=campaign.id, key=call.args[0], raw=call.args[1], user_id=call.user_id, now=now
         )
-    await call.reply(notice(f":white_check_mark: `{key}` is now `{value}`."))
+        await messages.announce(session, stored, now=now)
+    await call.reply(notice(f":white_check_mark: `{stored.key}` is now `{stored.value}`."))
 
 
 async def target(call: Invocation) -> None:
@@ -253,6 +265,7 @@ async def target(call: Invocation) -> None:
                 user_id=call.user_id,
                 now=call.runtime.clock.now(),
             )
+        await messages.announce_changes(session, now=call.runtime.clock.now())
     where = f" for {escape(call.args[2])}" if len(call.args) == 3 else ""
     await call.reply(notice(f":dart: Target of *{escape(kpi.label)}*{where} set to {escape(call.args[1])}."))
 
@@ -313,6 +326,7 @@ async def kpi(call: Invocation) -> None:
             answer = f":heavy_plus_sign: Restored KPI `{restored.key}` with its readings."
         else:
             raise UserError("`kpi` adds or removes a KPI.", usage=metrics.KPI_USAGE)
+        await messages.announce_changes(session, now=who["now"])
     await call.reply(notice(answer))
 
 

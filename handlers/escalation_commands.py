@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -15,7 +18,7 @@ from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import BlockId, parse_tap
 from warroom_bot.core.parsing import did_you_mean, parse_severity
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.escalations import render
+from warroom_bot.escalations import messages, render
 from warroom_bot.escalations import service as escalations
 from warroom_bot.escalations import views as escalation_views
 from warroom_bot.handlers.context import amended, modal_context, modal_value, open_modal, reply, require_campaign
@@ -28,6 +31,16 @@ USAGE = (
 
 
 SUBCOMMANDS = ("list", "ack", "acknowledge", "resolve", "help")
+
+
+@contextmanager
+def explained(now: datetime) -> Iterator[None]:
+    """Turn a refused change into the sentence that says where the escalation stands (use it inside
+    the transaction: the sentence reads the escalation)."""
+    try:
+        yield
+    except escalations.Unchanged as refused:
+        raise UserError(messages.refusal(refused, now)) from None
 
 
 def _number(text: str) -> int:
@@ -73,11 +86,16 @@ async def escalate_command(
         with amended(usage=f"/escalate {word} <id>" + (" [note]" if word == "resolve" else "")):
             number = _number(number_text)
         async with runtime.transaction() as session:
-            found = await escalations.by_number(session, campaign_id=campaign.id, number=number)
-            if word == "resolve":
-                await escalations.resolve(session, escalation_id=found.id, user_id=user_id, now=now, note=note)
-            else:
-                await escalations.acknowledge(session, escalation_id=found.id, user_id=user_id, now=now)
+            with explained(now):
+                found = await escalations.by_number(session, campaign_id=campaign.id, number=number)
+                changed: escalations.Outcome
+                if word == "resolve":
+                    changed = await escalations.resolve(
+                        session, escalation_id=found.id, user_id=user_id, now=now, note=note
+                    )
+                else:
+                    changed = await escalations.acknowledge(session, escalation_id=found.id, user_id=user_id, now=now)
+                await messages.publish(session, changed, now=now)
         await reply(ack, notice(f":white_check_mark: {render.state_sentence(found)}"))
         return
     hint = did_you_mean(word, SUBCOMMANDS)
@@ -89,39 +107,48 @@ async def escalate_command(
         raised = await escalations.raise_escalation(
             session, campaign_id=campaign.id, severity=severity, summary=rest, user_id=user_id, now=now
         )
-    await reply(ack, notice(f":rotating_light: Raised *{render.headline(raised)}*; its timeline is in the thread."))
+        await messages.publish(session, raised, now=now)
+    headline = render.headline(raised.escalation)
+    await reply(ack, notice(f":rotating_light: Raised *{headline}*; its timeline is in the thread."))
 
 
 async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
     channel_id = modal_context(runtime, body, view).channel_id or ""
     with amended(field=BlockId.SEVERITY):
         severity = parse_severity(modal_value(view, BlockId.SEVERITY))
+    now = runtime.clock.now()
     async with runtime.transaction() as session:
         campaign = require_campaign(await campaigns.open_campaign_in(session, channel_id))
-        await escalations.raise_escalation(
+        with amended(field=BlockId.SUMMARY):
+            summary = escalations.clean_summary(modal_value(view, BlockId.SUMMARY))
+        with amended(field=BlockId.AREA):
+            area = escalations.clean_area(modal_value(view, BlockId.AREA))
+        with amended(field=BlockId.DETAILS):
+            details = escalations.clean_details(modal_value(view, BlockId.DETAILS))
+        raised = await escalations.raise_escalation(
             session,
             campaign_id=campaign.id,
             severity=severity,
-            summary=modal_value(view, BlockId.SUMMARY),
-            area=modal_value(view, BlockId.AREA),
-            details=modal_value(view, BlockId.DETAILS),
+            summary=summary,
+            area=area,
+            details=details,
             user_id=body["user"]["id"],
-            now=runtime.clock.now(),
+            now=now,
         )
+        await messages.publish(session, raised, now=now)
     await ack()
 
 
 async def acknowledge_tapped(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime) -> None:
     """The change is committed before Slack hears back (milliseconds); a refusal goes to the tapper only."""
     escalation_id, shown_status = parse_tap(action["value"])
+    now = runtime.clock.now()
     async with runtime.transaction() as session:
-        await escalations.acknowledge(
-            session,
-            escalation_id=escalation_id,
-            user_id=body["user"]["id"],
-            now=runtime.clock.now(),
-            shown_status=shown_status,
-        )
+        with explained(now):
+            acknowledged = await escalations.acknowledge(
+                session, escalation_id=escalation_id, user_id=body["user"]["id"], now=now, shown_status=shown_status
+            )
+            await messages.publish(session, acknowledged, now=now)
     await ack()
 
 
@@ -151,13 +178,18 @@ async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str,
     context = modal_context(runtime, body, view)
     if context.escalation_id is None:
         raise UserError("This form lost track of its escalation; tap Resolve again.")
+    with amended(field=BlockId.NOTE):
+        note = escalations.clean_note(modal_value(view, BlockId.NOTE))
+    now = runtime.clock.now()
     async with runtime.transaction() as session:
-        await escalations.resolve(
-            session,
-            escalation_id=context.escalation_id,
-            user_id=body["user"]["id"],
-            now=runtime.clock.now(),
-            note=modal_value(view, BlockId.NOTE),
-            shown_status=context.shown_status,
-        )
+        with explained(now):
+            resolved = await escalations.resolve(
+                session,
+                escalation_id=context.escalation_id,
+                user_id=body["user"]["id"],
+                now=now,
+                note=note,
+                shown_status=context.shown_status,
+            )
+            await messages.publish(session, resolved, now=now)
     await ack()

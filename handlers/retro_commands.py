@@ -20,7 +20,7 @@ from warroom_bot.handlers.errors import after_ack
 from warroom_bot.models import Campaign, Phase
 from warroom_bot.report import build as reports
 from warroom_bot.report import render as render_report
-from warroom_bot.retros import actions, render
+from warroom_bot.retros import actions, messages, render
 from warroom_bot.retros import service as retros
 
 
@@ -39,7 +39,7 @@ async def _open_modal(
     async with runtime.sessions() as session:
         form = await retros.form_for(session, campaign, day, user_id, runtime.clock.now())
     await ack()
-    opening = open_modal(client, runtime, trigger_id=body["trigger_id"], user_id=user_id, view=render.modal(form))
+    opening = open_modal(client, runtime, trigger_id=body["trigger_id"], user_id=user_id, view=messages.modal(form))
     after_ack(opening, body, respond)
 
 
@@ -101,31 +101,35 @@ async def retro_submitted(
         campaign = await session.get(Campaign, context.campaign_id)
     if campaign is None:
         raise UserError("That campaign no longer exists.")
-    answers = retros.Answers(
-        targets_vs_actual=modal_value(view, BlockId.TARGETS_VS_ACTUAL),
-        problems=modal_value(view, BlockId.PROBLEMS),
-        adjustments=modal_value(view, BlockId.ADJUSTMENTS),
-    ).checked()
     slots = [
         {part: modal_value(view, action_item_block(index, part)) for part in ActionItemPart}
         for index in range(1, render.MODAL_ACTION_ITEMS + 1)
     ]
-    drafts = retros.check_drafts(slots, campaign, now)
-    for index, slot in enumerate(slots, start=1):
-        if slot[ActionItemPart.OWNER]:
-            await _check_person(
-                runtime.people, slot[ActionItemPart.OWNER], action_item_block(index, ActionItemPart.OWNER)
+    try:
+        answers = retros.Answers(
+            targets_vs_actual=modal_value(view, BlockId.TARGETS_VS_ACTUAL),
+            problems=modal_value(view, BlockId.PROBLEMS),
+            adjustments=modal_value(view, BlockId.ADJUSTMENTS),
+        ).checked()
+        drafts = retros.check_drafts(slots, campaign, now)
+        for index, slot in enumerate(slots, start=1):
+            if slot[ActionItemPart.OWNER]:
+                await _check_person(
+                    runtime.people, slot[ActionItemPart.OWNER], action_item_block(index, ActionItemPart.OWNER)
+                )
+        async with runtime.transaction() as session:
+            saved = await retros.save(
+                session,
+                campaign_id=campaign.id,
+                day=context.day,
+                user_id=body["user"]["id"],
+                answers=answers,
+                drafts=drafts,
+                now=now,
             )
-    async with runtime.transaction() as session:
-        saved = await retros.save(
-            session,
-            campaign_id=campaign.id,
-            day=context.day,
-            user_id=body["user"]["id"],
-            answers=answers,
-            drafts=drafts,
-            now=now,
-        )
+            await messages.announce(session, saved, now=now)
+    except UserError as error:
+        raise messages.refusal(error) from None
     await ack(response_action="update", view=render.saved(campaign, saved))
 
 
@@ -141,12 +145,15 @@ async def close_tapped(
 ) -> None:
     """Done, on the `/warroom actions` list: closed before Slack hears back, then the list is redrawn."""
     now = runtime.clock.now()
-    async with runtime.transaction() as session:
-        item = await actions.close(session, item_id=int(action["value"]), user_id=body["user"]["id"], now=now)
-        campaign = await session.get(Campaign, item.campaign_id)
-        remaining = await actions.open_items(session, item.campaign_id)
+    try:
+        async with runtime.transaction() as session:
+            closed = await actions.close(session, item_id=int(action["value"]), user_id=body["user"]["id"], now=now)
+            await messages.announce(session, closed, now=now)
+            remaining = await actions.open_items(session, closed.campaign.id)
+    except UserError as error:
+        raise messages.refusal(error) from None
     await ack()
-    answer = render.action_list(remaining, actions.local_today(campaign, now))
+    answer = render.action_list(remaining, actions.local_today(closed.campaign, now))
     after_ack(respond(text=answer.text, blocks=answer.blocks, replace_original=True), body, respond)
 
 

@@ -244,14 +244,16 @@ class EscalationPage(SQLModel, table=True):
 
 
 class EscalationEvent(SQLModel, table=True):
-    """A line of an escalation's timeline (also posted in its thread)."""
+    """What happened to an escalation, as data: `kind` (raised, roster, paged, repeated, acknowledged,
+    resolved, exhausted, note), who did it, and its details in `data` (the paged user, the responder,
+    the deadline …). Rendered when read: a line in its Slack thread, an entry of the REST timeline."""
 
     id: int | None = Field(default=None, primary_key=True)
     escalation_id: int = Field(foreign_key="escalation.id", index=True)
     at: datetime = _utc_column()
     kind: str = Field(max_length=24)
     actor: str | None = Field(default=None, max_length=32)
-    text: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Kpi(SQLModel, table=True):

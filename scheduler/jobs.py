@@ -9,12 +9,15 @@ from functools import partial
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.budget import messages as budget_messages
 from warroom_bot.budget import service as budget
 from warroom_bot.campaigns.config import pull_url
 from warroom_bot.core.runtime import Runtime
+from warroom_bot.escalations import messages as escalation_messages
 from warroom_bot.escalations import service as escalations
 from warroom_bot.metrics import digest, pull
 from warroom_bot.models import Campaign
+from warroom_bot.retros import messages as retro_messages
 from warroom_bot.retros import service as retros
 
 log = logging.getLogger(__name__)
@@ -40,7 +43,9 @@ async def for_each_due(
 async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: datetime) -> None:
     """Page the next responder of an escalation whose deadline passed."""
     async with runtime.transaction() as session:
-        await escalations.advance(session, escalation_id=escalation_id, now=now)
+        fired = await escalations.advance(session, escalation_id=escalation_id, now=now)
+        if fired is not None:
+            await escalation_messages.publish(session, fired, now=now)
 
 
 async def post_digest_slot(runtime: Runtime, campaign_id: int, now: datetime) -> None:
@@ -77,22 +82,26 @@ async def pull_and_post_digest(runtime: Runtime, campaign: Campaign) -> None:
 
 async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime) -> None:
     async with runtime.transaction() as session:
-        await budget.expire_due(session, request_id=request_id, now=now)
+        expired = await budget.expire_due(session, request_id=request_id, now=now)
+        await budget_messages.announce(session, expired, now=now)
 
 
 async def post_retro_prompt(runtime: Runtime, campaign_id: int, now: datetime) -> None:
     async with runtime.transaction() as session:
-        await retros.run_prompt(session, campaign_id=campaign_id, now=now)
+        prompted = await retros.run_prompt(session, campaign_id=campaign_id, now=now)
+        await retro_messages.announce(session, prompted, now=now)
 
 
 async def send_retro_reminders(runtime: Runtime, retro_day_id: int, now: datetime) -> None:
     async with runtime.transaction() as session:
-        await retros.send_reminders(session, retro_day_id=retro_day_id, now=now)
+        reminded = await retros.send_reminders(session, retro_day_id=retro_day_id, now=now)
+        await retro_messages.announce(session, reminded, now=now)
 
 
 async def post_retro_summary(runtime: Runtime, retro_day_id: int, now: datetime) -> None:
     async with runtime.transaction() as session:
-        await retros.post_summary(session, retro_day_id=retro_day_id, now=now)
+        summarized = await retros.post_summary(session, retro_day_id=retro_day_id, now=now)
+        await retro_messages.announce(session, summarized, now=now)
 
 
 DueWork = tuple[

@@ -288,7 +288,59 @@ async def test_the_api_ingests_a_batch_and_reports_status_as_json(bot: SlackDriv
     gmv = next(kpi for kpi in status["kpis"] if kpi["key"] == "gmv")
     assert (gmv["value"], gmv["target_to_date"], gmv["light"]) == (950_000, 1_000_000, "green")
     assert gmv["attainment"] == pytest.approx(0.95)
+    assert all(isinstance(gmv[key], (int, float)) for key in ("value", "target_to_date", "attainment"))
     assert status["overall"] == "green"
+    assert (status["campaign_id"], status["phase"], status["at"]) == (live.id, "live", "2026-11-09T12:00:00Z")
+    assert (status["escalations"], status["budget"], status["actions_due"]) == (NO_ESCALATIONS, None, [])
+
+
+NO_ESCALATIONS = {
+    "open": 0,
+    "by_severity": {"red": 0, "orange": 0, "yellow": 0, "blue": 0},
+    "unacknowledged": 0,
+    "oldest_unacknowledged_seconds": None,
+}
+
+
+async def test_the_status_json_gives_escalations_and_budget_as_numbers(bot: SlackDriver, live: Campaign) -> None:
+    headers = await _auth(bot, campaign_id=live.id)
+    before = (await bot.http.get(f"/api/campaigns/{live.id}/status", headers=headers)).json()
+    assert (before["escalations"], before["budget"]) == (NO_ESCALATIONS, None)
+
+    await bot.ephemeral("yellow Ad spend pacing high", command="/escalate")
+    bot.runtime.clock.advance(timedelta(minutes=2))
+    await bot.ephemeral("red Checkout errors", command="/escalate")
+    await bot.ephemeral("orange Slow search", command="/escalate")
+    await bot.ephemeral("ack 3", command="/escalate")
+    bot.runtime.clock.advance(timedelta(minutes=10))
+    assert "Budget planned" in await bot.ephemeral("plan 1m", command="/budget")  # ¥100,000 held back
+    assert "Done" in await bot.ephemeral("spend online 12,345.67", command="/budget")
+    await bot.tick()
+
+    status = (await bot.http.get(f"/api/campaigns/{live.id}/status", headers=headers)).json()
+    assert status["escalations"] == {
+        "open": 3,
+        "by_severity": {"red": 1, "orange": 1, "yellow": 1, "blue": 0},
+        "unacknowledged": 2,
+        "oldest_unacknowledged_seconds": 12 * 60,
+    }
+    assert status["budget"] == {
+        "planned": 900_000,
+        "spent": 12_345.67,
+        "used": pytest.approx(12_345.67 / 900_000),
+        "elapsed": pytest.approx((12 * 60 + 12) / (48 * 60)),
+        "reserve_left": 100_000,
+    }
+    assert all(isinstance(value, (int, float)) for value in status["budget"].values())
+
+    # The digest and /warroom status say the same in words.
+    posted = await post_digest(bot)
+    assert "Open escalations: 1 red, 1 orange, 1 yellow (oldest unacknowledged 12m)." in posted["text"]
+    footer = posted["blocks"][-1]["elements"][0]["text"]
+    assert "budget: 1% of plan used at 25% of the campaign; reserve ¥100,000 left" in footer
+    shown = json.dumps((await bot.command("status")).json()["blocks"], ensure_ascii=False)
+    assert "*Open escalations:* 1 red, 1 orange, 1 yellow (oldest unacknowledged 12m)" in shown
+    assert "*Budget:* 1% of plan used at 25% of the campaign; reserve ¥100,000 left" in shown
 
 
 async def test_a_bad_batch_is_refused_whole_with_every_bad_row_named(bot: SlackDriver, live: Campaign) -> None:

@@ -15,6 +15,7 @@ from warroom_bot.core.clock import ManualClock
 from warroom_bot.core.ids import ActionId, BlockId, CallbackId
 from warroom_bot.core.settings import Settings
 from warroom_bot.devtools.standin import Call, SlackStandIn
+from warroom_bot.escalations import messages
 from warroom_bot.escalations import service as escalations
 from warroom_bot.models import Campaign, Escalation, EscalationEvent, EscalationStatus
 
@@ -362,6 +363,18 @@ async def test_the_modal_raises_an_escalation(bot: SlackDriver, roster: Campaign
     empty = await submit("red", "   ")
     assert empty.json()["errors"] == {BlockId.SUMMARY: "An escalation needs a summary: what is wrong, in a few words."}
     assert await stored(bot) == []
+    long_area = values("red", "Warehouse B offline")
+    long_area[BlockId.AREA][ActionId.INPUT]["value"] = "x" * 81
+    too_long = await bot.send(
+        bot.requests.view_submission(
+            callback_id=CallbackId.RAISE_ESCALATION,
+            private_metadata=view["private_metadata"],
+            user_id=COMMANDER,
+            values=long_area,
+        )
+    )
+    assert too_long.json()["errors"] == {BlockId.AREA: "The area can be at most 80 characters (it has 81)."}
+    assert await stored(bot) == []
 
     assert (await submit("orange", "Warehouse B offline")).status_code == 200
     await bot.tick()
@@ -432,6 +445,13 @@ async def test_the_api_gives_every_escalation_with_its_timeline_and_response_tim
     first = body["escalations"][0]
     assert first["status"] == "resolved" and first["resolution_note"] == "fixed"
     assert [event["kind"] for event in first["timeline"]] == ["raised", "paged", "acknowledged", "resolved"]
+    assert [(event["actor"], event["data"]) for event in first["timeline"]] == [
+        (COMMANDER, {}),
+        (None, {"user": TIER1, "responder": "tier 1 primary", "deadline_seconds": 300}),
+        (TIER1, {"after_seconds": 240}),
+        (TIER1, {"after_seconds": 600, "note": "fixed"}),
+    ]
+    assert "<@" not in json.dumps(body)  # data, not Slack markup
     assert body["response_times"] == [
         {"severity": "red", "raised": 2, "acknowledged": 2, "resolved": 1, "mtta_seconds": 300.0, "mttr_seconds": 600.0}
     ]
@@ -447,7 +467,11 @@ async def test_a_step_fired_by_another_worker_is_not_fired_again(
         (listed,) = await escalations.due(session, clock.now())
     for expected in (True, False):
         async with bot.runtime.transaction() as session:
-            assert await escalations.advance(session, escalation_id=listed, now=clock.now()) is expected
+            fired = await escalations.advance(session, escalation_id=listed, now=clock.now())
+            assert (fired is not None) is expected
+            if fired is not None:
+                assert isinstance(fired, escalations.Paged)
+                await messages.publish(session, fired, now=clock.now())
     await bot.tick()
     assert paged_users(bot.standin) == [TIER1, TIER1_BACKUP]
 

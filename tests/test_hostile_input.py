@@ -21,7 +21,8 @@ from starlette.requests import Request
 
 from tests.conftest import CHANNEL, COMMANDER, START_LINE, SlackDriver
 from tests.test_events import mention, replies_once_settled
-from warroom_bot.api import routes as api
+from warroom_bot.api import deps as api_deps
+from warroom_bot.api import metrics as api_metrics
 from warroom_bot.campaigns import config
 from warroom_bot.core import parsing, unstorable
 from warroom_bot.core.blocks import MAX_BLOCKS, MAX_SECTION_TEXT, escape
@@ -210,7 +211,7 @@ async def _readings_of(body: bytes) -> list[Any]:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return await api._readings(Request({"type": "http", "method": "POST", "headers": [], "path": "/"}, receive))
+    return await api_metrics._readings(Request({"type": "http", "method": "POST", "headers": [], "path": "/"}, receive))
 
 
 def _nested_value(levels: int) -> bytes:
@@ -249,7 +250,7 @@ def test_any_rest_body_is_read_or_refused_with_an_answer_that_can_be_sent(body: 
         assert refused.status_code == 422 and refused.detail["message"]
         JSONResponse(refused.detail)  # encodes: an unstorable character echoed in it was a 500
         return
-    assert unstorable.find(rows) is None and unstorable.depth(rows) < api.MAX_JSON_DEPTH
+    assert unstorable.find(rows) is None and unstorable.depth(rows) < api_deps.MAX_JSON_DEPTH
     try:
         validate(rows, KPIS, now=NOW, source="api")
     except BatchRejected as rejected:
@@ -260,7 +261,7 @@ def test_any_rest_body_is_read_or_refused_with_an_answer_that_can_be_sent(body: 
         JSONResponse({"message": error.message})
 
 
-CAMPAIGN_IDS = TypeAdapter(api.CampaignId)
+CAMPAIGN_IDS = TypeAdapter(api_deps.CampaignId)
 EDGES = [0, -1, 1, 2**31 - 1, 2**31, 2**32, 2**63 - 1, 2**63, 9223372036854775808, 10**40]
 
 

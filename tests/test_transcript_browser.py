@@ -32,11 +32,13 @@ from typing import Any
 import pytest
 
 from warroom_bot.budget import render as budget
+from warroom_bot.budget.views import BudgetBurn
 from warroom_bot.campaigns import render as campaigns
 from warroom_bot.core.blocks import Message, notice
 from warroom_bot.core.clock import ManualClock
 from warroom_bot.devtools.transcript import Transcript
 from warroom_bot.escalations import render as escalations
+from warroom_bot.escalations.views import EscalationSummary
 from warroom_bot.metrics import render as digest
 from warroom_bot.metrics.chart import render_png
 from warroom_bot.metrics.digest import KpiStatus, Snapshot
@@ -247,8 +249,8 @@ def campaign_day() -> Channel:
                 "green",
             ),
         ],
-        escalations="open escalations: none",
-        budget="budget: ¥60.0k of ¥500.0k spent (12%), 38% of the campaign elapsed",
+        escalations=EscalationSummary(0, {"red": 0, "orange": 0, "yellow": 0, "blue": 0}, 0, None),
+        budget=BudgetBurn(planned=45_000_000, spent=5_400_000, used=0.12, elapsed=0.38, reserve_left=5_000_000),
     )
     channel.post(at(11, "09:00"), digest.digest(snapshot))
     channel.person(at(11, "09:30"), MEI, "/warroom status")

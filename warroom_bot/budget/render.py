@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warroom_bot.core.blocks import Message, context, escape, mention, message, section, sentence
 from warroom_bot.core.ids import ActionId, BlockId
 from warroom_bot.models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, LedgerEntry
+
+if TYPE_CHECKING:
+    from warroom_bot.budget.views import BudgetBurn
 
 RESERVE = "reserve"
 VERBS = {
@@ -121,7 +124,9 @@ def table(campaign: Campaign, lines: list[BudgetLine], now: datetime) -> Message
             f"{yuan(line.planned - line.spent):>14}{used:>7}"
         )
     reserve = next((line.planned for line in lines if line.name == RESERVE), 0)
-    text = burn_line(lines, campaign.elapsed(now))
+    from warroom_bot.budget.views import burn  # views use the service, which imports this module
+
+    text = burn_line(burn(lines, campaign.elapsed(now)))
     return message(
         text,
         [
@@ -132,10 +137,6 @@ def table(campaign: Campaign, lines: list[BudgetLine], now: datetime) -> Message
     )
 
 
-def burn_line(lines: list[BudgetLine], elapsed: float) -> str:
+def burn_line(burn: BudgetBurn) -> str:
     """`budget: 42% of plan used at 50% of the campaign; reserve ¥90,000 left`, for the digest too."""
-    categories = [line for line in lines if line.name != RESERVE]
-    planned = sum(line.planned for line in categories)
-    used = sum(line.spent for line in categories) / planned if planned else 0.0
-    reserve = next((line.planned for line in lines if line.name == RESERVE), 0)
-    return f"budget: {used:.0%} of plan used at {elapsed:.0%} of the campaign; reserve {yuan(reserve)} left"
+    return f"budget: {burn.used:.0%} of plan used at {burn.elapsed:.0%} of the campaign; reserve {yuan(burn.reserve_left)} left"

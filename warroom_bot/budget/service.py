@@ -13,6 +13,10 @@ ones still needs approval. Nobody decides their own request: the other approvers
 records money already gone and needs no approval.
 Alerts fire when a change crosses a limit (a category spent more than 3 % over its plan, the total
 more than 5 % over), so each crossing is announced once.
+
+The service changes state and says what happened (`Applied`, `Requested`, `Decided`) or why it
+refused (a `Refusal` carrying its data); `budget.messages` turns both into Slack text, and the
+caller enqueues the messages in the same transaction.
 """
 
 from __future__ import annotations
@@ -26,20 +30,17 @@ from sqlalchemy import func, true, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.budget import render
 from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.outbox import enqueue
 from warroom_bot.core.parsing import did_you_mean, parse_amount, parse_percent
-from warroom_bot.models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, LedgerEntry, OutboxMessage
+from warroom_bot.models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, LedgerEntry
 
 RESERVE = "reserve"
 DEFAULT_SPLIT = {"online": Decimal(50), "offline": Decimal(30), "materials": Decimal(20)}
 DEFAULT_RESERVE = Decimal(10)
 CATEGORY_OVER = Decimal("1.03")
 TOTAL_OVER = Decimal("1.05")
-PLAN_USAGE = "/budget plan <total> [online=50% offline=30% materials=20%] [reserve=10%]"
 
 
 def fen(text: str) -> int:
@@ -56,6 +57,79 @@ class Change:
     over: bool = False
 
 
+# -- what happened -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A change made: its ledger entry, the lines after it, and the limits it crossed (names, or `total`)."""
+
+    campaign: Campaign
+    entry: LedgerEntry
+    lines: list[BudgetLine]
+    crossed: list[str]
+
+
+@dataclass(frozen=True)
+class Requested:
+    """A change waiting for approval, and the approvers (not the requester) who get a copy."""
+
+    campaign: Campaign
+    request: ApprovalRequest
+    approvers: list[str]
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A request approved, rejected or expired; `applied` is the change an approval made."""
+
+    campaign: Campaign
+    request: ApprovalRequest
+    applied: Applied | None = None
+
+
+# -- why not: refusals carry data, `budget.messages.explained` words them ------------------------------
+
+
+class Refusal(UserError):
+    """A change refused; the message is a plain fallback, the subclasses carry what it is about."""
+
+
+class BadPlan(Refusal):
+    """`plan` was written wrongly (the command's form belongs beside it)."""
+
+
+class NoBudget(Refusal):
+    def __init__(self) -> None:
+        super().__init__("There is no budget yet: plan one first.")
+
+
+class NotEnoughLeft(Refusal):
+    def __init__(self, line: BudgetLine, amount: int) -> None:
+        super().__init__(f"The {line.name} category has too little left; nothing was changed.")
+        self.line, self.amount = line, amount
+
+
+class AlreadyDecided(Refusal):
+    def __init__(self, request: ApprovalRequest) -> None:
+        super().__init__(f"Budget request #{request.id} was already {request.status}; nothing was changed.")
+        self.request = request
+
+
+class OwnRequest(Refusal):
+    """The requester tried to decide their own request; `deciders` are those who may."""
+
+    def __init__(self, deciders: list[str]) -> None:
+        super().__init__("You asked for this change, so another approver must decide it.")
+        self.deciders = deciders
+
+
+class NotADecider(Refusal):
+    def __init__(self, deciders: list[str]) -> None:
+        super().__init__("Only the finance approver or the commander may decide this request.")
+        self.deciders = deciders
+
+
 async def lines_of(session: AsyncSession, campaign_id: int, *, lock: bool = False) -> list[BudgetLine]:
     """The campaign's lines, fresh from the database. `lock` takes their row locks in id order, so
     that two changes touching the same lines in opposite directions queue instead of deadlocking."""
@@ -65,26 +139,26 @@ async def lines_of(session: AsyncSession, campaign_id: int, *, lock: bool = Fals
     return list((await session.exec(query.execution_options(populate_existing=True))).all())
 
 
-async def plan(session: AsyncSession, *, campaign: Campaign, args: list[str], user_id: str, now: datetime) -> None:
+async def plan(session: AsyncSession, *, campaign: Campaign, args: list[str], user_id: str, now: datetime) -> Applied:
     """`<total> [name=share% …] [reserve=10%]`: the categories share what the reserve leaves."""
     if await lines_of(session, campaign.id):
         raise UserError("The budget is already planned: change it with `move`, `add`, `cut` or `reserve`.")
     await _check_manager(session, campaign, user_id, "plan the budget")
     if not args:
-        raise UserError("`plan` needs a total.", usage=PLAN_USAGE)
+        raise BadPlan("`plan` needs a total.")
     total = fen(args[0])
     shares, reserve = {}, DEFAULT_RESERVE
     for word in args[1:]:
         name, equals, share = word.partition("=")
         if not equals or not name:
-            raise UserError(f"`{word}` is not a share: write it like `online=50%`.", usage=PLAN_USAGE)
+            raise BadPlan(f"`{word}` is not a share: write it like `online=50%`.")
         if name.lower() == RESERVE:
             reserve = parse_percent(share)
         else:
             shares[_name(name)] = parse_percent(share)
     shares = shares or DEFAULT_SPLIT
     if sum(shares.values()) != 100:
-        raise UserError(f"The category shares add up to {sum(shares.values())}%, not 100%.", usage=PLAN_USAGE)
+        raise BadPlan(f"The category shares add up to {sum(shares.values())}%, not 100%.")
     held_back = int(total * reserve / 100)
     spendable = total - held_back
     amounts = {name: int(spendable * share / 100) for name, share in shares.items()}
@@ -93,7 +167,8 @@ async def plan(session: AsyncSession, *, campaign: Campaign, args: list[str], us
     session.add_all(BudgetLine(campaign_id=campaign.id, name=name, planned=value) for name, value in amounts.items())
     session.add(BudgetLine(campaign_id=campaign.id, name=RESERVE, planned=held_back))
     await session.flush()
-    await _record(session, campaign, Change("plan", total, reason="initial plan"), user_id, now, None)
+    entry = await _record(session, campaign, Change("plan", total, reason="initial plan"), user_id, now, None)
+    return Applied(campaign, entry, await lines_of(session, campaign.id), [])
 
 
 def _name(text: str) -> str:
@@ -142,12 +217,12 @@ async def changed_today(session: AsyncSession, campaign: Campaign, user_id: str,
 
 async def request(
     session: AsyncSession, *, campaign: Campaign, change: Change, user_id: str, now: datetime
-) -> LedgerEntry | ApprovalRequest:
+) -> Applied | Requested:
     """Apply a change at once, or ask for approval when it needs one (it is checked either way)."""
     # Locked first, so two changes by one person cannot both pass the day's threshold unseen.
     lines = await lines_of(session, campaign.id, lock=True)
     if not lines:
-        raise UserError("There is no budget yet: start with `/budget plan <total>`.", usage=PLAN_USAGE)
+        raise NoBudget()
     by_name = {line.name: line for line in lines}
     for name in (change.from_line, change.to_line):
         if name is not None and name not in by_name:
@@ -155,7 +230,7 @@ async def request(
             raise UserError(f"`{name}` is not a budget category.{hint} Categories: {', '.join(by_name)}.")
     source = by_name.get(change.from_line or "")
     if source is not None and not change.over and source.planned - source.spent < change.amount:
-        raise UserError(render.short(source, change.amount))
+        raise NotEnoughLeft(source, change.amount)
     if change.kind == "spend":
         return await apply(session, campaign=campaign, change=change, user_id=user_id, now=now)
     if change.kind in PLAN_CHANGES:
@@ -175,12 +250,7 @@ async def request(
     )
     session.add(pending)
     await session.flush()
-    card = render.request_card(pending)
-    copies = [await enqueue(session, card, now=now, channel=campaign.channel_id, campaign_id=campaign.id)]
-    for approver in sorted(await approvers(session, campaign) - {user_id}):
-        copies.append(await enqueue(session, card, now=now, channel=approver, campaign_id=campaign.id))
-    pending.message_ids = [copy.id for copy in copies if copy.id is not None]
-    return pending
+    return Requested(campaign, pending, sorted(await approvers(session, campaign) - {user_id}))
 
 
 async def apply(
@@ -191,8 +261,8 @@ async def apply(
     user_id: str,
     now: datetime,
     approved_by: str | None = None,
-) -> LedgerEntry:
-    """Move the balances with conditional updates, record the entry, and announce any crossing."""
+) -> Applied:
+    """Move the balances with conditional updates, record the entry, and name any limit crossed."""
     before = _over(await lines_of(session, campaign.id, lock=True))  # names only: the rows are refreshed below
     if change.from_line is not None:
         column = BudgetLine.spent if change.kind == "spend" else BudgetLine.planned
@@ -205,7 +275,7 @@ async def apply(
         )
         if moved.rowcount != 1:
             line = next(line for line in await lines_of(session, campaign.id) if line.name == change.from_line)
-            raise UserError(render.short(line, change.amount))
+            raise NotEnoughLeft(line, change.amount)
     if change.to_line is not None:
         await session.exec(
             update(BudgetLine)
@@ -214,10 +284,7 @@ async def apply(
         )
     entry = await _record(session, campaign, change, user_id, now, approved_by)
     after = await lines_of(session, campaign.id)
-    for name in sorted(_over(after) - before):
-        alert = render.overspend_alert(name, after)
-        await enqueue(session, alert, now=now, channel=campaign.channel_id, campaign_id=campaign.id)
-    return entry
+    return Applied(campaign, entry, after, sorted(_over(after) - before))
 
 
 async def _record(
@@ -238,7 +305,6 @@ async def _record(
     )
     session.add(entry)
     await session.flush()
-    await enqueue(session, render.change_notice(entry), now=now, channel=campaign.channel_id, campaign_id=campaign.id)
     return entry
 
 
@@ -250,43 +316,40 @@ def _over(lines: list[BudgetLine]) -> set[str]:
     return crossed
 
 
-async def decide(
-    session: AsyncSession, *, request_id: int, user_id: str, approve: bool, now: datetime
-) -> ApprovalRequest:
+async def decide(session: AsyncSession, *, request_id: int, user_id: str, approve: bool, now: datetime) -> Decided:
     """Approve (and apply) or reject a pending request; only the finance approver or the commander."""
     pending = await session.get(ApprovalRequest, request_id, with_for_update=True, populate_existing=True)
     if pending is None:
         raise UserError("That request no longer exists.")
     if pending.status != ApprovalStatus.PENDING:
-        raise UserError(render.already_decided(pending))
+        raise AlreadyDecided(pending)
     campaign = await campaigns.get(session, pending.campaign_id)
     deciders = await approvers(session, campaign) - {pending.requested_by}
     if user_id == pending.requested_by:
-        names = ", ".join(f"<@{user}>" for user in sorted(deciders)) or "nobody yet (set `/warroom role finance`)"
-        raise UserError(f"You asked for this change, so another approver must decide it: {names}.")
+        raise OwnRequest(sorted(deciders))
     if user_id not in deciders:
-        names = ", ".join(f"<@{user}>" for user in sorted(deciders)) or "nobody yet (set `/warroom role finance`)"
-        raise UserError(f"Only the finance approver or the commander may decide this request: {names}.")
+        raise NotADecider(sorted(deciders))
     status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     await _settle(session, pending, status, now, decided_by=user_id)
+    applied = None
     if approve:
         change = Change(pending.kind, pending.amount, pending.from_line, pending.to_line, pending.reason)
-        await apply(
+        applied = await apply(
             session, campaign=campaign, change=change, user_id=pending.requested_by, now=now, approved_by=user_id
         )
-    await _tell(session, campaign, pending, now)
-    return pending
+    return Decided(campaign, pending, applied)
 
 
-async def expire_due(session: AsyncSession, *, request_id: int, now: datetime) -> None:
+async def expire_due(session: AsyncSession, *, request_id: int, now: datetime) -> Decided | None:
+    """Expire a request whose time is up; None when it was decided or is not due after all."""
     pending = await session.get(ApprovalRequest, request_id, populate_existing=True)
     if pending is None or pending.status != ApprovalStatus.PENDING or pending.expires_at > now:
-        return
+        return None
     try:
         await _settle(session, pending, ApprovalStatus.EXPIRED, now)
-    except UserError:
-        return  # decided by a tap a moment ago
-    await _tell(session, await campaigns.get(session, pending.campaign_id), pending, now)
+    except AlreadyDecided:
+        return None  # decided by a tap a moment ago
+    return Decided(await campaigns.get(session, pending.campaign_id), pending)
 
 
 async def due_expiries(session: AsyncSession, now: datetime) -> list[int]:
@@ -311,17 +374,8 @@ async def _settle(
     )
     if settled.rowcount != 1:
         await session.refresh(pending)
-        raise UserError(render.already_decided(pending))
+        raise AlreadyDecided(pending)
     pending.status, pending.decided_by, pending.decided_at = status, decided_by, now
-
-
-async def _tell(session: AsyncSession, campaign: Campaign, pending: ApprovalRequest, now: datetime) -> None:
-    """Update every copy of the request in place and tell the requester."""
-    card = render.request_card(pending)
-    copies = (await session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(pending.message_ids)))).all()
-    for copy in copies:
-        await enqueue(session, card, now=now, channel=copy.channel, campaign_id=campaign.id, updates=copy)
-    await enqueue(session, card, now=now, channel=pending.requested_by, campaign_id=campaign.id)
 
 
 async def ledger(session: AsyncSession, campaign_id: int) -> list[LedgerEntry]:

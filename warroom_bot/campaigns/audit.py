@@ -3,7 +3,9 @@
 KPIs and their targets and curves, the roster, the settings and the phase decide who is paged and
 what counts as late; a change to any of them is recorded with who made it, when, and the value
 before and after, in the transaction that makes it. Most are also announced in the channel, so the
-room sees them as they happen (roles and phases have their own announcements already).
+room sees them as they happen (roles and phases have their own announcements already): `record`
+keeps such an entry in the session's `unannounced` list, and `campaigns.messages.announce_changes`
+enqueues their notices, in the same transaction, from the caller (any service may record a change).
 """
 
 from __future__ import annotations
@@ -13,11 +15,10 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.campaigns import render
-from warroom_bot.core.outbox import enqueue
 from warroom_bot.models import AuditEntry, Campaign
 
 MAX_VALUE = 600
+UNANNOUNCED = "warroom.audit.unannounced"  # the session's entries (with their campaigns) still to announce
 
 
 async def record(
@@ -41,10 +42,13 @@ async def record(
     )
     session.add(entry)
     if announce:
-        await enqueue(
-            session, render.audit_notice(entry), now=now, channel=campaign.channel_id, campaign_id=campaign.id
-        )
+        session.info.setdefault(UNANNOUNCED, []).append((campaign, entry))
     return entry
+
+
+def unannounced(session: AsyncSession) -> list[tuple[Campaign, AuditEntry]]:
+    """The entries recorded in this session to be announced, taken (each is announced once)."""
+    return session.info.pop(UNANNOUNCED, [])
 
 
 async def trail(session: AsyncSession, campaign_id: int) -> list[AuditEntry]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from warroom_bot.budget.render import burn_line
 from warroom_bot.campaigns.config import CONFIG_KEYS, current_values
 from warroom_bot.core.blocks import (
     Message,
@@ -19,6 +20,7 @@ from warroom_bot.core.blocks import (
     text_input,
 )
 from warroom_bot.core.ids import BlockId, CallbackId, ModalContext
+from warroom_bot.escalations.render import open_summary
 from warroom_bot.metrics.render import digest_blocks
 from warroom_bot.models import AuditEntry, Campaign, Phase, RoleAssignment
 
@@ -117,8 +119,8 @@ def status(campaign: Campaign, roster: list[RoleAssignment], snapshot: Snapshot,
                 ]
             ),
             *digest_blocks(snapshot),
-            section(f"*Open escalations:* {snapshot.escalations.removeprefix('open escalations: ')}"),
-            *([section(f"*Budget:* {snapshot.budget.removeprefix('budget: ')}")] if snapshot.budget else []),
+            section(f"*Open escalations:* {open_summary(snapshot.escalations).removeprefix('open escalations: ')}"),
+            *([section(f"*Budget:* {burn_line(snapshot.budget).removeprefix('budget: ')}")] if snapshot.budget else []),
             section(f"*Roster*\n{roster_lines(roster)}"),
             context(f"Settings: {settings} · times in {campaign.timezone}"),
         ],

@@ -1,4 +1,10 @@
-"""Campaigns: starting one in a channel, its phase, its roster and its settings."""
+"""Campaigns: starting one in a channel, its phase, its roster and its settings.
+
+The service changes state and says what happened (the `Campaign` started, `PhaseChanged`,
+`RoleAssigned`, `ConfigSet`) or why not (refusals carrying their data: `AlreadyRunning`, `TooEarly`, `NotAManager`,
+and `BadName` / `BadDates` for the start form); `campaigns.messages` words them and enqueues the
+messages in the caller's transaction.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,76 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.campaigns import audit, config, render
-from warroom_bot.core.blocks import escape, local_time, mention
+from warroom_bot.campaigns import audit, config
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.outbox import enqueue
 from warroom_bot.core.parsing import did_you_mean, parse_timezone
-from warroom_bot.escalations.render import ago
 from warroom_bot.metrics import service as metrics
-from warroom_bot.models import Campaign, Escalation, Phase, RetroDay, RoleAssignment
+from warroom_bot.models import AuditEntry, Campaign, Escalation, Phase, RetroDay, RoleAssignment
 
 BASE_ROLES = ("commander", "finance", "tier1", "tier2", "tier3")
 DEPARTMENTS = ("marketing", "sales", "supply_chain", "customer_service", "finance", "tech", "logistics")
-ROLE_USAGE = "/warroom role <role> @primary [@backup]"
 MAX_NAME = 80
+
+
+# -- what happened -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseChanged:
+    campaign: Campaign
+    previous: Phase
+    user_id: str
+
+
+@dataclass(frozen=True)
+class RoleAssigned:
+    campaign: Campaign
+    assignment: RoleAssignment
+
+
+@dataclass(frozen=True)
+class ConfigSet:
+    """A setting stored: the key and the value as stored (as shown, for a pull source)."""
+
+    campaign: Campaign
+    key: str
+    value: str
+    audit: AuditEntry
+
+
+# -- why not -------------------------------------------------------------------------------------------
+
+
+class BadName(UserError):
+    """The campaign's name is missing or too long (the start form's name input)."""
+
+
+class BadDates(UserError):
+    """The campaign ends before it starts (the start form's end input)."""
+
+
+class SameBackup(UserError):
+    """A role's backup is its primary (the command's form belongs beside it)."""
+
+
+class AlreadyRunning(UserError):
+    def __init__(self, existing: Campaign) -> None:
+        super().__init__("This channel already runs a campaign. Close it first.")
+        self.existing = existing
+
+
+class TooEarly(UserError):
+    """Going live before the live period starts, without `--force`."""
+
+    def __init__(self, campaign: Campaign, now: datetime) -> None:
+        super().__init__("The live period has not started yet; force the phase to go live now anyway.")
+        self.campaign, self.now = campaign, now
+
+
+class NotAManager(UserError):
+    def __init__(self, action: str, managers: list[str]) -> None:
+        super().__init__(f"Only the commander or whoever started the campaign may {action}.")
+        self.action, self.managers = action, managers
 
 
 def normalise_role(text: str) -> str:
@@ -38,13 +101,11 @@ def normalise_role(text: str) -> str:
         raise UserError(
             f"`{text}` names no department.{did_you_mean(department, DEPARTMENTS)} "
             f"Departments: {', '.join(DEPARTMENTS)}.",
-            usage=ROLE_USAGE,
         )
     leads = [f"lead:{department}" for department in DEPARTMENTS]
     raise UserError(
         f"`{text}` is not a role.{did_you_mean(role, [*BASE_ROLES, *leads])} "
-        f"Roles: {', '.join(BASE_ROLES)}, lead:<department>.",
-        usage=ROLE_USAGE,
+        f"Roles: {', '.join(BASE_ROLES)}, lead:<department>."
     )
 
 
@@ -84,20 +145,18 @@ async def start(
     user_id: str,
     now: datetime,
 ) -> Campaign:
-    """Open a campaign in `channel_id`, make its starter the commander, and announce it."""
+    """Open a campaign in `channel_id` and make its starter the commander (`messages.started` announces it)."""
     name = " ".join(name.split())
     if not name:
-        raise UserError("The campaign needs a name.", field="name")
+        raise BadName("The campaign needs a name.")
     if len(name) > MAX_NAME:
-        raise UserError(f"A campaign name can be at most {MAX_NAME} characters.", field="name")
+        raise BadName(f"A campaign name can be at most {MAX_NAME} characters.")
     parse_timezone(timezone)
     if ends_at <= starts_at:
-        raise UserError("The campaign must end after it starts.", field="ends")
+        raise BadDates("The campaign must end after it starts.")
     existing = await open_campaign_in(session, channel_id)
     if existing is not None:
-        raise UserError(
-            f"This channel already runs *{escape(existing.name)}*. Close it first with `/warroom phase closed`."
-        )
+        raise AlreadyRunning(existing)
     campaign = Campaign(
         channel_id=channel_id,
         name=name,
@@ -124,7 +183,6 @@ async def start(
         )
     )
     session.add_all(metrics.default_kpis(campaign.id))
-    await enqueue(session, render.campaign_started(campaign), now=now, channel=channel_id, campaign_id=campaign.id)
     return campaign
 
 
@@ -136,8 +194,7 @@ class Managers:
 
     def check(self, user_id: str, action: str) -> None:
         if user_id not in self.user_ids:
-            names = ", ".join(mention(user) for user in sorted(self.user_ids))
-            raise UserError(f"Only the commander or whoever started the campaign may {action} ({names}).")
+            raise NotAManager(action, sorted(self.user_ids))
 
 
 async def managers(session: AsyncSession, campaign: Campaign) -> Managers:
@@ -154,7 +211,7 @@ async def managers(session: AsyncSession, campaign: Campaign) -> Managers:
 
 async def set_phase(
     session: AsyncSession, *, campaign_id: int, phase: Phase, user_id: str, now: datetime, force: bool = False
-) -> Campaign:
+) -> PhaseChanged:
     """Move the campaign on. Going live before the live period starts is probably a slip (a date
     typed wrong, the wrong channel): it asks for `--force` rather than starting digests and retros."""
     campaign = await get(session, campaign_id)
@@ -163,10 +220,7 @@ async def set_phase(
     if previous == phase:
         raise UserError(f"The campaign is already in its {phase.label} phase; nothing was changed.")
     if phase == Phase.LIVE and now < campaign.starts_at and not force:
-        raise UserError(
-            f"The live period starts {local_time(campaign.starts_at, campaign.timezone)} ({campaign.timezone}), "
-            f"in {ago(campaign.starts_at - now)}. To go live now anyway: `/warroom phase live --force`."
-        )
+        raise TooEarly(campaign, now)
     campaign.phase = phase
     await audit.record(
         session, campaign, user_id=user_id, now=now, subject="phase", old=previous, new=phase, announce=False
@@ -185,14 +239,7 @@ async def set_phase(
         await session.exec(
             update(RetroDay).where(col(RetroDay.campaign_id) == campaign.id).values(remind_at=None, summary_at=None)
         )
-    await enqueue(
-        session,
-        render.phase_changed(campaign, previous, user_id),
-        now=now,
-        channel=campaign.channel_id,
-        campaign_id=campaign.id,
-    )
-    return campaign
+    return PhaseChanged(campaign, previous, user_id)
 
 
 async def assign_role(
@@ -204,11 +251,11 @@ async def assign_role(
     backup: str | None,
     user_id: str,
     now: datetime,
-) -> RoleAssignment:
+) -> RoleAssigned:
     campaign = await get(session, campaign_id)
     (await managers(session, campaign)).check(user_id, "set roles")
     if backup == primary:
-        raise UserError("The backup must be someone other than the primary.", usage=ROLE_USAGE)
+        raise SameBackup("The backup must be someone other than the primary.")
     assignment = (
         await session.exec(
             select(RoleAssignment).where(RoleAssignment.campaign_id == campaign.id, RoleAssignment.role == role)
@@ -220,38 +267,33 @@ async def assign_role(
     assignment.primary_user = primary
     assignment.backup_user = backup
     after = " ".join(filter(None, [primary, backup]))
-    # Announced below in its own words; the trail keeps the user ids, primary first.
+    # Announced in its own words; the trail keeps the user ids, primary first.
     await audit.record(
         session, campaign, user_id=user_id, now=now, subject=f"role {role}", old=before, new=after, announce=False
     )
     assignment.updated_by = user_id
     assignment.updated_at = now
     session.add(assignment)
-    await enqueue(
-        session,
-        render.role_assigned(assignment),
-        now=now,
-        channel=campaign.channel_id,
-        campaign_id=campaign.id,
-    )
-    return assignment
+    return RoleAssigned(campaign, assignment)
 
 
 async def set_config(
     session: AsyncSession, *, campaign_id: int, key: str, raw: str, user_id: str, now: datetime
-) -> tuple[str, str]:
-    """Store a setting; returns the key and the value as stored (as shown, for a pull source)."""
+) -> ConfigSet:
+    """Store a setting (and its trail entry, to be announced)."""
     campaign = await get(session, campaign_id)
     (await managers(session, campaign)).check(user_id, "change settings")
     key, value = config.normalise(key, raw)
     old = dict(config.current_values(campaign.config))[key]
     campaign.config = {**campaign.config, key: value}
     value = config.displayed(key, value)
-    await audit.record(session, campaign, user_id=user_id, now=now, subject=f"setting {key}", old=old, new=value)
+    entry = await audit.record(
+        session, campaign, user_id=user_id, now=now, subject=f"setting {key}", old=old, new=value
+    )
     # The tick schedules the next slot or prompt under the new rule.
     if key in config.DIGEST_SCHEDULE_KEYS:
         campaign.next_digest_at = None
     if key in config.RETRO_SCHEDULE_KEYS:
         campaign.next_retro_at = None
     session.add(campaign)
-    return key, value
+    return ConfigSet(campaign, key, value, entry)

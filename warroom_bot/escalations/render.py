@@ -4,7 +4,7 @@ the exhaustion alert, the list, and the raise and resolve modals."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warroom_bot.core.blocks import (
     MAX_BUTTON_TEXT,
@@ -21,7 +21,10 @@ from warroom_bot.core.blocks import (
 )
 from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext, tap_value
 from warroom_bot.core.parsing import format_duration
-from warroom_bot.models import Escalation, EscalationStatus, Severity
+from warroom_bot.models import Escalation, EscalationEvent, EscalationStatus, Severity
+
+if TYPE_CHECKING:
+    from warroom_bot.escalations.views import EscalationSummary
 
 EMOJI = {
     Severity.RED: ":red_circle:",
@@ -131,19 +134,43 @@ def repeat_line(round_number: int) -> str:
 
 def acknowledged_line(escalation: Escalation) -> str:
     assert escalation.acknowledged_at is not None
-    return (
-        f"Acknowledged by {mention(escalation.acknowledged_by)} after "
-        f"{ago(escalation.acknowledged_at - escalation.raised_at)}."
-    )
+    return _acknowledged(escalation.acknowledged_by, escalation.acknowledged_at - escalation.raised_at)
+
+
+def _acknowledged(user_id: str | None, after: timedelta) -> str:
+    return f"Acknowledged by {mention(user_id)} after {ago(after)}."
 
 
 def resolved_line(escalation: Escalation) -> str:
     assert escalation.resolved_at is not None
-    note = f" Note: {escape(escalation.resolution_note)}" if escalation.resolution_note else ""
-    return (
-        f"Resolved by {mention(escalation.resolved_by)} after "
-        f"{ago(escalation.resolved_at - escalation.raised_at)}.{note}"
-    )
+    return _resolved(escalation.resolved_by, escalation.resolved_at - escalation.raised_at, escalation.resolution_note)
+
+
+def _resolved(user_id: str | None, after: timedelta, note: str | None) -> str:
+    noted = f" Note: {escape(note)}" if note else ""
+    return f"Resolved by {mention(user_id)} after {ago(after)}.{noted}"
+
+
+def event_line(event: EscalationEvent) -> str:
+    """A timeline event as its line in the escalation's thread, rendered from its data."""
+    data = event.data or {}
+    match event.kind:
+        case "raised":
+            return f"Raised by {mention(event.actor)}."
+        case "roster":
+            return MISSING_TIER1
+        case "paged":
+            return paged_line(data["user"], data["responder"], timedelta(seconds=data["deadline_seconds"]))
+        case "repeated":
+            return repeat_line(data["round"])
+        case "acknowledged":
+            return _acknowledged(event.actor, timedelta(seconds=data["after_seconds"]))
+        case "resolved":
+            return _resolved(event.actor, timedelta(seconds=data["after_seconds"]), data.get("note"))
+        case "exhausted":
+            return exhausted_line()
+        case _:  # a note, and the events stored as text before migration 0008
+            return str(data.get("text") or event.kind)
 
 
 def exhausted_alert(escalation: Escalation, commander_ids: list[str]) -> Message:
@@ -163,17 +190,13 @@ def thread_line(text: str) -> Message:
     return message(text, [context(text)])
 
 
-def open_summary(escalations: list[Escalation], now: datetime) -> str:
+def open_summary(summary: EscalationSummary) -> str:
     """`open escalations: 2 red, 1 yellow (oldest unacknowledged 12m)`, for the status and the digest."""
-    if not escalations:
+    if not summary.open:
         return "open escalations: none"
-    counts = [
-        f"{sum(e.severity == severity for e in escalations)} {severity}"
-        for severity in reversed(Severity)
-        if any(e.severity == severity for e in escalations)
-    ]
-    waiting = [e.raised_at for e in escalations if e.acknowledged_at is None]
-    oldest = f" (oldest unacknowledged {ago(now - min(waiting))})" if waiting else ""
+    counts = [f"{count} {severity}" for severity, count in summary.by_severity.items() if count]
+    waiting = summary.oldest_unacknowledged_seconds
+    oldest = f" (oldest unacknowledged {ago(timedelta(seconds=waiting))})" if waiting is not None else ""
     return f"open escalations: {', '.join(counts)}{oldest}"
 
 
@@ -184,7 +207,9 @@ def escalation_list(escalations: list[Escalation], now: datetime) -> Message:
         f"{EMOJI[Severity(e.severity)]} *{headline(e)}* — {e.status}, raised {ago(now - e.raised_at)} ago"
         for e in escalations
     ]
-    return message(sentence(open_summary(escalations, now)), [section("\n".join(lines))])
+    from warroom_bot.escalations.views import summarize  # views import the service, which imports this module
+
+    return message(sentence(open_summary(summarize(escalations, now))), [section("\n".join(lines))])
 
 
 SEVERITY_LABELS = {

@@ -1,22 +1,29 @@
 """Escalations: raise one, page its response chain, re-escalate when nobody acknowledges, and
 acknowledge or resolve it.
 
+The service changes state and records what happened as timeline events (data, not text); each
+change returns an outcome (`Raised`, `Paged`, `Exhausted`, `Acknowledged`, `Resolved`) that
+`escalations.messages.publish` renders and writes to the outbox in the same transaction. Nothing
+here builds Slack text.
+
 The response chain is read from the roster each time a step fires: tier 1 primary, tier 1 backup,
 tier 2 primary and backup, tier 3 primary and backup (whoever is set), and then the commander. Each
 step waits the severity's acknowledgement deadline. When the commander step passes unanswered the
-chain starts again, `escalation.repeat` times; after that the escalation is *exhausted*: the channel
+chain starts again, `escalation.repeat` times; after that the escalation is exhausted: the channel
 is told with `@here` and the commander gets a DM. An acknowledgement or a resolution stops the
 chain at once.
 
-A due step is claimed with a conditional update on (`step`, `round`, `next_step_at`), inside the
-same transaction that writes its pages to the outbox: two replicas, or a retry after a crash,
-cannot fire a step twice, and a step whose transaction failed fires on the next tick.
+A due step is claimed with a conditional update on (`step`, `round`, `next_step_at`), in the
+transaction in which the caller's messages step then writes its pages to the outbox: two replicas,
+or a retry after a crash, cannot fire a step twice, and a step whose transaction failed fires on
+the next tick.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -24,18 +31,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
-from warroom_bot.core.blocks import mention
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.ids import BlockId
-from warroom_bot.core.outbox import enqueue
-from warroom_bot.escalations import render
 from warroom_bot.models import (
     Campaign,
     Escalation,
     EscalationEvent,
-    EscalationPage,
     EscalationStatus,
-    OutboxMessage,
     Phase,
     RoleAssignment,
     Severity,
@@ -77,11 +78,77 @@ def commanders(campaign: Campaign, roster: list[RoleAssignment]) -> list[Respond
     return [Responder(assignment.primary_user, "commander"), *backup]
 
 
-def _clean(text: str | None, limit: int, what: str, field: BlockId) -> str | None:
+def _clean(text: str | None, limit: int, what: str) -> str | None:
     cleaned = " ".join((text or "").split()) if what != "details" else (text or "").strip()
     if len(cleaned) > limit:
-        raise UserError(f"The {what} can be at most {limit} characters (it has {len(cleaned)}).", field=field)
+        raise UserError(f"The {what} can be at most {limit} characters (it has {len(cleaned)}).")
     return cleaned or None
+
+
+def clean_summary(summary: str | None) -> str:
+    """The summary on one line; a `UserError` if it is empty or too long."""
+    cleaned = _clean(summary, MAX_SUMMARY, "summary")
+    if cleaned is None:
+        raise UserError("An escalation needs a summary: what is wrong, in a few words.")
+    return cleaned
+
+
+def clean_area(area: str | None) -> str | None:
+    return _clean(area, MAX_AREA, "area")
+
+
+def clean_details(details: str | None) -> str | None:
+    return _clean(details, MAX_DETAILS, "details")
+
+
+def clean_note(note: str | None) -> str | None:
+    return _clean(note, MAX_NOTE, "note")
+
+
+@dataclass
+class Outcome:
+    """A change to an escalation and the timeline events it wrote, in order (for the messages step)."""
+
+    escalation: Escalation
+    campaign: Campaign
+    events: list[EscalationEvent] = field(default_factory=list)
+
+
+@dataclass
+class Raised(Outcome):
+    """A new escalation, its first responders paged (`paged` events); `missing_tier1` if nobody is on tier 1."""
+
+    missing_tier1: bool = False
+
+
+@dataclass
+class Paged(Outcome):
+    """A due step fired: the next responders were paged (after a `repeated` event when a round starts)."""
+
+
+@dataclass
+class Exhausted(Outcome):
+    """The whole chain passed unanswered: the `exhausted` event names the commanders to tell."""
+
+
+@dataclass
+class Acknowledged(Outcome):
+    """Somebody owns the escalation; the chain stopped."""
+
+
+@dataclass
+class Resolved(Outcome):
+    """The escalation is closed (and acknowledged, if it was not)."""
+
+
+class Unchanged(UserError):
+    """A change refused because the escalation is no longer in the state it needs (or the tapped
+    message showed an older state). Carries the escalation so the caller can say where it stands."""
+
+    def __init__(self, escalation: Escalation, *, stale: bool) -> None:
+        super().__init__(f"#{escalation.number} is {escalation.status}; nothing was changed.")
+        self.escalation = escalation
+        self.stale = stale
 
 
 async def raise_escalation(
@@ -94,11 +161,9 @@ async def raise_escalation(
     now: datetime,
     area: str | None = None,
     details: str | None = None,
-) -> Escalation:
-    """Post the escalation in the channel and page the first responder (or say who is missing)."""
-    summary_text = _clean(summary, MAX_SUMMARY, "summary", BlockId.SUMMARY)
-    if summary_text is None:
-        raise UserError("An escalation needs a summary: what is wrong, in a few words.", field=BlockId.SUMMARY)
+) -> Raised:
+    """Open an escalation and page the first responder (or record who is missing)."""
+    summary_text = clean_summary(summary)
     campaign = await campaigns.get(session, campaign_id)
     number = (
         await session.exec(
@@ -113,8 +178,8 @@ async def raise_escalation(
         number=number,
         severity=severity,
         summary=summary_text,
-        area=_clean(area, MAX_AREA, "area", BlockId.AREA),
-        details=_clean(details, MAX_DETAILS, "details", BlockId.DETAILS),
+        area=clean_area(area),
+        details=clean_details(details),
         raised_by=user_id,
         raised_at=now,
         next_step_at=None,
@@ -123,59 +188,27 @@ async def raise_escalation(
     await session.flush()
     roster = await campaigns.roster(session, campaign_id)
     missing_tier1 = not any(assignment.role == "tier1" for assignment in roster)
-    post = await enqueue(
-        session,
-        render.card(escalation, now=now, missing_tier1=missing_tier1),
-        now=now,
-        channel=campaign.channel_id,
-        campaign_id=campaign_id,
-    )
-    escalation.channel_message_id = post.id
-    await _timeline(session, escalation, campaign, post, now, "raised", f"Raised by {mention(user_id)}.", user_id)
+    raised = Raised(escalation, campaign, missing_tier1=missing_tier1)
+    _record(session, raised, now, "raised", {}, user_id)
     if missing_tier1:
-        await _timeline(session, escalation, campaign, post, now, "roster", render.MISSING_TIER1)
-    await _page_step(session, escalation, campaign, roster, post, now)
-    return escalation
+        _record(session, raised, now, "roster", {"missing": "tier1"})
+    _page_step(session, raised, roster, now)
+    return raised
 
 
-async def _page_step(
-    session: AsyncSession,
-    escalation: Escalation,
-    campaign: Campaign,
-    roster: list[RoleAssignment],
-    post: OutboxMessage,
-    now: datetime,
-) -> None:
+def _page_step(session: AsyncSession, outcome: Outcome, roster: list[RoleAssignment], now: datetime) -> None:
     """Page whoever `escalation.step` points at and set the deadline for the next step."""
+    escalation, campaign = outcome.escalation, outcome.campaign
     chain = response_chain(roster)
     deadline = config.ack_deadline(campaign.config, Severity(escalation.severity))
     responders = [chain[escalation.step]] if escalation.step < len(chain) else commanders(campaign, roster)
     for responder in responders:
-        dm = await enqueue(
-            session,
-            render.page(escalation, deadline=deadline, now=now),
-            now=now,
-            channel=responder.user_id,
-            campaign_id=campaign.id,
-        )
-        session.add(
-            EscalationPage(
-                escalation_id=escalation.id,
-                user_id=responder.user_id,
-                responder=responder.label,
-                paged_at=now,
-                message_id=dm.id,
-            )
-        )
-        await _timeline(
-            session,
-            escalation,
-            campaign,
-            post,
-            now,
-            "paged",
-            render.paged_line(responder.user_id, responder.label, deadline),
-        )
+        data = {
+            "user": responder.user_id,
+            "responder": responder.label,
+            "deadline_seconds": int(deadline.total_seconds()),
+        }
+        _record(session, outcome, now, "paged", data)
     escalation.next_step_at = now + deadline
 
 
@@ -195,11 +228,11 @@ async def due(session: AsyncSession, now: datetime) -> list[int]:
     return [escalation_id for escalation_id in (await session.exec(query)).all() if escalation_id is not None]
 
 
-async def advance(session: AsyncSession, *, escalation_id: int, now: datetime) -> bool:
-    """Fire the next step of an escalation that is due; False if another worker already did."""
+async def advance(session: AsyncSession, *, escalation_id: int, now: datetime) -> Paged | Exhausted | None:
+    """Fire the next step of an escalation that is due; None if another worker already did."""
     escalation = await session.get(Escalation, escalation_id, populate_existing=True)
     if escalation is None or escalation.next_step_at is None:
-        return False
+        return None
     campaign = await session.get(Campaign, escalation.campaign_id)
     assert campaign is not None
     roster = await campaigns.roster(session, campaign.id)
@@ -223,36 +256,21 @@ async def advance(session: AsyncSession, *, escalation_id: int, now: datetime) -
         .values(step=step, round=round_, next_step_at=None)
     )
     if claimed.rowcount != 1:
-        return False
+        return None
     escalation.step, escalation.round, escalation.next_step_at = step, round_, None
-    post = await _channel_post(session, escalation)
+    outcome: Paged | Exhausted
     if exhausted:
-        await _exhaust(session, escalation, campaign, roster, post, now)
+        # Nobody answered the whole chain: never silent (the channel and the commanders are told).
+        escalation.status = EscalationStatus.EXHAUSTED
+        outcome = Exhausted(escalation, campaign)
+        _record(session, outcome, now, "exhausted", {"told": [lead.user_id for lead in commanders(campaign, roster)]})
     else:
+        outcome = Paged(escalation, campaign)
         if step == 0:
-            await _timeline(session, escalation, campaign, post, now, "repeat", render.repeat_line(round_ + 1))
-        await _page_step(session, escalation, campaign, roster, post, now)
+            _record(session, outcome, now, "repeated", {"round": round_ + 1})
+        _page_step(session, outcome, roster, now)
     session.add(escalation)
-    return True
-
-
-async def _exhaust(
-    session: AsyncSession,
-    escalation: Escalation,
-    campaign: Campaign,
-    roster: list[RoleAssignment],
-    post: OutboxMessage,
-    now: datetime,
-) -> None:
-    """Nobody answered the whole chain: never silent. `@here` in the channel, a DM to the commander."""
-    escalation.status = EscalationStatus.EXHAUSTED
-    leads = commanders(campaign, roster)
-    alert = render.exhausted_alert(escalation, [leader.user_id for leader in leads])
-    await enqueue(session, alert, now=now, channel=campaign.channel_id, campaign_id=campaign.id)
-    for leader in leads:
-        await enqueue(session, alert, now=now, channel=leader.user_id, campaign_id=campaign.id)
-    await _timeline(session, escalation, campaign, post, now, "exhausted", render.exhausted_line())
-    await _update_copies(session, escalation, campaign, now)
+    return outcome
 
 
 async def by_number(session: AsyncSession, *, campaign_id: int, number: int) -> Escalation:
@@ -266,25 +284,23 @@ async def by_number(session: AsyncSession, *, campaign_id: int, number: int) -> 
 
 async def acknowledge(
     session: AsyncSession, *, escalation_id: int, user_id: str, now: datetime, shown_status: str | None = None
-) -> Escalation:
+) -> Acknowledged:
     """Stop the chain: the escalation has an owner. A tap on a stale message is refused."""
     escalation = await _for_change(session, escalation_id, shown_status)
     if escalation.status not in UNACKNOWLEDGED:
-        raise UserError(render.already(escalation, now))
+        raise Unchanged(escalation, stale=False)
     await _claim_change(
         session,
         escalation,
-        now,
         allowed=UNACKNOWLEDGED,
         status=EscalationStatus.ACKNOWLEDGED,
         acknowledged_by=user_id,
         acknowledged_at=now,
     )
-    campaign = await campaigns.get(session, escalation.campaign_id)
-    post = await _channel_post(session, escalation)
-    await _timeline(session, escalation, campaign, post, now, "acknowledged", render.acknowledged_line(escalation))
-    await _update_copies(session, escalation, campaign, now)
-    return escalation
+    acknowledged = Acknowledged(escalation, await campaigns.get(session, escalation.campaign_id))
+    after = int((now - escalation.raised_at).total_seconds())
+    _record(session, acknowledged, now, "acknowledged", {"after_seconds": after}, user_id)
+    return acknowledged
 
 
 async def resolve(
@@ -295,16 +311,15 @@ async def resolve(
     now: datetime,
     note: str | None = None,
     shown_status: str | None = None,
-) -> Escalation:
+) -> Resolved:
     """Close the escalation (acknowledging it too if nobody had)."""
-    note_text = _clean(note, MAX_NOTE, "note", BlockId.NOTE)
+    note_text = clean_note(note)
     escalation = await _for_change(session, escalation_id, shown_status)
     if escalation.status == EscalationStatus.RESOLVED:
-        raise UserError(render.already(escalation, now))
+        raise Unchanged(escalation, stale=False)
     await _claim_change(
         session,
         escalation,
-        now,
         allowed=UNRESOLVED,
         status=EscalationStatus.RESOLVED,
         resolved_by=user_id,
@@ -313,11 +328,11 @@ async def resolve(
         acknowledged_by=escalation.acknowledged_by or user_id,
         acknowledged_at=escalation.acknowledged_at or now,
     )
-    campaign = await campaigns.get(session, escalation.campaign_id)
-    post = await _channel_post(session, escalation)
-    await _timeline(session, escalation, campaign, post, now, "resolved", render.resolved_line(escalation), user_id)
-    await _update_copies(session, escalation, campaign, now)
-    return escalation
+    resolved = Resolved(escalation, await campaigns.get(session, escalation.campaign_id))
+    after = int((now - escalation.raised_at).total_seconds())
+    data = {"after_seconds": after, "note": note_text} if note_text else {"after_seconds": after}
+    _record(session, resolved, now, "resolved", data, user_id)
+    return resolved
 
 
 async def _for_change(session: AsyncSession, escalation_id: int, shown_status: str | None) -> Escalation:
@@ -325,14 +340,13 @@ async def _for_change(session: AsyncSession, escalation_id: int, shown_status: s
     if escalation is None:
         raise UserError("That escalation no longer exists.")
     if shown_status is not None and shown_status != escalation.status:
-        raise UserError(f"This message was out of date. {render.state_sentence(escalation)} Nothing was changed.")
+        raise Unchanged(escalation, stale=True)
     return escalation
 
 
 async def _claim_change(
     session: AsyncSession,
     escalation: Escalation,
-    now: datetime,
     *,
     allowed: tuple[EscalationStatus, ...],
     **values: object,
@@ -345,44 +359,15 @@ async def _claim_change(
     )
     if result.rowcount != 1:
         await session.refresh(escalation)
-        raise UserError(render.already(escalation, now))
+        raise Unchanged(escalation, stale=False)
     for name, value in {"next_step_at": None, **values}.items():
         setattr(escalation, name, value)
 
 
-async def _channel_post(session: AsyncSession, escalation: Escalation) -> OutboxMessage:
-    post = await session.get(OutboxMessage, escalation.channel_message_id)
-    assert post is not None
-    return post
-
-
-async def _timeline(
-    session: AsyncSession,
-    escalation: Escalation,
-    campaign: Campaign,
-    post: OutboxMessage,
-    now: datetime,
-    kind: str,
-    text: str,
-    actor: str | None = None,
+def _record(
+    session: AsyncSession, outcome: Outcome, now: datetime, kind: str, data: dict[str, Any], actor: str | None = None
 ) -> None:
-    """A timeline event, also posted as a reply in the escalation's thread."""
-    session.add(EscalationEvent(escalation_id=escalation.id, at=now, kind=kind, actor=actor, text=text))
-    await enqueue(
-        session, render.thread_line(text), now=now, channel=campaign.channel_id, campaign_id=campaign.id, thread_of=post
-    )
-
-
-async def _update_copies(session: AsyncSession, escalation: Escalation, campaign: Campaign, now: datetime) -> None:
-    """Rewrite the channel post and every DM page in place to show the new state."""
-    page_ids = (
-        await session.exec(select(EscalationPage.message_id).where(EscalationPage.escalation_id == escalation.id))
-    ).all()
-    copies = (
-        await session.exec(
-            select(OutboxMessage).where(col(OutboxMessage.id).in_([escalation.channel_message_id, *page_ids]))
-        )
-    ).all()
-    card = render.card(escalation, now=now)
-    for copy in copies:
-        await enqueue(session, card, now=now, channel=copy.channel, campaign_id=campaign.id, updates=copy)
+    """Add a timeline event to the escalation and to the outcome the messages step publishes."""
+    event = EscalationEvent(escalation_id=outcome.escalation.id, at=now, kind=kind, actor=actor, data=data)
+    session.add(event)
+    outcome.events.append(event)

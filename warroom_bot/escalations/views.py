@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,6 +20,35 @@ async def open_escalations(session: AsyncSession, campaign_id: int) -> list[Esca
         )
     ).all()
     return sorted(rows, key=lambda e: (e.status == EscalationStatus.ACKNOWLEDGED, e.raised_at, e.number))
+
+
+@dataclass(frozen=True)
+class EscalationSummary:
+    """The open escalations in numbers: how many of each severity (highest first, every severity
+    listed), how many are still unacknowledged, and how long the oldest of those has waited."""
+
+    open: int
+    by_severity: dict[str, int]
+    unacknowledged: int
+    oldest_unacknowledged_seconds: int | None
+
+
+def summarize(escalations: list[Escalation], now: datetime) -> EscalationSummary:
+    """The summary of a list of open escalations, as it stands at `now` (ages to the second)."""
+    waiting = [e.raised_at for e in escalations if e.acknowledged_at is None]
+    return EscalationSummary(
+        open=len(escalations),
+        by_severity={
+            str(severity): sum(e.severity == severity for e in escalations) for severity in reversed(Severity)
+        },
+        unacknowledged=len(waiting),
+        oldest_unacknowledged_seconds=max(int((now - min(waiting)).total_seconds()), 0) if waiting else None,
+    )
+
+
+async def open_summary(session: AsyncSession, campaign_id: int, now: datetime) -> EscalationSummary:
+    """The campaign's open escalations in numbers, for the status and the digest."""
+    return summarize(await open_escalations(session, campaign_id), now)
 
 
 async def all_with_timeline(session: AsyncSession, campaign_id: int) -> list[tuple[Escalation, list[EscalationEvent]]]:

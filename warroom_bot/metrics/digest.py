@@ -6,7 +6,7 @@ following an hourly weight curve; a gauge is compared with its threshold as it s
 
 Digest slots are hour boundaries in the campaign's time zone (every 1 or 2 hours, outside quiet
 hours) during warm-up, live and extension. `campaign.next_digest_at` holds the next slot; the tick
-claims it with a conditional update that also moves it to the next slot after *now*, so each slot is
+claims it with a conditional update that also moves it to the next slot after now, so each slot is
 posted once across replicas, and after downtime one catch-up digest is posted, not one per hour.
 """
 
@@ -23,14 +23,13 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.budget import service as budget
-from warroom_bot.budget.render import burn_line
+from warroom_bot.budget import views as budget_views
+from warroom_bot.budget.views import BudgetBurn
 from warroom_bot.campaigns.config import digest_every, in_window, light_thresholds, pull_url, quiet_hours
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.outbox import enqueue
 from warroom_bot.escalations import views as escalation_views
-from warroom_bot.escalations.render import open_summary
-from warroom_bot.metrics import pull, render
+from warroom_bot.escalations.views import EscalationSummary
+from warroom_bot.metrics import messages, pull
 from warroom_bot.metrics import service as metrics
 from warroom_bot.metrics.pull import Pulled
 from warroom_bot.models import Campaign, Direction, Kpi, KpiKind, Phase
@@ -134,8 +133,8 @@ class Snapshot:
     phase: str
     at: datetime
     kpis: list[KpiStatus]
-    escalations: str
-    budget: str | None = None
+    escalations: EscalationSummary
+    budget: BudgetBurn | None = None
     source_problem: str | None = None
     actions_due: list[DueAction] = field(default_factory=list)
 
@@ -206,8 +205,8 @@ async def snapshot(
     targets = await metrics.dimension_targets(session, ids)
     previous = (campaign.last_digest or {}).get("kpis", {})
     thresholds = light_thresholds(campaign.config)
-    open_line = open_summary(await escalation_views.open_escalations(session, campaign.id), now)
-    lines = await budget.lines_of(session, campaign.id)
+    escalations = await escalation_views.open_summary(session, campaign.id or 0, now)
+    burn = await budget_views.burn_of(session, campaign, now)
     today = actions.local_today(campaign, now)
     return Snapshot(
         campaign_name=campaign.name,
@@ -220,8 +219,8 @@ async def snapshot(
             for kpi in kpis
             if kpi.id is not None
         ],
-        escalations=open_line,
-        budget=burn_line(lines, campaign.elapsed(now)) if lines else None,
+        escalations=escalations,
+        budget=burn,
         source_problem=source_problem,
         actions_due=[
             DueAction(item.id or 0, item.action, item.owner, item.due.isoformat(), item.due < today)
@@ -300,7 +299,7 @@ async def post(session: AsyncSession, campaign: Campaign, now: datetime, pulled:
     """Post the digest in the channel and remember its lights, for the next one's "what changed"."""
     problem = await _store_pulled(session, campaign, pulled, now) if pulled else None
     current = await snapshot(session, campaign, now, problem)
-    await enqueue(session, render.digest(current), now=now, channel=campaign.channel_id, campaign_id=campaign.id)
+    await messages.post_digest(session, campaign, current, now=now)
     campaign.last_digest = {
         "at": now.isoformat(),
         "kpis": {status.key: {"value": status.value, "light": status.light} for status in current.kpis},

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from warroom_bot.budget.render import burn_line
 from warroom_bot.core.blocks import (
     Message,
     context,
@@ -20,6 +21,7 @@ from warroom_bot.core.blocks import (
     section,
     sentence,
 )
+from warroom_bot.escalations.render import open_summary
 from warroom_bot.models import Direction, KpiKind, Phase
 
 if TYPE_CHECKING:
@@ -170,7 +172,8 @@ def digest(snapshot: Snapshot) -> Message:
     changed = worsened_line(snapshot)
     problem = f" {escape(snapshot.source_problem)}" if snapshot.source_problem else ""
     due = f" {plural(len(snapshot.actions_due), 'action item')} due today." if snapshot.actions_due else ""
-    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {sentence(snapshot.escalations)}.{due}"
+    escalations = open_summary(snapshot.escalations)
+    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {sentence(escalations)}.{due}"
     blocks = [
         header(title),
         *([section(f":warning: {escape(snapshot.source_problem)}")] if snapshot.source_problem else []),
@@ -178,7 +181,14 @@ def digest(snapshot: Snapshot) -> Message:
         *([section(actions_due(snapshot))] if snapshot.actions_due else []),
         context(
             " · ".join(
-                filter(None, [sentence(snapshot.escalations), snapshot.budget, f"phase {Phase(snapshot.phase).label}"])
+                filter(
+                    None,
+                    [
+                        sentence(escalations),
+                        burn_line(snapshot.budget) if snapshot.budget else None,
+                        f"phase {Phase(snapshot.phase).label}",
+                    ],
+                )
             )
         ),
     ]

@@ -2,6 +2,7 @@
 
 Each belongs to the retro entry it was written in (editing the entry replaces its open items). The
 owner, or the campaign's commander, closes it; open items due today or earlier appear in the digest.
+Closing says what happened (`Closed`) and `retros.messages` tells the channel.
 """
 
 from __future__ import annotations
@@ -15,11 +16,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import service as campaigns
-from warroom_bot.core.blocks import mention
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.outbox import enqueue
 from warroom_bot.models import ActionItem, ActionStatus, Campaign
-from warroom_bot.retros import render
 
 MAX_ITEM_TEXT = 300
 
@@ -89,8 +87,22 @@ async def replace_for_entry(
     return items
 
 
-async def close(session: AsyncSession, *, item_id: int, user_id: str, now: datetime) -> ActionItem:
-    """Close an open action item; only its owner or a campaign manager may. Tells the channel."""
+@dataclass(frozen=True)
+class Closed:
+    campaign: Campaign
+    item: ActionItem
+
+
+class AlreadyClosed(UserError):
+    """Someone closed the item first; `item` says who."""
+
+    def __init__(self, item: ActionItem) -> None:
+        super().__init__(f"Action item #{item.id} was already closed; nothing was changed.")
+        self.item = item
+
+
+async def close(session: AsyncSession, *, item_id: int, user_id: str, now: datetime) -> Closed:
+    """Close an open action item; only its owner or a campaign manager may."""
     item = await session.get(ActionItem, item_id)
     if item is None:
         raise UserError("That action item no longer exists.")
@@ -104,7 +116,6 @@ async def close(session: AsyncSession, *, item_id: int, user_id: str, now: datet
     )
     if closed.rowcount != 1:
         await session.refresh(item)
-        raise UserError(f"Action item #{item_id} was already closed by {mention(item.closed_by)}.")
+        raise AlreadyClosed(item)
     await session.refresh(item)
-    await enqueue(session, render.item_closed(item), now=now, channel=campaign.channel_id, campaign_id=campaign.id)
-    return item
+    return Closed(campaign, item)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from warroom_bot.budget.render import yuan
+from warroom_bot.budget.render import burn_line, yuan
 from warroom_bot.core.blocks import (
     Message,
     context,
@@ -69,7 +69,7 @@ def figures(snapshot: Snapshot, raised: list[Escalation], *, spent_that_day: int
     else:
         lines.append("Escalations raised: none")
     if snapshot.budget:
-        lines.append(f"Budget: {yuan(spent_that_day)} spent that day; {snapshot.budget}")
+        lines.append(f"Budget: {yuan(spent_that_day)} spent that day; {burn_line(snapshot.budget)}")
     return "\n".join(lines)
 
 

@@ -12,6 +12,11 @@ across replicas (as digests are):
 
 A retro "day" runs from one morning summary to the next, so an entry written after midnight still
 belongs to the evening before; the prompt's and the reminder's buttons name their day outright.
+
+The service changes state and says what happened (`Prompted`, `Reminded`, `Summarized`, `Saved`);
+`retros.messages` renders it and enqueues the messages in the caller's transaction. Its refusals
+are plain sentences; those about one input of the modal (`BadAnswer`, `BadItem`) name it by step
+or slot, and the handler places them beside their block.
 """
 
 from __future__ import annotations
@@ -28,8 +33,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.config import in_window, quiet_hours, retro_reminder_delay, retro_summary_time, retro_time
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.ids import ActionItemPart, BlockId, action_item_block
-from warroom_bot.core.outbox import enqueue
+from warroom_bot.core.ids import ActionItemPart
 from warroom_bot.metrics import digest
 from warroom_bot.models import (
     ActionItem,
@@ -37,13 +41,12 @@ from warroom_bot.models import (
     Campaign,
     Escalation,
     LedgerEntry,
-    OutboxMessage,
     Phase,
     RetroDay,
     RetroEntry,
     RoleAssignment,
 )
-from warroom_bot.retros import actions, render
+from warroom_bot.retros import actions
 
 RETRO_PHASES = (Phase.LIVE, Phase.EXTENSION)
 MAX_TEXT = 3000
@@ -77,7 +80,16 @@ def roster_users(roster: list[RoleAssignment]) -> set[str]:
 # -- the day's figures -------------------------------------------------------------------------------
 
 
-async def day_figures(session: AsyncSession, campaign: Campaign, day: date, now: datetime) -> str:
+@dataclass(frozen=True)
+class DayFigures:
+    """What the day's figures are drawn from: the KPIs now, the escalations raised, the money spent."""
+
+    snapshot: digest.Snapshot
+    raised: list[Escalation]
+    spent_that_day: int
+
+
+async def day_figures(session: AsyncSession, campaign: Campaign, day: date, now: datetime) -> DayFigures:
     """KPI attainment now, the escalations raised that day with their MTTA, and the budget used."""
     zone = ZoneInfo(campaign.timezone)
     start, end = at_local(day, time(0), zone), at_local(day + timedelta(days=1), time(0), zone)
@@ -98,9 +110,7 @@ async def day_figures(session: AsyncSession, campaign: Campaign, day: date, now:
             )
         )
     ).all()
-    return render.figures(
-        await digest.snapshot(session, campaign, now), list(raised), spent_that_day=sum(spent_that_day)
-    )
+    return DayFigures(await digest.snapshot(session, campaign, now), list(raised), sum(spent_that_day))
 
 
 # -- the prompt ----------------------------------------------------------------------------------------
@@ -115,7 +125,17 @@ async def due_prompts(session: AsyncSession, now: datetime) -> list[int]:
     return [campaign_id for campaign_id in (await session.exec(query)).all() if campaign_id is not None]
 
 
-async def run_prompt(session: AsyncSession, *, campaign_id: int, now: datetime) -> RetroDay | None:
+@dataclass(frozen=True)
+class Prompted:
+    """A day opened: its prompt is due in the channel, showing `figures` and who has answered."""
+
+    campaign: Campaign
+    retro_day: RetroDay
+    figures: DayFigures
+    answered: list[str]
+
+
+async def run_prompt(session: AsyncSession, *, campaign_id: int, now: datetime) -> Prompted | None:
     """Claim the campaign's due prompt and post it; the day it opened if this worker posted it.
 
     A campaign with no prompt scheduled yet (it just went live, or `retro.time` changed) is only
@@ -143,30 +163,20 @@ async def run_prompt(session: AsyncSession, *, campaign_id: int, now: datetime) 
     return await open_day(session, campaign, day, now)
 
 
-async def open_day(session: AsyncSession, campaign: Campaign, day: date, now: datetime) -> RetroDay:
-    """Post the day's prompt and schedule its reminder and summary."""
+async def open_day(session: AsyncSession, campaign: Campaign, day: date, now: datetime) -> Prompted:
+    """Open the day and schedule its reminder and summary; the figures as shown are written with the prompt."""
     figures = await day_figures(session, campaign, day, now)
     retro_day = RetroDay(
         campaign_id=campaign.id,
         day=day,
-        figures=figures,
+        figures="",
         prompted_at=now,
         remind_at=now + retro_reminder_delay(campaign.config),
         summary_at=next_local(retro_summary_time(campaign.config), campaign, now),
     )
     session.add(retro_day)
     await session.flush()
-    answered = await _answered(session, campaign.id, day)
-    post = await enqueue(
-        session,
-        render.prompt(campaign, retro_day, answered),
-        now=now,
-        channel=campaign.channel_id,
-        campaign_id=campaign.id,
-    )
-    retro_day.prompt_message_id = post.id
-    session.add(retro_day)
-    return retro_day
+    return Prompted(campaign, retro_day, figures, await _answered(session, campaign.id, day))
 
 
 async def _answered(session: AsyncSession, campaign_id: int, day: date) -> list[str]:
@@ -194,14 +204,23 @@ def _quiet_until(campaign: Campaign, now: datetime) -> datetime | None:
     return next_local(window[1], campaign, now)
 
 
-async def send_reminders(session: AsyncSession, *, retro_day_id: int, now: datetime) -> list[str]:
-    """Claim the day's reminder and DM every roster member without an entry; who was reminded."""
+@dataclass(frozen=True)
+class Reminded:
+    """The day's reminder claimed: `users` (roster members without an entry) each get a DM."""
+
+    campaign: Campaign
+    retro_day: RetroDay
+    users: list[str]
+
+
+async def send_reminders(session: AsyncSession, *, retro_day_id: int, now: datetime) -> Reminded | None:
+    """Claim the day's reminder and name every roster member without an entry."""
     retro_day = await session.get(RetroDay, retro_day_id, populate_existing=True)
     if retro_day is None or retro_day.remind_at is None or retro_day.remind_at > now:
-        return []
+        return None
     campaign = await session.get(Campaign, retro_day.campaign_id)
     if campaign is None:
-        return []
+        return None
     quiet_end = _quiet_until(campaign, now)
     # In quiet hours the reminder waits for their end, unless the summary comes first: then it is dropped.
     waits = quiet_end is not None and retro_day.summary_at is not None and quiet_end < retro_day.summary_at
@@ -211,12 +230,10 @@ async def send_reminders(session: AsyncSession, *, retro_day_id: int, now: datet
         .values(remind_at=quiet_end if waits else None)
     )
     if claimed.rowcount != 1 or quiet_end is not None:
-        return []
+        return None
     answered = set(await _answered(session, campaign.id, retro_day.day))
     missing = sorted(roster_users(await campaigns.roster(session, campaign.id)) - answered)
-    for user_id in missing:
-        await enqueue(session, render.reminder(campaign, retro_day), now=now, channel=user_id, campaign_id=campaign.id)
-    return missing
+    return Reminded(campaign, retro_day, missing)
 
 
 # -- the morning summary -------------------------------------------------------------------------------
@@ -276,11 +293,19 @@ def departments_of(roster: list[RoleAssignment]) -> dict[str, str]:
     return found
 
 
-async def post_summary(session: AsyncSession, *, retro_day_id: int, now: datetime) -> bool:
-    """Claim the day's summary and post it; True if this worker posted it."""
+@dataclass(frozen=True)
+class Summarized:
+    """The day's summary claimed by this worker: the day reviewed, for the channel."""
+
+    campaign: Campaign
+    review: DayReview
+
+
+async def post_summary(session: AsyncSession, *, retro_day_id: int, now: datetime) -> Summarized | None:
+    """Claim the day's summary; the day reviewed if this worker claimed it."""
     retro_day = await session.get(RetroDay, retro_day_id, populate_existing=True)
     if retro_day is None or retro_day.summary_at is None or retro_day.summary_at > now:
-        return False
+        return None
     claimed = await session.exec(
         update(RetroDay)
         .where(col(RetroDay.id) == retro_day_id, col(RetroDay.summary_at) == retro_day.summary_at)
@@ -288,15 +313,8 @@ async def post_summary(session: AsyncSession, *, retro_day_id: int, now: datetim
     )
     campaign = await session.get(Campaign, retro_day.campaign_id)
     if claimed.rowcount != 1 or campaign is None:
-        return False
-    await enqueue(
-        session,
-        render.summary(campaign, await review(session, campaign, retro_day.day)),
-        now=now,
-        channel=campaign.channel_id,
-        campaign_id=campaign.id,
-    )
-    return True
+        return None
+    return Summarized(campaign, await review(session, campaign, retro_day.day))
 
 
 # -- entries -------------------------------------------------------------------------------------------
@@ -305,13 +323,14 @@ async def post_summary(session: AsyncSession, *, retro_day_id: int, now: datetim
 @dataclass(frozen=True)
 class Form:
     """What the modal holds: the person's own entry to edit (with its open action items), else the
-    day's figures to start from."""
+    day's figures to start from (as the prompt showed them, or `live` when no prompt was posted)."""
 
     campaign: Campaign
     day: date
     figures: str
     entry: RetroEntry | None
     items: list[ActionItem]
+    live: DayFigures | None = None
 
 
 async def _day(session: AsyncSession, campaign_id: int, day: date) -> RetroDay | None:
@@ -328,7 +347,7 @@ async def _entry(session: AsyncSession, campaign_id: int, day: date, user_id: st
 
 async def form_for(session: AsyncSession, campaign: Campaign, day: date, user_id: str, now: datetime) -> Form:
     retro_day = await _day(session, campaign.id, day)
-    figures = retro_day.figures if retro_day else await day_figures(session, campaign, day, now)
+    live = None if retro_day else await day_figures(session, campaign, day, now)
     entry = await _entry(session, campaign.id, day, user_id)
     items = (
         await session.exec(
@@ -337,7 +356,23 @@ async def form_for(session: AsyncSession, campaign: Campaign, day: date, user_id
             .order_by(col(ActionItem.id))
         )
     ).all()
-    return Form(campaign, day, figures, entry, list(items))
+    return Form(campaign, day, retro_day.figures if retro_day else "", entry, list(items), live)
+
+
+class BadAnswer(UserError):
+    """One of the three steps is missing or too long; `step` names it (an `Answers` field)."""
+
+    def __init__(self, message: str, step: str) -> None:
+        super().__init__(message)
+        self.step = step
+
+
+class BadItem(UserError):
+    """A part of the action item in slot `index` (from 1) is missing or wrong."""
+
+    def __init__(self, message: str, index: int, part: ActionItemPart) -> None:
+        super().__init__(message)
+        self.index, self.part = index, part
 
 
 @dataclass(frozen=True)
@@ -350,15 +385,15 @@ class Answers:
 
     def checked(self) -> Answers:
         """Stripped, each one required: a retro with an empty step is not a retro."""
-        for field, label, text in (
-            (BlockId.TARGETS_VS_ACTUAL, "how the day went against its targets", self.targets_vs_actual),
-            (BlockId.PROBLEMS, "the problems and their causes (or write `none`)", self.problems),
-            (BlockId.ADJUSTMENTS, "the adjustments for tomorrow (or write `none`)", self.adjustments),
+        for step, label, text in (
+            ("targets_vs_actual", "how the day went against its targets", self.targets_vs_actual),
+            ("problems", "the problems and their causes (or write `none`)", self.problems),
+            ("adjustments", "the adjustments for tomorrow (or write `none`)", self.adjustments),
         ):
             if not text.strip():
-                raise UserError(f"Write {label}.", field=field)
+                raise BadAnswer(f"Write {label}.", step)
             if len(text) > MAX_TEXT:
-                raise UserError(f"Keep this under {MAX_TEXT} characters.", field=field)
+                raise BadAnswer(f"Keep this under {MAX_TEXT} characters.", step)
         return Answers(self.targets_vs_actual.strip(), self.problems.strip(), self.adjustments.strip())
 
 
@@ -373,19 +408,16 @@ def check_drafts(slots: list[dict[ActionItemPart, str]], campaign: Campaign, now
             continue
         for part in (ActionItemPart.PROBLEM, ActionItemPart.ACTION, ActionItemPart.OWNER, ActionItemPart.DUE):
             if not values[part]:
-                raise UserError(f"Action item {index} needs its {part} too.", field=action_item_block(index, part))
+                raise BadItem(f"Action item {index} needs its {part} too.", index, part)
         for part in (ActionItemPart.PROBLEM, ActionItemPart.CAUSE, ActionItemPart.ACTION):
             if len(values[part]) > actions.MAX_ITEM_TEXT:
-                raise UserError(
-                    f"Keep this under {actions.MAX_ITEM_TEXT} characters.", field=action_item_block(index, part)
-                )
-        due_field = action_item_block(index, ActionItemPart.DUE)
+                raise BadItem(f"Keep this under {actions.MAX_ITEM_TEXT} characters.", index, part)
         try:
             due = date.fromisoformat(values[ActionItemPart.DUE])
         except ValueError:
-            raise UserError("Pick a due date.", field=due_field) from None
+            raise BadItem("Pick a due date.", index, ActionItemPart.DUE) from None
         if due < today:
-            raise UserError(f"{due:%a %d %b} is in the past; pick today or later.", field=due_field)
+            raise BadItem(f"{due:%a %d %b} is in the past; pick today or later.", index, ActionItemPart.DUE)
         drafts.append(
             actions.Draft(
                 problem=values[ActionItemPart.PROBLEM],
@@ -400,9 +432,14 @@ def check_drafts(slots: list[dict[ActionItemPart, str]], campaign: Campaign, now
 
 @dataclass(frozen=True)
 class Saved:
+    """An entry stored; the day's prompt (if one was posted) is redrawn with who has answered now."""
+
     entry: RetroEntry
     items: list[ActionItem]
     replaced: datetime | None  # when the entry it replaced was written, if it was an edit
+    campaign: Campaign
+    retro_day: RetroDay | None
+    answered: list[str]
 
 
 async def save(
@@ -446,18 +483,8 @@ async def save(
         raise UserError("Your retro for this day was just saved from another window; open it again to edit.") from None
     items = await actions.replace_for_entry(session, campaign_id=campaign.id, entry_id=entry.id, drafts=drafts, now=now)
     retro_day = await _day(session, campaign.id, day)
-    if retro_day is not None and retro_day.prompt_message_id is not None:
-        prompt = await session.get(OutboxMessage, retro_day.prompt_message_id)
-        answered = await _answered(session, campaign.id, day)
-        await enqueue(
-            session,
-            render.prompt(campaign, retro_day, answered),
-            now=now,
-            channel=campaign.channel_id,
-            campaign_id=campaign.id,
-            updates=prompt,
-        )
-    return Saved(entry, items, replaced)
+    answered = await _answered(session, campaign.id, day)
+    return Saved(entry, items, replaced, campaign=campaign, retro_day=retro_day, answered=answered)
 
 
 async def reviews(session: AsyncSession, campaign: Campaign) -> list[DayReview]:

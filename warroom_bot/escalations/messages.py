@@ -1,0 +1,105 @@
+"""The Slack messages an escalation's changes cause, written to the outbox.
+
+`publish` takes an outcome of `escalations.service` and, in the caller's session (so in the
+transaction of the change), renders and enqueues what it means: the channel card of a new
+escalation, a thread reply for each timeline event, a DM page for each `paged` event, the `@here`
+alert and the commanders' DMs for an `exhausted` one, and the in-place update of every copy of
+the card when the state changed. `EscalationPage` rows and `Escalation.channel_message_id` point
+at those messages (the copies to update later), so they are written here, beside them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.core.outbox import enqueue
+from warroom_bot.escalations import render
+from warroom_bot.escalations.service import Acknowledged, Exhausted, Outcome, Raised, Resolved, Unchanged
+from warroom_bot.models import EscalationEvent, EscalationPage, OutboxMessage
+
+
+async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> None:
+    """Enqueue every message `outcome` causes, in the order Slack should show them."""
+    escalation, campaign = outcome.escalation, outcome.campaign
+    if isinstance(outcome, Raised):
+        post = await enqueue(
+            session,
+            render.card(escalation, now=now, missing_tier1=outcome.missing_tier1),
+            now=now,
+            channel=campaign.channel_id,
+            campaign_id=campaign.id,
+        )
+        escalation.channel_message_id = post.id
+        session.add(escalation)
+    else:
+        post = await _channel_post(session, escalation.channel_message_id)
+    for event in outcome.events:
+        if event.kind == "paged":
+            await _page(session, outcome, event, now)
+        elif event.kind == "exhausted":
+            alert = render.exhausted_alert(escalation, event.data["told"])
+            for channel in (campaign.channel_id, *event.data["told"]):
+                await enqueue(session, alert, now=now, channel=channel, campaign_id=campaign.id)
+        await enqueue(
+            session,
+            render.thread_line(render.event_line(event)),
+            now=now,
+            channel=campaign.channel_id,
+            campaign_id=campaign.id,
+            thread_of=post,
+        )
+    if isinstance(outcome, (Exhausted, Acknowledged, Resolved)):
+        await _update_copies(session, outcome, now)
+
+
+def refusal(refused: Unchanged, now: datetime) -> str:
+    """What to tell whoever tried a change the escalation's state no longer allows."""
+    if refused.stale:
+        return f"This message was out of date. {render.state_sentence(refused.escalation)} Nothing was changed."
+    return render.already(refused.escalation, now)
+
+
+async def _page(session: AsyncSession, outcome: Outcome, event: EscalationEvent, now: datetime) -> None:
+    """DM the paged responder the card, and remember the DM as a copy to update."""
+    deadline = timedelta(seconds=event.data["deadline_seconds"])
+    dm = await enqueue(
+        session,
+        render.page(outcome.escalation, deadline=deadline, now=now),
+        now=now,
+        channel=event.data["user"],
+        campaign_id=outcome.campaign.id,
+    )
+    session.add(
+        EscalationPage(
+            escalation_id=outcome.escalation.id,
+            user_id=event.data["user"],
+            responder=event.data["responder"],
+            paged_at=now,
+            message_id=dm.id,
+        )
+    )
+
+
+async def _channel_post(session: AsyncSession, message_id: int | None) -> OutboxMessage:
+    post = await session.get(OutboxMessage, message_id)
+    assert post is not None
+    return post
+
+
+async def _update_copies(session: AsyncSession, outcome: Outcome, now: datetime) -> None:
+    """Rewrite the channel post and every DM page in place to show the new state."""
+    escalation = outcome.escalation
+    page_ids = (
+        await session.exec(select(EscalationPage.message_id).where(EscalationPage.escalation_id == escalation.id))
+    ).all()
+    copies = (
+        await session.exec(
+            select(OutboxMessage).where(col(OutboxMessage.id).in_([escalation.channel_message_id, *page_ids]))
+        )
+    ).all()
+    card = render.card(escalation, now=now)
+    for copy in copies:
+        await enqueue(session, card, now=now, channel=copy.channel, campaign_id=outcome.campaign.id, updates=copy)
