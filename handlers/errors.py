@@ -48,7 +48,10 @@ async def handle_error(
             status=200, body={"response_type": "ephemeral", "text": answer.text, "blocks": answer.blocks}
         )
     if respond is not None:
-        await respond(text=answer.text, blocks=answer.blocks, response_type="ephemeral", replace_original=False)
+        try:
+            await respond(text=answer.text, blocks=answer.blocks, response_type="ephemeral", replace_original=False)
+        except Exception as failed:  # Slack's response_url out of reach: the tap stays acknowledged
+            log.warning("could not answer %s through response_url: %s", body.get("type"), failed)
     return BoltResponse(status=200, body="") if response is not None else None
 
 

@@ -58,7 +58,7 @@ def check_tap_origin(runtime: Runtime) -> Callable[..., Awaitable[None]]:
                         action_id=str(action.get("action_id", "")),
                         value=str(action.get("value", "")),
                         channel=channel,
-                        message_ts=str(container.get("message_ts", "")),
+                        user_id=str((body.get("user") or {}).get("id", "")),
                     )
         await next()
 

@@ -160,9 +160,10 @@ async def test_a_big_move_waits_for_finance_who_approves_it(bot: SlackDriver, pl
     assert sorted(call.args["channel"] for call in requests) == sorted([CHANNEL, FINANCE, COMMANDER])
 
     dm = next(call for call in requests if call.args["channel"] == FINANCE)
-    await tap(bot, dm, ActionId.APPROVE, OTHER)  # the requester may not approve
+    channel_copy = next(call for call in requests if call.args["channel"] == CHANNEL)
+    await tap(bot, channel_copy, ActionId.APPROVE, OTHER)  # the requester may not approve
     assert "You asked for this change" in bot.standin.ok_calls("response_url")[-1].args["text"]
-    await tap(bot, dm, ActionId.APPROVE, "U0STRANGER")
+    await tap(bot, channel_copy, ActionId.APPROVE, "U0STRANGER")
     assert "Only the finance approver or the commander" in bot.standin.ok_calls("response_url")[-1].args["text"]
     await tap(bot, dm, ActionId.APPROVE, FINANCE)
 

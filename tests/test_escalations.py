@@ -250,12 +250,12 @@ async def test_resolve_from_the_button_asks_for_a_note_and_closes_every_copy(
         bot.standin, channel_post(bot.standin)
     )
 
-    # A late ack tap from the old page leaves it resolved.
+    # A late ack tap from the old page (a phone that had not refreshed) leaves it resolved.
     await bot.send(
         bot.requests.block_action(
             action_id=ActionId.ACKNOWLEDGE,
             value=buttons(page.args)[ActionId.ACKNOWLEDGE],
-            user_id=TIER1_BACKUP,
+            user_id=TIER1,
             channel_id=page.response["channel"],
             message_ts=page.response["ts"],
         )

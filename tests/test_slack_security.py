@@ -7,7 +7,7 @@ import time
 
 from sqlmodel import select
 
-from tests.conftest import CHANNEL, COMMANDER, START_LINE, SlackDriver
+from tests.conftest import CHANNEL, COMMANDER, OTHER, START_LINE, SlackDriver
 from warroom_bot.budget import service as budget
 from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext
 from warroom_bot.devtools.slack_requests import SignedRequest, SlackRequestFactory
@@ -110,19 +110,19 @@ async def test_a_forms_metadata_is_bound_to_who_opened_it_and_where(bot: SlackDr
 
 async def test_a_button_acts_only_on_its_own_campaigns_messages(bot: SlackDriver, campaign: Campaign) -> None:
     """A signed tap whose value names another campaign's escalation changes nothing, whether it
-    arrives from this campaign's channel or from a DM message the bot never sent for that campaign."""
+    arrives from this campaign's channel or from the DM of someone that campaign never wrote to."""
     await bot.ephemeral('start "618" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai', channel="C0OTHERROOM")
     await bot.ephemeral("red Their problem", command="/escalate", channel="C0OTHERROOM")
     await bot.tick()
     async with bot.runtime.sessions() as session:
         (theirs,) = (await session.exec(select(Escalation))).all()
     ours = (await bot.standin.wait_for("chat.postMessage"))[0]  # this campaign's start post
-    for channel, ts in ((CHANNEL, ours.response["ts"]), ("D0OTHER001", "1700000001.000100")):
+    for user, channel, ts in ((COMMANDER, CHANNEL, ours.response["ts"]), (OTHER, "D0OTHER001", "1700000001.000100")):
         response = await bot.send(
             bot.requests.block_action(
                 action_id=ActionId.ACKNOWLEDGE,
                 value=f"{theirs.id}:open",
-                user_id=COMMANDER,
+                user_id=user,
                 channel_id=channel,
                 message_ts=ts,
                 block_id=BlockId.ESCALATION_ACTIONS,

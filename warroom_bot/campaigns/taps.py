@@ -4,7 +4,8 @@ A button's value names what it acts on: an escalation, a budget request, an acti
 campaign's retro day. The payload is signed, but nothing else binds the value to the message it sat
 on, so a payload could name another campaign's escalation from this channel. A tap is taken only in
 the channel of the campaign that owns the thing (a post there, or an answer only the tapper saw
-there), or in a DM on a message the bot sent for that campaign (an outbox row with that `ts`).
+there), or in a DM of someone the bot has written to for that campaign (a page, a request, a
+reminder).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from warroom_bot.models import ActionItem, ApprovalRequest, Campaign, Escalation
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
 
-async def check_origin(session: AsyncSession, *, action_id: str, value: str, channel: str, message_ts: str) -> None:
+async def check_origin(session: AsyncSession, *, action_id: str, value: str, channel: str, user_id: str) -> None:
     """Refuse the tap (`UserError`) when its button names something of another campaign."""
     campaign_id = await _campaign_named(session, action_id, value)
     if campaign_id is None:
@@ -27,10 +28,12 @@ async def check_origin(session: AsyncSession, *, action_id: str, value: str, cha
     campaign = await session.get(Campaign, campaign_id)
     if campaign is not None and campaign.channel_id == channel:
         return
-    sent_here = select(OutboxMessage.id).where(
-        OutboxMessage.campaign_id == campaign_id, OutboxMessage.sent_channel == channel, OutboxMessage.ts == message_ts
+    # A DM: the bot posts to a person by their user id. Matching the message's `ts` instead would
+    # refuse a tap that comes before the outbox has recorded the `ts` Slack gave it.
+    sent_to_tapper = select(OutboxMessage.id).where(
+        OutboxMessage.campaign_id == campaign_id, OutboxMessage.channel == user_id
     )
-    if channel and message_ts and (await session.exec(sent_here.limit(1))).first() is not None:
+    if channel.startswith("D") and (await session.exec(sent_to_tapper.limit(1))).first() is not None:
         return
     raise UserError("That button belongs to another campaign's message, so nothing was changed.")
 
