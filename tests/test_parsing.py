@@ -29,7 +29,7 @@ from warroom_bot.core.parsing import (
 )
 from warroom_bot.metrics.render import amount
 from warroom_bot.metrics.service import DEFAULT_KPIS, BatchRejected, validate
-from warroom_bot.models import Kpi, Reading, Severity
+from warroom_bot.models import BudgetLine, Kpi, Reading, Severity
 
 UNITS = ["¥", "%", "s", "", "pcs"]  # KPI units; "pcs": one the parser has no special forms for
 
@@ -485,3 +485,17 @@ async def test_metric_and_target_commands_read_the_kpis_unit(bot: SlackDriver) -
         stored = sorted((await session.exec(select(Reading.value))).all())
     assert (kpis["gmv"].target, kpis["response_time"].target) == (120_000_000, 2.5)
     assert stored == [3.0, 500_000]
+
+
+async def test_the_four_commands_a_chinese_team_types_first(bot: SlackDriver) -> None:
+    """The issue's own examples, as typed in Slack: 万 in a budget, 亿 in a reading, 分钟 in a
+    setting, a unit in a response-time reading."""
+    await bot.ephemeral('start "Double 11" 2026-11-09T00:00 2026-11-11T00:00 Asia/Shanghai')
+    assert "Budget planned" in await bot.ephemeral("plan 50万", command="/budget")
+    assert "Recorded gmv = 1.2亿" in await bot.ephemeral("metric gmv 1.2亿")
+    assert "`ack.red` is now `3m`" in await bot.ephemeral("config ack.red 3分钟")
+    assert "Recorded response_time = 2.5s" in await bot.ephemeral("metric response_time 2.5s")
+    async with bot.runtime.sessions() as session:
+        stored = sorted((await session.exec(select(Reading.value))).all())
+        planned = sum(line.planned for line in (await session.exec(select(BudgetLine))).all())
+    assert stored == [2.5, 120_000_000] and planned == 50_000_000  # ¥500,000 in fen
