@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from warroom_bot.core.db import create_engine, create_sessions, upgrade
-from warroom_bot.metrics import digest
+from warroom_bot.digest import snapshot as digest
 from warroom_bot.metrics.service import DEFAULT_KPIS
 from warroom_bot.models import Campaign
 

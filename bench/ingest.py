@@ -29,6 +29,7 @@ from warroom_bot.campaigns import service as campaigns
 from warroom_bot.core.clock import SystemClock
 from warroom_bot.core.db import create_engine, create_sessions, upgrade
 from warroom_bot.devtools.standin import SlackStandIn
+from warroom_bot.metrics import service as metrics
 
 BATCH = 10_000
 KPIS = ("gmv", "orders", "visitors", "new_customers")
@@ -65,6 +66,7 @@ async def prepare(database: Path) -> tuple[int, str]:
             user_id="U0BENCH",
             now=now,
         )
+        metrics.add_default_kpis(session, campaign.id)
         token, _ = await tokens.create(session, name="bench", campaign_id=campaign.id, now=now)
         await session.commit()
     await engine.dispose()

@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from warroom_bot.campaigns import messages, render
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.config import pull_url
-from warroom_bot.core.blocks import escape, local_time, mention, notice
+from warroom_bot.core.blocks import ago, escape, local_time, mention, notice
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import BlockId
 from warroom_bot.core.parsing import (
@@ -32,12 +32,14 @@ from warroom_bot.core.parsing import (
     split_args,
 )
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.escalations.render import ago
+from warroom_bot.digest import render as digest_render
+from warroom_bot.digest import schedule as digest
+from warroom_bot.digest.snapshot import snapshot
 from warroom_bot.handlers import retro_commands
 from warroom_bot.handlers.context import Invocation, amended, modal_context, modal_value, open_modal, require_campaign
 from warroom_bot.handlers.errors import after_ack
 from warroom_bot.metrics import chart as charts
-from warroom_bot.metrics import digest, pull
+from warroom_bot.metrics import pull
 from warroom_bot.metrics import service as metrics
 from warroom_bot.metrics.render import amount
 from warroom_bot.models import Campaign, KpiKind, Phase
@@ -118,6 +120,7 @@ async def _start(
                 user_id=user_id,
                 now=now,
             )
+            metrics.add_default_kpis(session, campaign.id)
             await messages.started(session, campaign, now=now)
     except campaigns.BadName as error:
         raise UserError(error.message, field=BlockId.NAME) from None
@@ -186,8 +189,8 @@ async def status(call: Invocation) -> None:
     now = call.runtime.clock.now()
     async with call.runtime.sessions() as session:
         roster = await campaigns.roster(session, campaign.id)
-        current = await digest.snapshot(session, campaign, now)
-    await call.reply(render.status(campaign, roster, current, now))
+        current = await snapshot(session, campaign, now)
+    await call.reply(digest_render.status(campaign, roster, current, now))
 
 
 async def phase(call: Invocation) -> None:

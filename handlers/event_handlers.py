@@ -8,7 +8,8 @@ from warroom_bot.core import events
 from warroom_bot.core.blocks import notice
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.metrics import digest, render
+from warroom_bot.digest import render
+from warroom_bot.digest.snapshot import snapshot
 from warroom_bot.models import Campaign
 
 NO_CAMPAIGN = "This channel has no campaign yet; start one with `/warroom start`."
@@ -22,7 +23,7 @@ async def app_mentioned(
     async with runtime.transaction() as session:
         if not await events.first_delivery(session, event_id=body["event_id"], now=now):
             return
-        answer = render.digest(await digest.snapshot(session, campaign, now)) if campaign else notice(NO_CAMPAIGN)
+        answer = render.digest(await snapshot(session, campaign, now)) if campaign else notice(NO_CAMPAIGN)
         await enqueue(
             session,
             answer,

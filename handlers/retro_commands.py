@@ -10,6 +10,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from warroom_bot.actions import service as actions
 from warroom_bot.core.blocks import escape, mention, notice, plural
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import ActionItemPart, BlockId, action_item_block, parse_retro_tap
@@ -20,7 +21,7 @@ from warroom_bot.handlers.errors import after_ack
 from warroom_bot.models import Campaign, Phase
 from warroom_bot.report import build as reports
 from warroom_bot.report import render as render_report
-from warroom_bot.retros import actions, messages, render
+from warroom_bot.retros import messages, render
 from warroom_bot.retros import service as retros
 
 

@@ -13,9 +13,10 @@ from warroom_bot.budget import messages as budget_messages
 from warroom_bot.budget import service as budget
 from warroom_bot.campaigns.config import pull_url
 from warroom_bot.core.runtime import Runtime
+from warroom_bot.digest import schedule as digest
 from warroom_bot.escalations import messages as escalation_messages
 from warroom_bot.escalations import service as escalations
-from warroom_bot.metrics import digest, pull
+from warroom_bot.metrics import pull
 from warroom_bot.models import Campaign
 from warroom_bot.retros import messages as retro_messages
 from warroom_bot.retros import service as retros

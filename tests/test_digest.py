@@ -20,7 +20,8 @@ from warroom_bot.core.clock import ManualClock
 from warroom_bot.core.db import create_engine, create_sessions, upgrade
 from warroom_bot.core.settings import Settings
 from warroom_bot.devtools.standin import SlackStandIn
-from warroom_bot.metrics import digest
+from warroom_bot.digest import schedule as digest
+from warroom_bot.metrics import service as metrics
 from warroom_bot.models import Campaign, Reading
 
 # Live for 48 hours from 9 Nov 00:00 UTC; the test clock stands at 12:00, a quarter of the way.
@@ -385,6 +386,7 @@ def test_csv_import_is_all_or_nothing(tmp_path, monkeypatch: pytest.MonkeyPatch)
                 user_id="U0CSV",
                 now=datetime(2026, 1, 1, tzinfo=UTC),
             )
+            metrics.add_default_kpis(session, campaign.id)
             await session.commit()
         await engine.dispose()
         return campaign.id or 0

@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from warroom_bot.metrics.digest import KpiStatus, attainment, elapsed_share, light, next_slot
+from warroom_bot.digest.schedule import next_slot
 from warroom_bot.metrics.render import amount, lower_is_better, percent, shown_attainment, standing
 from warroom_bot.metrics.service import DEFAULT_KPIS
+from warroom_bot.metrics.status import KpiStatus, attainment, elapsed_share, light
 from warroom_bot.models import Campaign, Direction, Kpi, KpiKind
 
 DEFAULT = (90.0, 80.0, 60.0)

@@ -34,7 +34,7 @@ from warroom_bot.cli import main
 from warroom_bot.core.ids import ActionId
 from warroom_bot.devtools.slack_requests import SlackRequestFactory
 from warroom_bot.devtools.standin import SlackStandIn
-from warroom_bot.metrics import digest
+from warroom_bot.digest import snapshot as digest
 from warroom_bot.metrics import service as metrics
 from warroom_bot.models import ActionItem, Campaign, RetroEntry
 from warroom_bot.retros.render import modal

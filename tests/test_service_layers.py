@@ -17,11 +17,13 @@ PACKAGE = Path(warroom_bot.__file__).parent
 SERVICES = [
     "budget/service.py",
     "retros/service.py",
-    "retros/actions.py",
+    "actions/service.py",
     "campaigns/service.py",
     "campaigns/audit.py",
     "escalations/service.py",
-    "metrics/digest.py",
+    "digest/snapshot.py",
+    "digest/schedule.py",
+    "metrics/status.py",
 ]
 SLACK_SIDE = ("warroom_bot.core.outbox.", "warroom_bot.core.blocks.", "warroom_bot.core.ids.BlockId")
 

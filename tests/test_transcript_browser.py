@@ -37,11 +37,12 @@ from warroom_bot.campaigns import render as campaigns
 from warroom_bot.core.blocks import Message, notice
 from warroom_bot.core.clock import ManualClock
 from warroom_bot.devtools.transcript import Transcript
+from warroom_bot.digest import render as digest
+from warroom_bot.digest.snapshot import Snapshot
 from warroom_bot.escalations import render as escalations
 from warroom_bot.escalations.views import EscalationSummary
-from warroom_bot.metrics import render as digest
 from warroom_bot.metrics.chart import render_png
-from warroom_bot.metrics.digest import KpiStatus, Snapshot
+from warroom_bot.metrics.status import KpiStatus
 from warroom_bot.models import ApprovalRequest, Campaign, Escalation, LedgerEntry, RetroDay, RoleAssignment
 from warroom_bot.retros import render as retros
 
@@ -254,7 +255,7 @@ def campaign_day() -> Channel:
     )
     channel.post(at(11, "09:00"), digest.digest(snapshot))
     channel.person(at(11, "09:30"), MEI, "/warroom status")
-    channel.answer(at(11, "09:30"), MEI, campaigns.status(campaign, roles, snapshot, at(11, "09:30")))
+    channel.answer(at(11, "09:30"), MEI, digest.status(campaign, roles, snapshot, at(11, "09:30")))
 
     channel.person(at(11, "10:05"), EVA, "/escalate red Inventory of SKU-9 below safety line")
     escalation = Escalation(

@@ -1,48 +1,38 @@
-"""The `warroom` command: run the service, migrate, make API tokens, and local-development helpers."""
+"""The `warroom` command: run the service, migrate, make API tokens, and local-development helpers.
+
+Every verb and option is here. How the service listens is `warroom_bot.server`'s; the database work
+of the admin verbs (token create, import-metrics, report) is `warroom_bot.admin`'s.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import csv
 import ipaddress
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from warroom_bot import admin
 from warroom_bot.core.errors import ConfigError, UserError
 from warroom_bot.core.settings import Settings, load_settings
+from warroom_bot.server import HEAD_TIMEOUT_SECONDS, MAX_CONCURRENCY, server_config
 
 if TYPE_CHECKING:
-    from sqlmodel.ext.asyncio.session import AsyncSession
-
     from warroom_bot.devtools.tryout import TryOut
+
+# How `warroom serve` treats clients is warroom_bot.server's; its limits stay readable here too.
+__all__ = ["HEAD_TIMEOUT_SECONDS", "MAX_CONCURRENCY", "main"]
 
 # Used only with `--standin`, where the service and the stand-in both listen on loopback: the secret
 # is in the source, so anyone who could reach the service could sign requests with it.
 STANDIN_SIGNING_SECRET = "warroom-local-standin-secret"
 STANDIN_BOT_TOKEN = "xoxb-warroom-local-standin"
-
-# How `warroom serve` treats clients (the body limits themselves are in warroom_bot.app). A reverse
-# proxy in front should apply the same or tighter limits (see the README's deployment notes).
-# The request line and headers must arrive within this many seconds of connecting, or of the end of
-# the previous response on a kept-alive connection; uvicorn itself never times a request head out.
-HEAD_TIMEOUT_SECONDS = 10.0
-# At most this many bytes of request line and headers (h11's default, made explicit): larger is a 400.
-MAX_HEAD_BYTES = 16 * 1024
-# An idle kept-alive connection is closed after this many seconds (uvicorn's default).
-KEEP_ALIVE_SECONDS = 5
-# Beyond this many open connections or requests in progress, a new request is answered 503 at once
-# (uvicorn's limit_concurrency). Slack's traffic to one war room is a few requests a second.
-MAX_CONCURRENCY = 100
 
 
 def _friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -102,63 +92,6 @@ def _require_loopback(host: str, refusal: str) -> None:
         loopback = False
     if not loopback:
         raise UserError(refusal)
-
-
-class HeadTimeoutProtocol(H11Protocol):
-    """uvicorn's h11 protocol with a deadline for each request's line and headers.
-
-    uvicorn only times out a kept-alive connection that sends nothing at all after a response; a
-    client that connects and sends nothing, or half a request line, holds its connection for ever.
-    Here the head must be complete within HEAD_TIMEOUT_SECONDS, or the connection is closed. The
-    body has its own deadline, answered with a 408 (`warroom_bot.app.HttpEdge`)."""
-
-    _head_timer: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._start_head_timer()
-
-    def data_received(self, data: bytes) -> None:
-        super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:  # a whole request head has arrived
-            self._stop_head_timer()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
-            self._start_head_timer()  # the next request on this connection
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._stop_head_timer()
-        super().connection_lost(exc)
-
-    def _start_head_timer(self) -> None:
-        self._stop_head_timer()
-        self._head_timer = self.loop.call_later(HEAD_TIMEOUT_SECONDS, self._head_timed_out)
-
-    def _stop_head_timer(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
-
-    def _head_timed_out(self) -> None:
-        self._head_timer = None
-        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
-            self.transport.close()
-
-
-def server_config(app: Any, host: str, port: int) -> uvicorn.Config:
-    """uvicorn as `warroom serve` runs it, with the limits above."""
-    return uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level="warning",
-        http=HeadTimeoutProtocol,
-        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        limit_concurrency=MAX_CONCURRENCY,
-    )
 
 
 async def _serve(settings: Settings, host: str, port: int) -> None:
@@ -271,33 +204,9 @@ def token() -> None:
 def token_create(name: str, campaign_id: int | None) -> None:
     """Make a bearer token for the REST API; it is shown once and stored only as a hash."""
     settings = load_settings()
-    token_value = asyncio.run(_create_token(settings, name, campaign_id))
+    token_value = asyncio.run(admin.create_token(settings, name, campaign_id))
     scope = f"campaign {campaign_id}" if campaign_id is not None else "all campaigns"
     click.echo(f"Token for {name} ({scope}); store it now, it is not shown again:\n{token_value}")
-
-
-@contextlib.asynccontextmanager
-async def _database_session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    """A session on the configured database, migrated first, for the admin commands."""
-    from warroom_bot.core.db import create_engine, create_sessions, upgrade_async
-
-    await upgrade_async(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        async with create_sessions(engine)() as session:
-            yield session
-    finally:
-        await engine.dispose()
-
-
-async def _create_token(settings: Settings, name: str, campaign_id: int | None) -> str:
-    from warroom_bot.api import tokens
-    from warroom_bot.core.clock import SystemClock
-
-    async with _database_session(settings) as session:
-        value, _row = await tokens.create(session, name=name, campaign_id=campaign_id, now=SystemClock().now())
-        await session.commit()
-    return value
 
 
 @main.command("import-metrics")
@@ -307,35 +216,9 @@ async def _create_token(settings: Settings, name: str, campaign_id: int | None) 
 def import_metrics(csv_file: TextIO, campaign_id: int) -> None:
     """Import readings from a CSV export (columns kpi,value and optionally at,dimension), all or nothing."""
     settings = load_settings()
-    reader = csv.DictReader(csv_file)
-    missing = {"kpi", "value"} - set(reader.fieldnames or [])
-    if missing:
-        raise UserError(
-            f"The CSV needs a header with the columns kpi and value (missing: {', '.join(sorted(missing))})."
-        )
-    try:
-        rows = list(reader)
-    except csv.Error as error:
-        raise UserError(f"The CSV cannot be read: {error}.") from None
-    stored = asyncio.run(_import(settings, campaign_id, rows))
+    rows = admin.read_readings(csv_file)
+    stored = asyncio.run(admin.import_readings(settings, campaign_id, rows))
     click.echo(f"Imported {stored} readings into campaign {campaign_id}.")
-
-
-async def _import(settings: Settings, campaign_id: int, rows: list[dict[str, Any]]) -> int:
-    from warroom_bot.campaigns import service as campaigns
-    from warroom_bot.core.clock import SystemClock
-    from warroom_bot.metrics import service as metrics
-
-    async with _database_session(settings) as session:
-        campaign = await campaigns.get(session, campaign_id)
-        try:
-            stored = await metrics.record(session, campaign=campaign, rows=rows, now=SystemClock().now(), source="csv")
-        except metrics.BatchRejected as rejected:
-            lines = "\n".join(f"  line {e.row + 1}: {e.error}" for e in rejected.errors[:50])
-            more = f"\n  … and {len(rejected.errors) - 50} more" if len(rejected.errors) > 50 else ""
-            raise UserError(f"{rejected.message}\n{lines}{more}") from None
-        await session.commit()
-    return stored
 
 
 @main.command()
@@ -345,28 +228,12 @@ async def _import(settings: Settings, campaign_id: int, rows: list[dict[str, Any
 @_friendly_errors
 def report(campaign_id: int, format_: str, out: str | None) -> None:
     """Print or write the final campaign report: Markdown for pasting, HTML for sharing."""
-    document = asyncio.run(_report(load_settings(), campaign_id, format_))
+    document = asyncio.run(admin.campaign_report(load_settings(), campaign_id, format_))
     if out is None:
         click.echo(document)
         return
     Path(out).write_text(document, encoding="utf-8")
     click.echo(f"Wrote the report of campaign {campaign_id} to {out}.")
-
-
-async def _report(settings: Settings, campaign_id: int, format_: str) -> str:
-    from warroom_bot.campaigns import service as campaigns
-    from warroom_bot.core.clock import SystemClock
-    from warroom_bot.core.people import People
-    from warroom_bot.core.slack import create_client
-    from warroom_bot.report import build as reports
-    from warroom_bot.report.render import document
-
-    clock = SystemClock()
-    # Names come from Slack when a bot token is set; without one the report shows user ids.
-    people = People(create_client(settings) if settings.slack_bot_token else None, clock)
-    async with _database_session(settings) as session:
-        built = await reports.build(session, await campaigns.get(session, campaign_id), clock.now(), people)
-    return document(built, format_)
 
 
 @main.command()

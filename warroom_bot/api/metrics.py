@@ -15,7 +15,7 @@ from warroom_bot.api.deps import MAX_JSON_DEPTH, CampaignId, Session, Token, run
 from warroom_bot.core import unstorable
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.metrics import digest
+from warroom_bot.digest import snapshot as digest
 from warroom_bot.metrics import service as metrics
 
 router = APIRouter(prefix="/api", tags=["campaigns"])

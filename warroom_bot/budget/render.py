@@ -137,6 +137,11 @@ def table(campaign: Campaign, lines: list[BudgetLine], now: datetime) -> Message
     )
 
 
+def burn_figures(burn: BudgetBurn) -> str:
+    """`42% of plan used at 50% of the campaign; reserve ¥90,000 left`."""
+    return f"{burn.used:.0%} of plan used at {burn.elapsed:.0%} of the campaign; reserve {yuan(burn.reserve_left)} left"
+
+
 def burn_line(burn: BudgetBurn) -> str:
-    """`budget: 42% of plan used at 50% of the campaign; reserve ¥90,000 left`, for the digest too."""
-    return f"budget: {burn.used:.0%} of plan used at {burn.elapsed:.0%} of the campaign; reserve {yuan(burn.reserve_left)} left"
+    """`budget: 42% of plan used …`, for the budget table, the digest and the retro."""
+    return f"budget: {burn_figures(burn)}"

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.outbound_urls import RefusedUrl, check_url, shown
 from warroom_bot.core.parsing import (
     did_you_mean,
     format_duration,
@@ -24,7 +25,6 @@ from warroom_bot.core.parsing import (
     parse_time_range,
 )
 from warroom_bot.core.settings import load_settings
-from warroom_bot.metrics.pull import RefusedUrl, check_url, shown
 from warroom_bot.models import Severity
 
 DEFAULT_ACK_DEADLINES = {

@@ -20,10 +20,9 @@ from warroom_bot.campaigns.service import (
     RoleAssigned,
     TooEarly,
 )
-from warroom_bot.core.blocks import Message, escape, local_time, mention
+from warroom_bot.core.blocks import Message, ago, escape, local_time, mention
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.outbox import enqueue
-from warroom_bot.escalations.render import ago
 from warroom_bot.models import Campaign
 
 Outcome = PhaseChanged | RoleAssigned | ConfigSet

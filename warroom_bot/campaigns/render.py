@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from warroom_bot.budget.render import burn_line
-from warroom_bot.campaigns.config import CONFIG_KEYS, current_values
+from warroom_bot.campaigns.config import CONFIG_KEYS
 from warroom_bot.core.blocks import (
     Message,
     context,
     escape,
-    fields,
     header,
     local_time,
     mention,
@@ -20,12 +17,7 @@ from warroom_bot.core.blocks import (
     text_input,
 )
 from warroom_bot.core.ids import BlockId, CallbackId, ModalContext
-from warroom_bot.escalations.render import open_summary
-from warroom_bot.metrics.render import digest_blocks
 from warroom_bot.models import AuditEntry, Campaign, Phase, RoleAssignment
-
-if TYPE_CHECKING:
-    from warroom_bot.metrics.digest import Snapshot
 
 
 def period(campaign: Campaign) -> str:
@@ -95,35 +87,6 @@ def roster_lines(roster: list[RoleAssignment]) -> str:
         f"• *{assignment.role}*: {mention(assignment.primary_user)}"
         + (f" (backup {mention(assignment.backup_user)})" if assignment.backup_user else "")
         for assignment in sorted(roster, key=lambda a: a.role)
-    )
-
-
-def status(campaign: Campaign, roster: list[RoleAssignment], snapshot: Snapshot, now: datetime) -> Message:
-    """The digest as it stands now, with the campaign's phase, roster and settings (for the caller only)."""
-    elapsed = campaign.elapsed(now)
-    settings = ", ".join(f"`{key}` {value}" for key, value in current_values(campaign.config))
-    text = (
-        f"{escape(campaign.name)}: {Phase(campaign.phase).label}, {elapsed:.0%} of the campaign elapsed, "
-        f"{period(campaign)}; overall {snapshot.overall or 'no light yet'}."
-    )
-    return message(
-        text,
-        [
-            header(f"{campaign.name} — status"),
-            fields(
-                [
-                    ("Phase", Phase(campaign.phase).label),
-                    ("Elapsed", f"{elapsed:.0%}"),
-                    ("Starts", local_time(campaign.starts_at, campaign.timezone)),
-                    ("Ends", local_time(campaign.ends_at, campaign.timezone)),
-                ]
-            ),
-            *digest_blocks(snapshot),
-            section(f"*Open escalations:* {open_summary(snapshot.escalations).removeprefix('open escalations: ')}"),
-            *([section(f"*Budget:* {burn_line(snapshot.budget).removeprefix('budget: ')}")] if snapshot.budget else []),
-            section(f"*Roster*\n{roster_lines(roster)}"),
-            context(f"Settings: {settings} · times in {campaign.timezone}"),
-        ],
     )
 
 

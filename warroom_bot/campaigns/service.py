@@ -19,7 +19,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.campaigns import audit, config
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.parsing import did_you_mean, parse_timezone
-from warroom_bot.metrics import service as metrics
 from warroom_bot.models import AuditEntry, Campaign, Escalation, Phase, RetroDay, RoleAssignment
 
 BASE_ROLES = ("commander", "finance", "tier1", "tier2", "tier3")
@@ -145,7 +144,8 @@ async def start(
     user_id: str,
     now: datetime,
 ) -> Campaign:
-    """Open a campaign in `channel_id` and make its starter the commander (`messages.started` announces it)."""
+    """Open a campaign in `channel_id` and make its starter the commander (`messages.started` announces
+    it; `metrics.service.add_default_kpis` gives it its KPIs)."""
     name = " ".join(name.split())
     if not name:
         raise BadName("The campaign needs a name.")
@@ -182,7 +182,6 @@ async def start(
             updated_at=now,
         )
     )
-    session.add_all(metrics.default_kpis(campaign.id))
     return campaign
 
 

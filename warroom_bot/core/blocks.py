@@ -8,12 +8,13 @@ ping the whole channel and Markdown cannot break the layout. Block Kit limits ar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import ActionId
+from warroom_bot.core.parsing import format_duration
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -116,3 +117,8 @@ def text_input(
         "label": {"type": "plain_text", "text": label},
         "element": element,
     }
+
+
+def ago(span: timedelta) -> str:
+    """`2m10s`, rounded to the second."""
+    return format_duration(timedelta(seconds=max(int(span.total_seconds()), 0)))

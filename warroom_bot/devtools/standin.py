@@ -11,65 +11,48 @@ It also receives what Bolt's `respond()` posts to a command's `response_url`
 Socket Mode: `apps.connections.open` hands out a WebSocket on this server, and `socket_request()`
 delivers an envelope over it and returns the app's acknowledgement.
 
-Scopes, as Slack checks them: the bot token has the scopes slack_manifest.yaml asks for
-(`MANIFEST_BOT_SCOPES`, or others given as `scopes=`), and a method that needs another one is
-answered `missing_scope` with `needed` and `provided`, the way Slack answers an app whose manifest
-lacks it. `METHOD_SCOPES` says which scope each method needs (from Slack's method reference).
+What Slack keeps and how each Web API method answers, scopes included, is the workspace's
+(`warroom_bot.devtools.standin_workspace`); this module is the server around it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from warroom_bot.core.clock import SystemClock
+from warroom_bot.devtools.standin_workspace import (
+    APP_TOKEN_METHOD_SCOPES,
+    BOT_USER_ID,
+    MANIFEST_BOT_SCOPES,
+    METHOD_SCOPES,
+    TEAM_ID,
+    OnMessage,
+    SlackWorkspace,
+    decoded,
+)
 from warroom_bot.devtools.transcript import Transcript
 
-BOT_USER_ID = "UBOT0WARROOM"
-TEAM_ID = "T0WARROOM"
-
-# The bot token scope each Web API method needs, from Slack's method reference ("Bot token" scopes;
-# None: no scope). Where the reference lists one scope per kind of conversation, the one for the
-# kind the bot uses. tests/test_manifest.py fails for a method the code calls that is missing here.
-METHOD_SCOPES: dict[str, str | None] = {
-    "auth.test": None,
-    "chat.postMessage": "chat:write",  # to a public channel the bot is not in: also chat:write.public
-    "chat.update": "chat:write",
-    "chat.postEphemeral": "chat:write",
-    "chat.delete": "chat:write",
-    "chat.scheduleMessage": "chat:write",
-    "chat.getPermalink": None,
-    "conversations.open": "im:write",  # a 1:1 DM (mpim:write for a group DM)
-    "users.info": "users:read",
-    "users.lookupByEmail": "users:read.email",
-    "views.open": None,
-    "views.update": None,
-    "views.push": None,
-    "views.publish": None,
-    "files.getUploadURLExternal": "files:write",
-    "files.completeUploadExternal": "files:write",
-    "files.info": "files:read",
-    "reactions.add": "reactions:write",
-}
-# Methods called with the app-level token (xapp-…) rather than the bot token, and the scope it needs.
-APP_TOKEN_METHOD_SCOPES: dict[str, str] = {"apps.connections.open": "connections:write"}
-# The bot scopes slack_manifest.yaml requests, in its order (tests/test_manifest.py keeps them equal).
-MANIFEST_BOT_SCOPES: tuple[str, ...] = (
-    "app_mentions:read",
-    "commands",
-    "chat:write",
-    "chat:write.public",
-    "files:write",
-    "users:read",
-)
+# The workspace's constants stay importable from here, where the tests and slack_requests take them.
+__all__ = [
+    "APP_TOKEN_METHOD_SCOPES",
+    "BOT_USER_ID",
+    "MANIFEST_BOT_SCOPES",
+    "METHOD_SCOPES",
+    "TEAM_ID",
+    "Call",
+    "Fault",
+    "SlackStandIn",
+    "printed_transcript",
+    "serve_forever",
+]
 
 
 @dataclass
@@ -98,35 +81,26 @@ class Fault:
     hang_seconds: float
 
 
-class SlackStandIn:
-    """Start with `await standin.start()`; point `SLACK_API_URL` at `standin.api_url`."""
+class SlackStandIn(SlackWorkspace):
+    """A `SlackWorkspace` served over HTTP, recording every call and misbehaving when told to.
+
+    Start with `await standin.start()`; point `SLACK_API_URL` at `standin.api_url`."""
 
     def __init__(
         self,
-        on_message: Callable[[str, str, dict[str, Any]], None] | None = None,
+        on_message: OnMessage | None = None,
         *,
         scopes: Iterable[str] | None = MANIFEST_BOT_SCOPES,
     ) -> None:
-        """`on_message(method, channel, message)` is called for every message posted or updated.
-
-        `scopes`: the bot token's scopes, by default the manifest's, as Slack grants them on install;
-        a method needing another is answered `missing_scope`. None grants every scope."""
-        self.on_message = on_message
-        self.scopes: tuple[str, ...] | None = None if scopes is None else tuple(scopes)
+        """The arguments are the workspace's: who hears of each message, the bot token's scopes."""
+        super().__init__(on_message, scopes=scopes)
         self.calls: list[Call] = []
-        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
-        self.users: dict[str, dict[str, Any]] = {}
-        self.uploads: dict[str, bytes] = {}
-        self.file_names: dict[str, str] = {}
         self.delay_seconds = 0.0
         self._faults: list[Fault] = []
-        self._ts = itertools.count(1)
-        self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_connected = asyncio.Event()
         self._socket_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self.url = ""
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)  # slack_sdk uses GET for some methods
         app.router.add_get("/socket", self._socket)
@@ -158,19 +132,7 @@ class SlackStandIn:
     def api_url(self) -> str:
         return self.url + "api/"
 
-    # -- test controls -----------------------------------------------------------------------
-
-    def add_user(self, user_id: str, name: str, tz: str = "UTC", *, is_bot: bool = False) -> None:
-        self.users[user_id] = {
-            "id": user_id,
-            "team_id": TEAM_ID,
-            "name": name,
-            "real_name": name.title(),
-            "tz": tz,
-            "is_bot": is_bot,
-            "deleted": False,
-            "profile": {"display_name": name, "real_name": name.title()},
-        }
+    # -- test controls (and `add_user`, the workspace's) ----------------------------------------
 
     def fail(
         self,
@@ -274,29 +236,8 @@ class SlackStandIn:
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
             return self._answer(method, args, token, fault.status, body, headers)
         if not token:
-            return self._answer(method, args, token, 200, {"ok": False, "error": "not_authed"})
-        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
-        if handler is None:
-            return self._answer(method, args, token, 200, {"ok": False, "error": "unknown_method"})
-        refusal = self._check_scope(method, token)
-        if refusal is not None:
-            return self._answer(method, args, token, 200, refusal)
-        return self._answer(method, args, token, 200, handler(args))
-
-    def _check_scope(self, method: str, token: str) -> dict[str, Any] | None:
-        """Slack's answer when the token may not call `method`; None when it may."""
-        if self.scopes is None:
-            return None
-        if token.startswith("xapp-") != (method in APP_TOKEN_METHOD_SCOPES):
-            return self._error("not_allowed_token_type")
-        if method in APP_TOKEN_METHOD_SCOPES:
-            return None  # an app-level token is made with connections:write, its only scope
-        if method not in METHOD_SCOPES:
-            raise KeyError(f"the stand-in answers {method} but METHOD_SCOPES does not say which scope it needs")
-        needed = METHOD_SCOPES[method]
-        if needed is None or needed in self.scopes:
-            return None
-        return {"ok": False, "error": "missing_scope", "needed": needed, "provided": ",".join(self.scopes)}
+            return self._answer(method, args, token, 200, self._error("not_authed"))
+        return self._answer(method, args, token, 200, self.call(method, token, args))
 
     def _answer(
         self,
@@ -322,7 +263,7 @@ class SlackStandIn:
             {
                 "method": call.method,
                 "ok": call.ok,
-                "args": {key: _json_or_text(value) for key, value in call.args.items()},
+                "args": {key: decoded(value) for key, value in call.args.items()},
             }
             for call in self.calls[since:]
         ]
@@ -336,130 +277,6 @@ class SlackStandIn:
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()
         return web.Response(text="OK - uploaded", content_type="text/plain")
-
-    # -- Web API methods ---------------------------------------------------------------------
-
-    def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.000100"
-
-    def _channel_for(self, channel: str) -> str:
-        """Posting to a user id lands in the bot's DM with that user, as on Slack."""
-        return "D" + channel[1:] if channel.startswith(("U", "W")) else channel
-
-    @staticmethod
-    def _error(code: str) -> dict[str, Any]:
-        return {"ok": False, "error": code}
-
-    def _decode(self, value: Any) -> Any:
-        return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
-
-    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "url": "https://warroom-standin.slack.com/",
-            "team": "War Room Stand-in",
-            "user": "warroom",
-            "team_id": TEAM_ID,
-            "user_id": BOT_USER_ID,
-            "bot_id": "B0WARROOM",
-        }
-
-    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "url": self.url.replace("http://", "ws://") + "socket"}
-
-    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not args.get("channel"):
-            return self._error("channel_not_found")
-        if not args.get("text") and not args.get("blocks"):
-            return self._error("no_text")
-        channel = self._channel_for(args["channel"])
-        message = {
-            "type": "message",
-            "user": BOT_USER_ID,
-            "text": args.get("text", ""),
-            "blocks": self._decode(args.get("blocks")) or [],
-            "ts": self._next_ts(),
-        }
-        if args.get("thread_ts"):
-            if (channel, args["thread_ts"]) not in self.messages:
-                return self._error("thread_not_found")
-            message["thread_ts"] = args["thread_ts"]
-        self.messages[(channel, message["ts"])] = message
-        if self.on_message:
-            self.on_message("chat.postMessage", channel, message)
-        return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
-
-    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        key = (args.get("channel", ""), args.get("ts", ""))
-        if key not in self.messages:
-            return self._error("message_not_found")
-        message = self.messages[key]
-        message.update(text=args.get("text", message["text"]), blocks=self._decode(args.get("blocks")) or [])
-        if self.on_message:
-            self.on_message("chat.update", key[0], message)
-        return {"ok": True, "channel": key[0], "ts": key[1], "text": message["text"]}
-
-    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not args.get("channel") or not args.get("user"):
-            return self._error("channel_not_found" if not args.get("channel") else "user_not_in_channel")
-        return {"ok": True, "message_ts": self._next_ts()}
-
-    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        users = str(args.get("users", "")).split(",")
-        if not users[0] or users[0] not in self.users:
-            return self._error("user_not_found")
-        return {"ok": True, "channel": {"id": self._channel_for(users[0])}}
-
-    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        user = self.users.get(str(args.get("user", "")))
-        return {"ok": True, "user": user} if user else self._error("user_not_found")
-
-    def _open_view(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = self._decode(args.get("view"))
-        if not isinstance(view, dict) or view.get("type") not in {"modal", "home"}:
-            return self._error("invalid_arguments")
-        view_id = args.get("view_id") or f"V{next(self._ids):08d}"
-        return {"ok": True, "view": {**view, "id": view_id, "hash": f"h{next(self._ids)}"}}
-
-    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        return self._open_view(args) if args.get("trigger_id") else self._error("invalid_trigger_id")
-
-    def _m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        return self._open_view(args) if args.get("view_id") else self._error("not_found")
-
-    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not args.get("filename") or not str(args.get("length", "")).isdigit():
-            return self._error("invalid_arguments")
-        file_id = f"F{next(self._ids):08d}"
-        self.file_names[file_id] = str(args["filename"])
-        return {"ok": True, "upload_url": f"{self.url}upload/{file_id}", "file_id": file_id}
-
-    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        files = self._decode(args.get("files")) or []
-        missing = [f["id"] for f in files if f.get("id") not in self.uploads]
-        if not files or missing:
-            return self._error("file_not_found")
-        shared = [{"id": f["id"], "title": f.get("title", ""), "name": self.file_names.get(f["id"], "")} for f in files]
-        if args.get("channel_id"):  # sharing the files posts a message with them, as on Slack
-            channel = str(args["channel_id"])
-            message = {
-                "type": "message",
-                "user": BOT_USER_ID,
-                "text": args.get("initial_comment", ""),
-                "files": shared,
-                "ts": self._next_ts(),
-            }
-            self.messages[(channel, message["ts"])] = message
-            if self.on_message:
-                self.on_message("files.completeUploadExternal", channel, message)
-        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in shared]}
-
-
-def _json_or_text(value: Any) -> Any:
-    try:
-        return json.loads(value) if isinstance(value, str) and value[:1] in "[{" else value
-    except ValueError:
-        return value
 
 
 def printed_transcript() -> Transcript:

@@ -9,7 +9,6 @@ only the sender sees and any form that opened, read from the stand-in's record o
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -18,30 +17,9 @@ import httpx
 
 from warroom_bot.core.errors import UserError
 from warroom_bot.devtools.slack_requests import SignedRequest, SlackRequestFactory
-from warroom_bot.devtools.transcript import emoji
+from warroom_bot.devtools.slack_text import plain
 
 FOLLOW_UP_SECONDS = 1.0  # how long to wait for what the service sends after its acknowledgement
-_SPECIAL = re.compile(r"<([^<>]*)>")
-_BOLD = re.compile(r"\*([^*\n]+)\*")
-
-
-def plain(text: str) -> str:
-    """Slack mrkdwn for a terminal: mentions, dates and links as text, emoji as emoji, entities decoded."""
-
-    def special(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        if inner.startswith("!date^"):
-            return inner.rpartition("|")[2]
-        if inner.startswith(("@", "!")):
-            return "@" + inner[1:].split("|")[0]
-        if inner.startswith("#"):
-            channel, _, label = inner[1:].partition("|")
-            return "#" + (label or channel)
-        url, _, label = inner.partition("|")
-        return label or url
-
-    text = _BOLD.sub(r"\1", _SPECIAL.sub(special, text))
-    return emoji(text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _text(part: dict[str, Any] | None) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from warroom_bot.core.blocks import (
     MAX_BUTTON_TEXT,
     Message,
+    ago,
     context,
     escape,
     mention,
@@ -38,11 +39,6 @@ MISSING_TIER1 = "Nobody is on tier 1, so nobody was paged first. Set it with `/w
 def headline(escalation: Escalation) -> str:
     """`RED #7 Inventory of SKU-9 below safety line` (the summary escaped)."""
     return f"{escalation.severity.upper()} #{escalation.number} {escape(escalation.summary)}"
-
-
-def ago(span: timedelta) -> str:
-    """`2m10s`, rounded to the second."""
-    return format_duration(timedelta(seconds=max(int(span.total_seconds()), 0)))
 
 
 def state_sentence(escalation: Escalation) -> str:
@@ -190,14 +186,19 @@ def thread_line(text: str) -> Message:
     return message(text, [context(text)])
 
 
-def open_summary(summary: EscalationSummary) -> str:
-    """`open escalations: 2 red, 1 yellow (oldest unacknowledged 12m)`, for the status and the digest."""
+def open_counts(summary: EscalationSummary) -> str:
+    """`2 red, 1 yellow (oldest unacknowledged 12m)`, or `none`."""
     if not summary.open:
-        return "open escalations: none"
+        return "none"
     counts = [f"{count} {severity}" for severity, count in summary.by_severity.items() if count]
     waiting = summary.oldest_unacknowledged_seconds
     oldest = f" (oldest unacknowledged {ago(timedelta(seconds=waiting))})" if waiting is not None else ""
-    return f"open escalations: {', '.join(counts)}{oldest}"
+    return f"{', '.join(counts)}{oldest}"
+
+
+def open_summary(summary: EscalationSummary) -> str:
+    """`open escalations: 2 red, 1 yellow (oldest unacknowledged 12m)`, for the digest and the list."""
+    return f"open escalations: {open_counts(summary)}"
 
 
 def escalation_list(escalations: list[Escalation], now: datetime) -> Message:

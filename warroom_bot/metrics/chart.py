@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.core.errors import UserError
-from warroom_bot.metrics.digest import elapsed_share
+from warroom_bot.metrics.status import elapsed_share
 from warroom_bot.models import Campaign, Kpi, KpiKind, Reading
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The status digest as a message: what got worse first, then one line per KPI, then the rest.
+"""A KPI as people read it: its value and goal in its unit, its attainment, its light.
 
 Lights are emoji in blocks and words (green, yellow, red, purple) in the plain text.
 """
@@ -8,24 +8,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from warroom_bot.budget.render import burn_line
 from warroom_bot.core.blocks import (
-    Message,
-    context,
     escape,
-    header,
-    local_time,
-    mention,
-    message,
-    plural,
-    section,
-    sentence,
 )
-from warroom_bot.escalations.render import open_summary
-from warroom_bot.models import Direction, KpiKind, Phase
+from warroom_bot.models import Direction, KpiKind
 
 if TYPE_CHECKING:
-    from warroom_bot.metrics.digest import KpiStatus, Snapshot
+    from warroom_bot.metrics.status import KpiStatus
 
 LIGHT_EMOJI = {
     "green": ":large_green_circle:",
@@ -138,58 +127,3 @@ def kpi_line(status: KpiStatus) -> str:
         for d in status.worst_dimensions
     )
     return f"{LIGHT_EMOJI[status.light]} {line}{worst}"
-
-
-def worsened_line(snapshot: Snapshot) -> str:
-    worse = [f"{s.label} {s.previous_light} → {s.light}" for s in snapshot.kpis if s.worsened]
-    return f"Worse since the last digest: {'; '.join(worse)}." if worse else "No KPI got worse since the last digest."
-
-
-def digest_blocks(snapshot: Snapshot) -> list[dict]:
-    """The KPI part: overall light with what got worse, then a line per KPI."""
-    return [
-        section(
-            f"{LIGHT_EMOJI[snapshot.overall]} Overall *{snapshot.overall or 'no light yet'}* · "
-            f"{escape(worsened_line(snapshot))}"
-        ),
-        *(section(kpi_line(status)) for status in snapshot.kpis),
-    ]
-
-
-def actions_due(snapshot: Snapshot) -> str:
-    lines = [
-        f"• #{item.id} {escape(item.action)} — {mention(item.owner)}"
-        + (f", *overdue* (due {item.due})" if item.overdue else "")
-        for item in snapshot.actions_due
-    ]
-    return "*Action items due today*\n" + "\n".join(lines)
-
-
-def digest(snapshot: Snapshot) -> Message:
-    when = local_time(snapshot.at, snapshot.timezone)
-    overall = snapshot.overall or "no light yet"
-    title = f"{snapshot.campaign_name} — status {when} ({snapshot.timezone})"
-    changed = worsened_line(snapshot)
-    problem = f" {escape(snapshot.source_problem)}" if snapshot.source_problem else ""
-    due = f" {plural(len(snapshot.actions_due), 'action item')} due today." if snapshot.actions_due else ""
-    escalations = open_summary(snapshot.escalations)
-    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {sentence(escalations)}.{due}"
-    blocks = [
-        header(title),
-        *([section(f":warning: {escape(snapshot.source_problem)}")] if snapshot.source_problem else []),
-        *digest_blocks(snapshot),
-        *([section(actions_due(snapshot))] if snapshot.actions_due else []),
-        context(
-            " · ".join(
-                filter(
-                    None,
-                    [
-                        sentence(escalations),
-                        burn_line(snapshot.budget) if snapshot.budget else None,
-                        f"phase {Phase(snapshot.phase).label}",
-                    ],
-                )
-            )
-        ),
-    ]
-    return message(text, blocks)

@@ -58,8 +58,9 @@ DEFAULT_KPIS: list[dict[str, Any]] = [
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
-def default_kpis(campaign_id: int) -> list[Kpi]:
-    return [Kpi(campaign_id=campaign_id, position=i, **spec) for i, spec in enumerate(DEFAULT_KPIS)]
+def add_default_kpis(session: AsyncSession, campaign_id: int) -> None:
+    """Give a campaign just started the KPIs every campaign begins with (`DEFAULT_KPIS`)."""
+    session.add_all(Kpi(campaign_id=campaign_id, position=i, **spec) for i, spec in enumerate(DEFAULT_KPIS))
 
 
 async def kpis_of(session: AsyncSession, campaign_id: int) -> list[Kpi]:

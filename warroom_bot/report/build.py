@@ -13,13 +13,14 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.actions import service as actions
 from warroom_bot.budget import service as budget
 from warroom_bot.budget.service import RESERVE
 from warroom_bot.campaigns import audit
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.core.people import People
+from warroom_bot.digest import snapshot as digest
 from warroom_bot.escalations import views as escalation_views
-from warroom_bot.metrics import digest
 from warroom_bot.metrics import service as metrics
 from warroom_bot.models import (
     ActionItem,
@@ -31,7 +32,6 @@ from warroom_bot.models import (
     LedgerEntry,
     RoleAssignment,
 )
-from warroom_bot.retros import actions
 from warroom_bot.retros import service as retros
 
 REVENUE_KPI = "gmv"

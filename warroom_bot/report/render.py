@@ -16,9 +16,8 @@ from markdown_it import MarkdownIt
 
 from warroom_bot.budget.render import VERBS, yuan
 from warroom_bot.campaigns.config import retro_time
-from warroom_bot.core.blocks import plural
+from warroom_bot.core.blocks import ago, plural
 from warroom_bot.core.errors import UserError
-from warroom_bot.escalations.render import ago
 from warroom_bot.metrics.chart import attainment_png
 from warroom_bot.metrics.render import amount, goal, lower_is_better, measure, score, shown_attainment
 from warroom_bot.models import Campaign, EscalationStatus, Phase

@@ -1,4 +1,4 @@
-"""What the retrospective says in Slack: each outcome of `retros.service` and `retros.actions`
+"""What the retrospective says in Slack: each outcome of `retros.service` and `actions.service`
 rendered and enqueued.
 
 Called by the caller of the service, in the same transaction, so a message is written with the
@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.actions.service import AlreadyClosed, Closed
 from warroom_bot.campaigns import messages as campaign_messages
 from warroom_bot.core.blocks import mention
 from warroom_bot.core.errors import UserError
@@ -20,7 +21,6 @@ from warroom_bot.core.ids import BlockId, action_item_block
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.models import OutboxMessage
 from warroom_bot.retros import render
-from warroom_bot.retros.actions import AlreadyClosed, Closed
 from warroom_bot.retros.service import BadAnswer, BadItem, Form, Prompted, Reminded, Saved, Summarized
 
 ANSWER_BLOCKS = {

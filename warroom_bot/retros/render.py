@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from warroom_bot.budget.render import burn_line, yuan
 from warroom_bot.core.blocks import (
     Message,
+    ago,
     context,
     escape,
     header,
@@ -30,13 +31,12 @@ from warroom_bot.core.ids import (
     action_item_block,
     retro_tap_value,
 )
-from warroom_bot.escalations.render import ago
 from warroom_bot.escalations.views import mtta
 from warroom_bot.metrics.render import score, standing
 from warroom_bot.models import ActionItem, Campaign, Escalation, RetroDay, Severity
 
 if TYPE_CHECKING:
-    from warroom_bot.metrics.digest import Snapshot
+    from warroom_bot.digest.snapshot import Snapshot
     from warroom_bot.retros.service import DayReview, Form, Saved
 
 MODAL_ACTION_ITEMS = 3

@@ -30,11 +30,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.actions import service as actions
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.config import in_window, quiet_hours, retro_reminder_delay, retro_summary_time, retro_time
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import ActionItemPart
-from warroom_bot.metrics import digest
+from warroom_bot.digest import snapshot as digest
 from warroom_bot.models import (
     ActionItem,
     ActionStatus,
@@ -46,7 +47,6 @@ from warroom_bot.models import (
     RetroEntry,
     RoleAssignment,
 )
-from warroom_bot.retros import actions
 
 RETRO_PHASES = (Phase.LIVE, Phase.EXTENSION)
 MAX_TEXT = 3000

@@ -1,19 +1,15 @@
-"""The status digest: every KPI against its target to date, with a light; and its hourly schedule.
-
-Attainment is actual / target-to-date (target / actual when lower is better). A cumulative KPI's
-target to date is its campaign target times the elapsed share of the live period, linear or
-following an hourly weight curve; a gauge is compared with its threshold as it stands.
+"""The digest's hourly schedule, and posting it.
 
 Digest slots are hour boundaries in the campaign's time zone (every 1 or 2 hours, outside quiet
 hours) during warm-up, live and extension. `campaign.next_digest_at` holds the next slot; the tick
 claims it with a conditional update that also moves it to the next slot after now, so each slot is
 posted once across replicas, and after downtime one catch-up digest is posted, not one per hour.
+A campaign's pull source is fetched before its slot is claimed, outside any transaction.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -23,17 +19,15 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.budget import views as budget_views
-from warroom_bot.budget.views import BudgetBurn
-from warroom_bot.campaigns.config import digest_every, in_window, light_thresholds, pull_url, quiet_hours
+from warroom_bot.campaigns.config import digest_every, in_window, pull_url, quiet_hours
 from warroom_bot.core.errors import UserError
-from warroom_bot.escalations import views as escalation_views
-from warroom_bot.escalations.views import EscalationSummary
-from warroom_bot.metrics import messages, pull
+from warroom_bot.core.outbound_urls import shown
+from warroom_bot.digest import messages
+from warroom_bot.digest.snapshot import Snapshot, snapshot
+from warroom_bot.metrics import pull
 from warroom_bot.metrics import service as metrics
 from warroom_bot.metrics.pull import Pulled
-from warroom_bot.models import Campaign, Direction, Kpi, KpiKind, Phase
-from warroom_bot.retros import actions
+from warroom_bot.models import Campaign, Kpi, Phase
 
 if TYPE_CHECKING:
     from warroom_bot.core.runtime import Runtime
@@ -41,192 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DIGEST_PHASES = (Phase.WARMUP, Phase.LIVE, Phase.EXTENSION)
-LIGHTS = ("green", "yellow", "red", "purple")  # best to worst
-WORST_DIMENSIONS = 3
-
-
-def light(attainment: float | None, thresholds: tuple[float, float, float]) -> str | None:
-    """green ≥ 90 %, yellow 80–90 %, red 60–80 %, purple < 60 % (thresholds per campaign)."""
-    if attainment is None:
-        return None
-    green, yellow, red = thresholds
-    percent = attainment * 100
-    if percent >= green:
-        return "green"
-    if percent >= yellow:
-        return "yellow"
-    return "red" if percent >= red else "purple"
-
-
-def elapsed_share(campaign: Campaign, kpi: Kpi, now: datetime) -> float:
-    """How much of the live period's target should be reached by `now` (0 to 1)."""
-    if not kpi.hourly_weights or not campaign.starts_at < now < campaign.ends_at:
-        return campaign.elapsed(now)
-    zone = ZoneInfo(campaign.timezone)
-    done = total = 0.0
-    hour = campaign.starts_at
-    while hour < campaign.ends_at:
-        step = min(hour + timedelta(hours=1), campaign.ends_at)
-        weight = kpi.hourly_weights[hour.astimezone(zone).hour] * ((step - hour) / timedelta(hours=1))
-        total += weight
-        done += weight * min(max((now - hour) / (step - hour), 0.0), 1.0)
-        hour = step
-    return done / total if total else 0.0
-
-
-def attainment(kpi: Kpi, actual: float | None, target: float | None) -> float | None:
-    if actual is None or not target:
-        return None
-    if kpi.direction == Direction.LOWER:
-        return target / actual if actual > 0 else float("inf")
-    return actual / target
-
-
-@dataclass(frozen=True)
-class DimensionStatus:
-    dimension: str
-    value: float
-    attainment: float
-    light: str
-
-
-@dataclass(frozen=True)
-class KpiStatus:
-    key: str
-    label: str
-    unit: str
-    kind: str
-    value: float | None
-    target_to_date: float | None
-    attainment: float | None
-    light: str | None
-    previous_value: float | None
-    previous_light: str | None
-    worst_dimensions: list[DimensionStatus] = field(default_factory=list)
-    direction: str = Direction.HIGHER
-
-    @property
-    def worsened(self) -> bool:
-        return (
-            self.light is not None
-            and self.previous_light is not None
-            and LIGHTS.index(self.light) > LIGHTS.index(self.previous_light)
-        )
-
-
-@dataclass(frozen=True)
-class DueAction:
-    """An open action item due today or overdue, as the digest shows it."""
-
-    id: int
-    action: str
-    owner: str
-    due: str
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    campaign_name: str
-    campaign_id: int
-    timezone: str
-    phase: str
-    at: datetime
-    kpis: list[KpiStatus]
-    escalations: EscalationSummary
-    budget: BudgetBurn | None = None
-    source_problem: str | None = None
-    actions_due: list[DueAction] = field(default_factory=list)
-
-    @property
-    def overall(self) -> str | None:
-        """The worst KPI's light."""
-        lights = [status.light for status in self.kpis if status.light]
-        return max(lights, key=LIGHTS.index) if lights else None
-
-    def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "overall": self.overall, "at": self.at.isoformat()}
-
-
-def _status(
-    kpi: Kpi,
-    campaign: Campaign,
-    now: datetime,
-    by_dimension: dict[str, Any],
-    dimension_targets: dict[str, float],
-    previous: dict[str, Any],
-    thresholds: tuple[float, float, float],
-) -> KpiStatus:
-    cumulative = kpi.kind == KpiKind.CUMULATIVE
-    share = elapsed_share(campaign, kpi, now) if cumulative else 1.0
-    overall = by_dimension.get("")
-    if overall is not None:
-        value: float | None = overall.value
-    elif by_dimension:
-        values = [reading.value for reading in by_dimension.values()]
-        worst = max if kpi.direction == Direction.LOWER else min
-        value = sum(values) if cumulative else worst(values)
-    else:
-        value = None
-    target_to_date = kpi.target * share if kpi.target is not None and (share or not cumulative) else None
-    reached = attainment(kpi, value, target_to_date)
-    dimensions = []
-    for name, reading in by_dimension.items():
-        goal = dimension_targets.get(name, 0.0) * share if cumulative else kpi.target
-        reached_there = attainment(kpi, reading.value, goal)
-        if name and reached_there is not None:
-            dimensions.append(
-                DimensionStatus(name, reading.value, reached_there, light(reached_there, thresholds) or "")
-            )
-    dimensions.sort(key=lambda d: d.attainment)
-    return KpiStatus(
-        key=kpi.key,
-        label=kpi.label,
-        unit=kpi.unit,
-        kind=kpi.kind,
-        value=value,
-        target_to_date=target_to_date,
-        attainment=reached,
-        light=light(reached, thresholds),
-        previous_value=previous.get("value"),
-        previous_light=previous.get("light"),
-        worst_dimensions=[d for d in dimensions if d.light != "green"][:WORST_DIMENSIONS],
-        direction=kpi.direction,
-    )
-
-
-async def snapshot(
-    session: AsyncSession, campaign: Campaign, now: datetime, source_problem: str | None = None
-) -> Snapshot:
-    """Where every KPI stands now; reads the latest values only, never the history."""
-    kpis = await metrics.kpis_of(session, campaign.id)
-    ids = [kpi.id for kpi in kpis if kpi.id is not None]
-    latest = await metrics.latest(session, ids)
-    targets = await metrics.dimension_targets(session, ids)
-    previous = (campaign.last_digest or {}).get("kpis", {})
-    thresholds = light_thresholds(campaign.config)
-    escalations = await escalation_views.open_summary(session, campaign.id or 0, now)
-    burn = await budget_views.burn_of(session, campaign, now)
-    today = actions.local_today(campaign, now)
-    return Snapshot(
-        campaign_name=campaign.name,
-        campaign_id=campaign.id or 0,
-        timezone=campaign.timezone,
-        phase=campaign.phase,
-        at=now,
-        kpis=[
-            _status(kpi, campaign, now, latest[kpi.id], targets[kpi.id], previous.get(kpi.key, {}), thresholds)
-            for kpi in kpis
-            if kpi.id is not None
-        ],
-        escalations=escalations,
-        budget=burn,
-        source_problem=source_problem,
-        actions_due=[
-            DueAction(item.id or 0, item.action, item.owner, item.due.isoformat(), item.due < today)
-            for item in await actions.due_by(session, campaign, now)
-        ],
-    )
 
 
 async def pull_for(runtime: Runtime, campaign: Campaign) -> Pulled | None:
@@ -240,7 +48,7 @@ async def _store_pulled(session: AsyncSession, campaign: Campaign, pulled: Pulle
     problem = pulled.problem or await _store_rows(session, campaign, pulled.rows, now)
     if problem is None:
         return None
-    return f"Pull source {pull.shown(pulled.url)} failed: {problem}. Its readings are not in this digest."
+    return f"Pull source {shown(pulled.url)} failed: {problem}. Its readings are not in this digest."
 
 
 async def _store_rows(session: AsyncSession, campaign: Campaign, rows: list[Any], now: datetime) -> str | None:

@@ -1,0 +1,88 @@
+"""The digest's read model: where every KPI stands, with the open escalations, the budget burn and
+the action items due, as data (the status JSON serves it; `digest.render` makes the message)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.actions import service as actions
+from warroom_bot.budget import views as budget_views
+from warroom_bot.budget.views import BudgetBurn
+from warroom_bot.campaigns.config import light_thresholds
+from warroom_bot.escalations import views as escalation_views
+from warroom_bot.escalations.views import EscalationSummary
+from warroom_bot.metrics import service as metrics
+from warroom_bot.metrics.status import LIGHTS, KpiStatus, kpi_status
+from warroom_bot.models import Campaign
+
+
+@dataclass(frozen=True)
+class DueAction:
+    """An open action item due today or overdue, as the digest shows it."""
+
+    id: int
+    action: str
+    owner: str
+    due: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    campaign_name: str
+    campaign_id: int
+    timezone: str
+    phase: str
+    at: datetime
+    kpis: list[KpiStatus]
+    escalations: EscalationSummary
+    budget: BudgetBurn | None = None
+    source_problem: str | None = None
+    actions_due: list[DueAction] = field(default_factory=list)
+
+    @property
+    def overall(self) -> str | None:
+        """The worst KPI's light."""
+        lights = [status.light for status in self.kpis if status.light]
+        return max(lights, key=LIGHTS.index) if lights else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "overall": self.overall, "at": self.at.isoformat()}
+
+
+async def snapshot(
+    session: AsyncSession, campaign: Campaign, now: datetime, source_problem: str | None = None
+) -> Snapshot:
+    """Where every KPI stands now; reads the latest values only, never the history."""
+    kpis = await metrics.kpis_of(session, campaign.id)
+    ids = [kpi.id for kpi in kpis if kpi.id is not None]
+    latest = await metrics.latest(session, ids)
+    targets = await metrics.dimension_targets(session, ids)
+    previous = (campaign.last_digest or {}).get("kpis", {})
+    thresholds = light_thresholds(campaign.config)
+    escalations = await escalation_views.open_summary(session, campaign.id or 0, now)
+    burn = await budget_views.burn_of(session, campaign, now)
+    today = actions.local_today(campaign, now)
+    return Snapshot(
+        campaign_name=campaign.name,
+        campaign_id=campaign.id or 0,
+        timezone=campaign.timezone,
+        phase=campaign.phase,
+        at=now,
+        kpis=[
+            kpi_status(kpi, campaign, now, latest[kpi.id], targets[kpi.id], previous.get(kpi.key, {}), thresholds)
+            for kpi in kpis
+            if kpi.id is not None
+        ],
+        escalations=escalations,
+        budget=burn,
+        source_problem=source_problem,
+        actions_due=[
+            DueAction(item.id or 0, item.action, item.owner, item.due.isoformat(), item.due < today)
+            for item in await actions.due_by(session, campaign, now)
+        ],
+    )
