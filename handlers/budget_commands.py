@@ -12,42 +12,43 @@ from warroom_bot.budget import messages, render
 from warroom_bot.budget import service as budget
 from warroom_bot.campaigns.render import help_message
 from warroom_bot.core.blocks import notice
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.parsing import did_you_mean
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.handlers.context import amended, reply, require_campaign
-from warroom_bot.models import ApprovalRequest, Campaign
+from warroom_bot.models import ApprovalRequest, Campaign, ChangeKind
 
 USAGE = {
-    "spend": "/budget spend <category> <amount> [note] [--over]",
-    "move": "/budget move <amount> <from> <to> [reason]",
-    "add": "/budget add <amount> <category> [reason]",
-    "cut": "/budget cut <amount> <category> [reason]",
-    "reserve": "/budget reserve <amount> <category> [reason]",
+    ChangeKind.SPEND: "/budget spend <category> <amount> [note] [--over]",
+    ChangeKind.MOVE: "/budget move <amount> <from> <to> [reason]",
+    ChangeKind.ADD: "/budget add <amount> <category> [reason]",
+    ChangeKind.CUT: "/budget cut <amount> <category> [reason]",
+    ChangeKind.RESERVE: "/budget reserve <amount> <category> [reason]",
 }
 ALL_USAGE = " · ".join([messages.PLAN_USAGE, *USAGE.values()])
 
 
-def parse_change(kind: str, words: list[str]) -> budget.Change:
+def parse_change(kind: ChangeKind, words: list[str]) -> budget.Change:
     """The words after the verb, in each verb's order (the README's budget table)."""
     over = "--over" in words
     words = [word for word in words if word != "--over"]
-    needed = 3 if kind == "move" else 2
+    needed = 3 if kind == ChangeKind.MOVE else 2
     if len(words) < needed:
         raise UserError(f"`{kind}` needs more than that.", usage=USAGE[kind])
     with amended(usage=USAGE[kind]):
-        if kind == "spend":
+        if kind == ChangeKind.SPEND:
             source, amount, target, rest = words[0], words[1], None, words[2:]
-        elif kind == "move":
+        elif kind == ChangeKind.MOVE:
             amount, source, target, rest = words[0], words[1], words[2], words[3:]
-        elif kind == "add":
+        elif kind == ChangeKind.ADD:
             amount, source, target, rest = words[0], None, words[1], words[2:]
-        elif kind == "cut":
+        elif kind == ChangeKind.CUT:
             amount, source, target, rest = words[0], words[1], None, words[2:]
         else:  # reserve: released from the reserve into a category
-            amount, source, target, rest = words[0], budget.RESERVE, words[1], words[2:]
+            amount, source, target, rest = words[0], budget.RESERVE_LINE, words[1], words[2:]
         fen = budget.fen(amount)
-    if over and kind != "spend":
+    if over and kind != ChangeKind.SPEND:
         raise UserError("`--over` only goes with `spend`.", usage=USAGE[kind])
     return budget.Change(
         kind,
@@ -70,13 +71,13 @@ async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtim
     with messages.explained():
         async with runtime.transaction() as session:
             if not verb:
-                answer = render.table(campaign, await budget.lines_of(session, campaign.id), now)
-            elif verb == "plan":
+                answer = render.table(campaign, await budget.lines_of(session, stored_id(campaign)), now)
+            elif verb == ChangeKind.PLAN:
                 planned = await budget.plan(session, campaign=campaign, args=words[1:], user_id=user_id, now=now)
                 await messages.announce(session, planned, now=now)
                 answer = notice(":white_check_mark: Budget planned; `/budget` shows it.")
             elif verb in USAGE:
-                change = parse_change(verb, words[1:])
+                change = parse_change(ChangeKind(verb), words[1:])
                 result = await budget.request(session, campaign=campaign, change=change, user_id=user_id, now=now)
                 await messages.announce(session, result, now=now)
                 if isinstance(result, budget.Requested):
@@ -84,7 +85,7 @@ async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtim
                 else:
                     answer = notice(f":white_check_mark: Done: {render.change_notice(result.entry).text}")
             else:
-                hint = did_you_mean(verb, ["plan", *USAGE, "help"])
+                hint = did_you_mean(verb, [ChangeKind.PLAN, *USAGE, "help"])
                 raise UserError(f"`{words[0]}` is not a /budget command.{hint}", usage=ALL_USAGE)
     await reply(ack, answer)
 
@@ -92,7 +93,7 @@ async def budget_command(ack: AsyncAck, command: dict[str, Any], runtime: Runtim
 async def _request_sent(session: AsyncSession, campaign: Campaign, request: ApprovalRequest, now: datetime) -> str:
     """What the requester is told, with the reason when the change alone was below the threshold."""
     sent = f":hourglass: Request #{request.id} sent to the finance approver and the commander"
-    limit = budget.approval_limit(campaign, await budget.lines_of(session, campaign.id))
+    limit = budget.approval_limit(campaign, await budget.lines_of(session, stored_id(campaign)))
     if request.kind not in budget.PLAN_CHANGES or request.amount > limit:
         return sent + "."
     today = await budget.changed_today(session, campaign, request.requested_by, now) + request.amount

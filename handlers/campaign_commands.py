@@ -20,7 +20,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from warroom_bot.campaigns import messages, render
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.config import pull_url
+from warroom_bot.campaigns.roster import normalise_role
 from warroom_bot.core.blocks import ago, escape, local_time, mention, notice
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import BlockId
 from warroom_bot.core.parsing import (
@@ -120,7 +122,7 @@ async def _start(
                 user_id=user_id,
                 now=now,
             )
-            metrics.add_default_kpis(session, campaign.id)
+            metrics.add_default_kpis(session, stored_id(campaign))
             await messages.started(session, campaign, now=now)
     except campaigns.BadName as error:
         raise UserError(error.message, field=BlockId.NAME) from None
@@ -172,6 +174,8 @@ async def start(call: Invocation) -> None:
 
 async def start_campaign_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
     context = modal_context(runtime, body, view)
+    if context.channel_id is None:  # the start modal is only opened from a channel, and remembers it
+        raise UserError("This form does not say which channel to start the campaign in; open it again there.")
     await _start(
         runtime,
         channel_id=context.channel_id,
@@ -188,7 +192,7 @@ async def status(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
     now = call.runtime.clock.now()
     async with call.runtime.sessions() as session:
-        roster = await campaigns.roster(session, campaign.id)
+        roster = await campaigns.roster(session, stored_id(campaign))
         current = await snapshot(session, campaign, now)
     await call.reply(digest_render.status(campaign, roster, current, now))
 
@@ -208,7 +212,7 @@ async def phase(call: Invocation) -> None:
     now = call.runtime.clock.now()
     async with call.runtime.transaction() as session:
         changed = await campaigns.set_phase(
-            session, campaign_id=campaign.id, phase=new_phase, user_id=call.user_id, now=now, force=force
+            session, campaign_id=stored_id(campaign), phase=new_phase, user_id=call.user_id, now=now, force=force
         )
         await messages.announce(session, changed, now=now)
     await call.reply(notice(f":white_check_mark: Phase set to *{new_phase.label}*."))
@@ -219,7 +223,7 @@ async def role(call: Invocation) -> None:
     if len(call.args) not in (2, 3):
         raise UserError("`role` takes a role, a person and optionally a backup.", usage=ROLE_USAGE)
     with amended(usage=ROLE_USAGE):
-        role_name = campaigns.normalise_role(call.args[0])
+        role_name = normalise_role(call.args[0])
         primary = parse_mention(call.args[1])
         backup = parse_mention(call.args[2]) if len(call.args) == 3 else None
     now = call.runtime.clock.now()
@@ -227,7 +231,7 @@ async def role(call: Invocation) -> None:
         async with call.runtime.transaction() as session:
             assigned = await campaigns.assign_role(
                 session,
-                campaign_id=campaign.id,
+                campaign_id=stored_id(campaign),
                 role=role_name,
                 primary=primary,
                 backup=backup,
@@ -247,7 +251,7 @@ async def configure(call: Invocation) -> None:
     now = call.runtime.clock.now()
     async with call.runtime.transaction() as session:
         stored = await campaigns.set_config(
-            session, campaign_id=campaign.id, key=call.args[0], raw=call.args[1], user_id=call.user_id, now=now
+            session, campaign_id=stored_id(campaign), key=call.args[0], raw=call.args[1], user_id=call.user_id, now=now
         )
         await messages.announce(session, stored, now=now)
     await call.reply(notice(f":white_check_mark: `{stored.key}` is now `{stored.value}`."))
@@ -280,14 +284,15 @@ async def metric(call: Invocation) -> None:
     row = {"kpi": call.args[0], "value": call.args[1], "dimension": " ".join(call.args[2:])}
     async with call.runtime.transaction() as session:
         with amended(usage=METRIC_USAGE):
-            kpi = await metrics.kpi_by_key(session, campaign.id, call.args[0])
-        last = (await metrics.latest(session, [kpi.id]))[kpi.id].get(row["dimension"])
+            kpi = await metrics.kpi_by_key(session, stored_id(campaign), call.args[0])
+        kpi_id = stored_id(kpi)
+        last = (await metrics.latest(session, [kpi_id]))[kpi_id].get(row["dimension"])
         before = (last.value, last.at) if last else None  # the row object is reloaded below
         try:
             await metrics.record(session, campaign=campaign, rows=[row], now=call.runtime.clock.now(), source="slack")
         except metrics.BatchRejected as rejected:
             raise UserError(rejected.errors[0].error, usage=METRIC_USAGE) from None
-        after = (await metrics.latest(session, [kpi.id]))[kpi.id][row["dimension"]]
+        after = (await metrics.latest(session, [kpi_id]))[kpi_id][row["dimension"]]
     where = f" ({escape(call.args[2])})" if len(call.args) == 3 else ""
     answer = f":white_check_mark: Recorded {escape(call.args[0])} = {escape(call.args[1])}{where}."
     if kpi.kind == KpiKind.CUMULATIVE and before is not None and after.value < before[0]:
@@ -302,34 +307,38 @@ async def metric(call: Invocation) -> None:
 async def kpi(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
     action = call.args[0].lower() if call.args else ""
-    who = {"campaign": campaign, "user_id": call.user_id, "now": call.runtime.clock.now()}
+    user_id, now = call.user_id, call.runtime.clock.now()
     async with call.runtime.transaction() as session:
         if action == "add" and len(call.args) in (4, 5):
             added = await metrics.add_kpi(
                 session,
+                campaign=campaign,
                 key=call.args[1],
                 kind=call.args[2].lower(),
                 direction=call.args[3].lower(),
                 label=call.args[4] if len(call.args) == 5 else None,
-                **who,
+                user_id=user_id,
+                now=now,
             )
             answer = f":heavy_plus_sign: Added KPI `{added.key}` ({added.kind}, {added.direction} is better)."
         elif action == "curve" and len(call.args) == 3:
-            shaped = await metrics.set_curve(session, key=call.args[1], raw=call.args[2], **who)
+            shaped = await metrics.set_curve(
+                session, campaign=campaign, key=call.args[1], raw=call.args[2], user_id=user_id, now=now
+            )
             shape = "follows the hourly curve" if shaped.hourly_weights else "grows linearly"
             answer = f":chart_with_upwards_trend: `{shaped.key}`'s target to date now {shape}."
         elif action == "remove" and len(call.args) == 2:
-            removed = await metrics.remove_kpi(session, key=call.args[1], **who)
+            removed = await metrics.remove_kpi(session, campaign=campaign, key=call.args[1], user_id=user_id, now=now)
             answer = (
                 f":heavy_minus_sign: Removed KPI `{removed.key}`; its readings are kept: "
                 f"`/warroom kpi restore {removed.key}` brings it back."
             )
         elif action == "restore" and len(call.args) == 2:
-            restored = await metrics.restore_kpi(session, key=call.args[1], **who)
+            restored = await metrics.restore_kpi(session, campaign=campaign, key=call.args[1], user_id=user_id, now=now)
             answer = f":heavy_plus_sign: Restored KPI `{restored.key}` with its readings."
         else:
             raise UserError("`kpi` adds or removes a KPI.", usage=metrics.KPI_USAGE)
-        await messages.announce_changes(session, now=who["now"])
+        await messages.announce_changes(session, now=now)
     await call.reply(notice(answer))
 
 
@@ -339,7 +348,7 @@ async def post_digest(call: Invocation) -> None:
     one fetches the source, and the command must not become a way to hammer or probe it."""
     campaign = require_campaign(call.campaign)
     if pull_url(campaign.config):
-        wait = pull.puller(call.runtime).ask(campaign.id, call.runtime.clock.now())
+        wait = pull.puller(call.runtime).ask(stored_id(campaign), call.runtime.clock.now())
         if wait is not None:
             raise UserError(
                 "A digest of this campaign fetches its pull source, so it can be asked for once every "
@@ -350,7 +359,9 @@ async def post_digest(call: Invocation) -> None:
     async def pull_and_post() -> None:
         pulled = await digest.pull_for(call.runtime, campaign)
         async with call.runtime.transaction() as session:
-            await digest.post(session, await campaigns.get(session, campaign.id), call.runtime.clock.now(), pulled)
+            await digest.post(
+                session, await campaigns.get(session, stored_id(campaign)), call.runtime.clock.now(), pulled
+            )
 
     await call.reply_then(notice(":bar_chart: Posting the status digest in the channel…"), pull_and_post())
 
@@ -361,7 +372,7 @@ async def chart(call: Invocation) -> None:
     if len(call.args) != 1:
         raise UserError("`chart` takes one KPI.", usage="/warroom chart <kpi>")
     async with call.runtime.sessions() as session:
-        kpi = await metrics.kpi_by_key(session, campaign.id, call.args[0])
+        kpi = await metrics.kpi_by_key(session, stored_id(campaign), call.args[0])
         actual, target = await charts.series(session, campaign, kpi, call.runtime.clock.now())
     title = f"{campaign.name}: {kpi.label}"
 

@@ -59,7 +59,7 @@ async def handle_error(
 _after_ack_tasks: set[asyncio.Task[None]] = set()
 
 
-def after_ack(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond) -> None:
+def after_ack(work: Awaitable[object], body: dict[str, Any], respond: AsyncRespond) -> None:
     """Start what a listener does after acknowledging (open a modal, redraw a message) in the
     background, and answer its errors like any other.
 
@@ -71,7 +71,7 @@ def after_ack(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond
     task.add_done_callback(_after_ack_tasks.discard)
 
 
-async def _answering_errors(work: Awaitable[None], body: dict[str, Any], respond: AsyncRespond) -> None:
+async def _answering_errors(work: Awaitable[object], body: dict[str, Any], respond: AsyncRespond) -> None:
     try:
         await work
     except Exception as error:

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.render import help_message
 from warroom_bot.core.blocks import notice
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import BlockId, parse_tap
 from warroom_bot.core.parsing import did_you_mean, parse_severity
@@ -79,7 +80,9 @@ async def escalate_command(
     user_id, now = command["user_id"], runtime.clock.now()
     if word == "list":
         async with runtime.sessions() as session:
-            await reply(ack, render.escalation_list(await escalation_views.open_escalations(session, campaign.id), now))
+            await reply(
+                ack, render.escalation_list(await escalation_views.open_escalations(session, stored_id(campaign)), now)
+            )
         return
     if word in ("ack", "acknowledge", "resolve"):
         number_text, _, note = rest.strip().partition(" ")
@@ -87,14 +90,16 @@ async def escalate_command(
             number = _number(number_text)
         async with runtime.transaction() as session:
             with explained(now):
-                found = await escalations.by_number(session, campaign_id=campaign.id, number=number)
+                found = await escalations.by_number(session, campaign_id=stored_id(campaign), number=number)
                 changed: escalations.Outcome
                 if word == "resolve":
                     changed = await escalations.resolve(
-                        session, escalation_id=found.id, user_id=user_id, now=now, note=note
+                        session, escalation_id=stored_id(found), user_id=user_id, now=now, note=note
                     )
                 else:
-                    changed = await escalations.acknowledge(session, escalation_id=found.id, user_id=user_id, now=now)
+                    changed = await escalations.acknowledge(
+                        session, escalation_id=stored_id(found), user_id=user_id, now=now
+                    )
                 await messages.publish(session, changed, now=now)
         await reply(ack, notice(f":white_check_mark: {render.state_sentence(found)}"))
         return
@@ -105,7 +110,7 @@ async def escalate_command(
         severity = parse_severity(first)
     async with runtime.transaction() as session:
         raised = await escalations.raise_escalation(
-            session, campaign_id=campaign.id, severity=severity, summary=rest, user_id=user_id, now=now
+            session, campaign_id=stored_id(campaign), severity=severity, summary=rest, user_id=user_id, now=now
         )
         await messages.publish(session, raised, now=now)
     headline = render.headline(raised.escalation)
@@ -127,7 +132,7 @@ async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, A
             details = escalations.clean_details(modal_value(view, BlockId.DETAILS))
         raised = await escalations.raise_escalation(
             session,
-            campaign_id=campaign.id,
+            campaign_id=stored_id(campaign),
             severity=severity,
             summary=summary,
             area=area,

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from warroom_bot.actions import service as actions
 from warroom_bot.core.blocks import escape, mention, notice, plural
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import ActionItemPart, BlockId, action_item_block, parse_retro_tap
 from warroom_bot.core.people import People
@@ -121,7 +122,7 @@ async def retro_submitted(
         async with runtime.transaction() as session:
             saved = await retros.save(
                 session,
-                campaign_id=campaign.id,
+                campaign_id=stored_id(campaign),
                 day=context.day,
                 user_id=body["user"]["id"],
                 answers=answers,
@@ -137,7 +138,7 @@ async def retro_submitted(
 async def list_actions(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
     async with call.runtime.sessions() as session:
-        items = await actions.open_items(session, campaign.id)
+        items = await actions.open_items(session, stored_id(campaign))
     await call.reply(render.action_list(items, actions.local_today(campaign, call.runtime.clock.now())))
 
 
@@ -150,7 +151,7 @@ async def close_tapped(
         async with runtime.transaction() as session:
             closed = await actions.close(session, item_id=int(action["value"]), user_id=body["user"]["id"], now=now)
             await messages.announce(session, closed, now=now)
-            remaining = await actions.open_items(session, closed.campaign.id)
+            remaining = await actions.open_items(session, stored_id(closed.campaign))
     except UserError as error:
         raise messages.refusal(error) from None
     await ack()

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.budget import messages as budget_messages
 from warroom_bot.budget import service as budget
 from warroom_bot.campaigns.config import pull_url
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.digest import schedule as digest
 from warroom_bot.escalations import messages as escalation_messages
@@ -19,7 +20,7 @@ from warroom_bot.escalations import service as escalations
 from warroom_bot.metrics import pull
 from warroom_bot.models import Campaign
 from warroom_bot.retros import messages as retro_messages
-from warroom_bot.retros import service as retros
+from warroom_bot.retros import schedule as retros
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ async def for_each_due(
 async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: datetime) -> None:
     """Page the next responder of an escalation whose deadline passed."""
     async with runtime.transaction() as session:
-        fired = await escalations.advance(session, escalation_id=escalation_id, now=now)
+        fired = await escalations.fire_step(session, escalation_id=escalation_id, now=now)
         if fired is not None:
             await escalation_messages.publish(session, fired, now=now)
 
@@ -68,7 +69,7 @@ async def post_digest_slot(runtime: Runtime, campaign_id: int, now: datetime) ->
         pull.puller(runtime).start(campaign_id, partial(pull_and_post_digest, runtime, campaign))
         return
     async with runtime.transaction() as session:
-        await digest.run_slot(session, campaign_id=campaign_id, now=now)
+        await digest.post_slot(session, campaign_id=campaign_id, now=now)
 
 
 async def pull_and_post_digest(runtime: Runtime, campaign: Campaign) -> None:
@@ -76,20 +77,20 @@ async def pull_and_post_digest(runtime: Runtime, campaign: Campaign) -> None:
     try:
         pulled = await digest.pull_for(runtime, campaign)
         async with runtime.transaction() as session:
-            await digest.run_slot(session, campaign_id=campaign.id, now=runtime.clock.now(), pulled=pulled)
+            await digest.post_slot(session, campaign_id=stored_id(campaign), now=runtime.clock.now(), pulled=pulled)
     except Exception:
         log.exception("campaign digest %s failed; it is retried on the next tick", campaign.id)
 
 
 async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime) -> None:
     async with runtime.transaction() as session:
-        expired = await budget.expire_due(session, request_id=request_id, now=now)
+        expired = await budget.expire(session, request_id=request_id, now=now)
         await budget_messages.announce(session, expired, now=now)
 
 
 async def post_retro_prompt(runtime: Runtime, campaign_id: int, now: datetime) -> None:
     async with runtime.transaction() as session:
-        prompted = await retros.run_prompt(session, campaign_id=campaign_id, now=now)
+        prompted = await retros.post_prompt(session, campaign_id=campaign_id, now=now)
         await retro_messages.announce(session, prompted, now=now)
 
 
@@ -112,8 +113,8 @@ DueWork = tuple[
 ]
 
 DUE_WORK: list[DueWork] = [
-    ("escalation", escalations.due, fire_escalation_step),
-    ("campaign digest", digest.due, post_digest_slot),
+    ("escalation", escalations.due_steps, fire_escalation_step),
+    ("campaign digest", digest.due_slots, post_digest_slot),
     ("budget request", budget.due_expiries, expire_budget_request),
     ("retro prompt", retros.due_prompts, post_retro_prompt),
     ("retro reminder", retros.due_reminders, send_retro_reminders),

@@ -201,11 +201,11 @@ async def test_a_slot_claimed_after_another_worker_listed_it_is_not_posted_again
     await bot.tick()  # schedules 13:00
     clock.advance(timedelta(hours=1))
     async with bot.runtime.sessions() as session:
-        listed_by_b = await digest.due(session, clock.now())
+        listed_by_b = await digest.due_slots(session, clock.now())
     async with bot.runtime.transaction() as session:
-        assert await digest.run_slot(session, campaign_id=live.id, now=clock.now())  # A
+        assert await digest.post_slot(session, campaign_id=live.id, now=clock.now())  # A
     async with bot.runtime.transaction() as session:
-        assert not await digest.run_slot(session, campaign_id=listed_by_b[0], now=clock.now())  # B
+        assert not await digest.post_slot(session, campaign_id=listed_by_b[0], now=clock.now())  # B
     await bot.tick()
     assert len(digests(bot.standin)) == 1
 

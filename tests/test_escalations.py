@@ -464,10 +464,10 @@ async def test_a_step_fired_by_another_worker_is_not_fired_again(
     await escalate(bot)
     clock.advance(timedelta(minutes=5))
     async with bot.runtime.sessions() as session:
-        (listed,) = await escalations.due(session, clock.now())
+        (listed,) = await escalations.due_steps(session, clock.now())
     for expected in (True, False):
         async with bot.runtime.transaction() as session:
-            fired = await escalations.advance(session, escalation_id=listed, now=clock.now())
+            fired = await escalations.fire_step(session, escalation_id=listed, now=clock.now())
             assert (fired is not None) is expected
             if fired is not None:
                 assert isinstance(fired, escalations.Paged)

@@ -17,6 +17,7 @@ PACKAGE = Path(warroom_bot.__file__).parent
 SERVICES = [
     "budget/service.py",
     "retros/service.py",
+    "retros/schedule.py",
     "actions/service.py",
     "campaigns/service.py",
     "campaigns/audit.py",

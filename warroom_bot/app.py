@@ -75,7 +75,7 @@ METRICS_MAX_BODY_BYTES = 8 * 1024 * 1024
 # Every other route takes no body at all.
 OTHER_MAX_BODY_BYTES = 64 * 1024
 # Slack needs its answer within 3 s, so its own bodies arrive at once; an 8 MiB batch from an
-# office link gets longer. The request line and headers have their own limit (cli.HEAD_TIMEOUT_SECONDS).
+# office link gets longer. The request line and headers have their own limit (server.HEAD_TIMEOUT_SECONDS).
 BODY_TIMEOUT_SECONDS = 10.0
 METRICS_BODY_TIMEOUT_SECONDS = 60.0
 
@@ -280,7 +280,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         """The process can reach its database."""
         try:
             async with service.runtime.sessions() as session:
-                await session.exec(text("SELECT 1"))
+                await session.scalar(text("SELECT 1"))  # exec() takes only select/update/delete statements
         except Exception as error:
             return JSONResponse({"status": "unavailable", "database": type(error).__name__}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})

@@ -35,6 +35,7 @@ class HeadTimeoutProtocol(H11Protocol):
 
     _head_timer: asyncio.TimerHandle | None = None
 
+    # asyncio.Protocol takes any BaseTransport; uvicorn's H11Protocol (and so this) needs a Transport.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._start_head_timer()

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import service as campaigns
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.models import ActionItem, ActionStatus, Campaign
 
@@ -50,7 +51,7 @@ async def open_items(session: AsyncSession, campaign_id: int) -> list[ActionItem
 async def due_by(session: AsyncSession, campaign: Campaign, now: datetime) -> list[ActionItem]:
     """Open action items due today (in the campaign's time zone) or overdue, for the digest."""
     today = local_today(campaign, now)
-    return [item for item in await open_items(session, campaign.id) if item.due <= today]
+    return [item for item in await open_items(session, stored_id(campaign)) if item.due <= today]
 
 
 async def all_items(session: AsyncSession, campaign_id: int) -> list[ActionItem]:

@@ -59,9 +59,9 @@ async def get_budget(campaign_id: CampaignId, session: Session, token: Token) ->
                 remaining=yuan(line.planned - line.spent),
             )
             for line in lines
-            if line.name != budget.RESERVE
+            if line.name != budget.RESERVE_LINE
         ],
-        reserve=yuan(sum(line.planned for line in lines if line.name == budget.RESERVE)),
+        reserve=yuan(sum(line.planned for line in lines if line.name == budget.RESERVE_LINE)),
         total=yuan(sum(line.planned for line in lines)),
     )
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter
 from pydantic import BaseModel, field_validator
-from sqlmodel import select
+from sqlmodel import col, select
 
 from warroom_bot.api.deps import CampaignId, Session, Token, visible_campaign
 from warroom_bot.campaigns import audit
@@ -49,7 +49,7 @@ router = APIRouter(prefix="/api", tags=["campaigns"])
 @router.get("/campaigns", response_model=list[CampaignOut])
 async def list_campaigns(session: Session, token: Token) -> list[Campaign]:
     """Every campaign this token may see, newest first."""
-    query = select(Campaign).order_by(Campaign.id.desc())
+    query = select(Campaign).order_by(col(Campaign.id).desc())
     if token.campaign_id is not None:
         query = query.where(Campaign.id == token.campaign_id)
     return list((await session.exec(query)).all())

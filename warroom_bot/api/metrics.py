@@ -152,6 +152,11 @@ class DueActionOut(BaseModel):
     overdue: bool
 
 
+class SourceProblemOut(BaseModel):
+    url: str = Field(description="the pull source, without its query string")
+    reason: str = Field(description="what went wrong, e.g. `no answer within 10 s`")
+
+
 class StatusOut(BaseModel):
     campaign_name: str
     campaign_id: int
@@ -162,7 +167,9 @@ class StatusOut(BaseModel):
     kpis: list[KpiStatusOut]
     escalations: EscalationSummaryOut
     budget: BudgetBurnOut | None = Field(description="null before `/budget plan`")
-    source_problem: str | None = Field(description="why the pull source's readings are missing, if they are")
+    source_problem: SourceProblemOut | None = Field(
+        description="why the pull source's readings are missing from a posted digest (null in the live status)"
+    )
     actions_due: list[DueActionOut] = Field(description="open action items due today or overdue")
 
 

@@ -25,6 +25,7 @@ from warroom_bot.budget.service import (
     OwnRequest,
     Requested,
 )
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.models import OutboxMessage
@@ -61,7 +62,7 @@ async def _requested(session: AsyncSession, requested: Requested, now: datetime)
     copies = [await enqueue(session, card, now=now, channel=campaign.channel_id, campaign_id=campaign.id)]
     for approver in requested.approvers:
         copies.append(await enqueue(session, card, now=now, channel=approver, campaign_id=campaign.id))
-    request.message_ids = [copy.id for copy in copies if copy.id is not None]
+    request.message_ids = [stored_id(copy) for copy in copies]
 
 
 async def _decided(session: AsyncSession, decided: Decided, now: datetime) -> None:

@@ -5,21 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from warroom_bot.budget.service import RESERVE_LINE
 from warroom_bot.core.blocks import Message, context, escape, mention, message, section, sentence
 from warroom_bot.core.ids import ActionId, BlockId
-from warroom_bot.models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, LedgerEntry
+from warroom_bot.models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, ChangeKind, LedgerEntry
 
 if TYPE_CHECKING:
     from warroom_bot.budget.views import BudgetBurn
 
-RESERVE = "reserve"
 VERBS = {
-    "plan": "planned the budget",
-    "spend": "recorded spending",
-    "move": "moved",
-    "add": "added",
-    "cut": "cut",
-    "reserve": "released reserve",
+    ChangeKind.PLAN: "planned the budget",
+    ChangeKind.SPEND: "recorded spending",
+    ChangeKind.MOVE: "moved",
+    ChangeKind.ADD: "added",
+    ChangeKind.CUT: "cut",
+    ChangeKind.RESERVE: "released reserve",
 }
 
 
@@ -39,9 +39,9 @@ def short(line: BudgetLine, amount: int) -> str:
 
 def _what(kind: str, amount: int, from_line: str | None, to_line: str | None) -> str:
     route = "".join([f" from `{from_line}`" if from_line else "", f" to `{to_line}`" if to_line else ""])
-    if kind == "spend":
+    if kind == ChangeKind.SPEND:
         return f"{yuan(amount)} spent on `{from_line}`"
-    if kind == "plan":
+    if kind == ChangeKind.PLAN:
         return f"a total of {yuan(amount)}"
     return f"{yuan(amount)}{route}"
 
@@ -100,7 +100,7 @@ def already_decided(request: ApprovalRequest) -> str:
 
 
 def overspend_alert(name: str, lines: list[BudgetLine]) -> Message:
-    categories = [line for line in lines if line.name != RESERVE]
+    categories = [line for line in lines if line.name != RESERVE_LINE]
     if name == "total":
         spent, planned = sum(line.spent for line in categories), sum(line.planned for line in categories)
         subject = "The total spend"
@@ -116,14 +116,14 @@ def table(campaign: Campaign, lines: list[BudgetLine], now: datetime) -> Message
     """Plan, spent, remaining, share used against share of the campaign elapsed, reserve left."""
     rows = [f"{'category':<12}{'plan':>14}{'spent':>14}{'left':>14}{'used':>7}"]
     for line in lines:
-        if line.name == RESERVE:
+        if line.name == RESERVE_LINE:
             continue
         used = f"{line.spent / line.planned:.0%}" if line.planned else "—"
         rows.append(
             f"{line.name[:12]:<12}{yuan(line.planned):>14}{yuan(line.spent):>14}"
             f"{yuan(line.planned - line.spent):>14}{used:>7}"
         )
-    reserve = next((line.planned for line in lines if line.name == RESERVE), 0)
+    reserve = next((line.planned for line in lines if line.name == RESERVE_LINE), 0)
     from warroom_bot.budget.views import burn  # views use the service, which imports this module
 
     text = burn_line(burn(lines, campaign.elapsed(now)))

@@ -32,11 +32,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.parsing import did_you_mean, parse_amount, parse_percent
-from warroom_bot.models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, LedgerEntry
+from warroom_bot.models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, ChangeKind, LedgerEntry, Role
 
-RESERVE = "reserve"
+RESERVE_LINE = "reserve"  # the line the reserve is held in (`ChangeKind.RESERVE` releases from it)
 DEFAULT_SPLIT = {"online": Decimal(50), "offline": Decimal(30), "materials": Decimal(20)}
 DEFAULT_RESERVE = Decimal(10)
 CATEGORY_OVER = Decimal("1.03")
@@ -49,7 +50,7 @@ def fen(text: str) -> int:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str
+    kind: ChangeKind
     amount: int
     from_line: str | None = None
     to_line: str | None = None
@@ -141,7 +142,7 @@ async def lines_of(session: AsyncSession, campaign_id: int, *, lock: bool = Fals
 
 async def plan(session: AsyncSession, *, campaign: Campaign, args: list[str], user_id: str, now: datetime) -> Applied:
     """`<total> [name=share% …] [reserve=10%]`: the categories share what the reserve leaves."""
-    if await lines_of(session, campaign.id):
+    if await lines_of(session, stored_id(campaign)):
         raise UserError("The budget is already planned: change it with `move`, `add`, `cut` or `reserve`.")
     await _check_manager(session, campaign, user_id, "plan the budget")
     if not args:
@@ -152,7 +153,7 @@ async def plan(session: AsyncSession, *, campaign: Campaign, args: list[str], us
         name, equals, share = word.partition("=")
         if not equals or not name:
             raise BadPlan(f"`{word}` is not a share: write it like `online=50%`.")
-        if name.lower() == RESERVE:
+        if name.lower() == RESERVE_LINE:
             reserve = parse_percent(share)
         else:
             shares[_name(name)] = parse_percent(share)
@@ -164,11 +165,13 @@ async def plan(session: AsyncSession, *, campaign: Campaign, args: list[str], us
     amounts = {name: int(spendable * share / 100) for name, share in shares.items()}
     largest = max(amounts, key=amounts.__getitem__)
     amounts[largest] += spendable - sum(amounts.values())  # rounding goes to the largest category
-    session.add_all(BudgetLine(campaign_id=campaign.id, name=name, planned=value) for name, value in amounts.items())
-    session.add(BudgetLine(campaign_id=campaign.id, name=RESERVE, planned=held_back))
+    session.add_all(
+        BudgetLine(campaign_id=stored_id(campaign), name=name, planned=value) for name, value in amounts.items()
+    )
+    session.add(BudgetLine(campaign_id=stored_id(campaign), name=RESERVE_LINE, planned=held_back))
     await session.flush()
-    entry = await _record(session, campaign, Change("plan", total, reason="initial plan"), user_id, now, None)
-    return Applied(campaign, entry, await lines_of(session, campaign.id), [])
+    entry = await _record(session, campaign, Change(ChangeKind.PLAN, total, reason="initial plan"), user_id, now, None)
+    return Applied(campaign, entry, await lines_of(session, stored_id(campaign)), [])
 
 
 def _name(text: str) -> str:
@@ -186,12 +189,15 @@ async def _check_manager(session: AsyncSession, campaign: Campaign, user_id: str
 
 async def approvers(session: AsyncSession, campaign: Campaign) -> set[str]:
     """The finance approver and the commander (primary and backup of each)."""
-    roster = await campaigns.roster(session, campaign.id)
-    people = {user for a in roster if a.role in ("finance", "commander") for user in (a.primary_user, a.backup_user)}
+    people = (await campaigns.roster(session, stored_id(campaign))).people(Role.FINANCE, Role.COMMANDER)
     return {user for user in people if user}
 
 
-PLAN_CHANGES = ("move", "add", "cut")  # applied without approval up to the threshold, per person and day
+PLAN_CHANGES = (
+    ChangeKind.MOVE,
+    ChangeKind.ADD,
+    ChangeKind.CUT,
+)  # applied without approval up to the threshold, per person and day
 
 
 def approval_limit(campaign: Campaign, lines: list[BudgetLine]) -> int:
@@ -206,7 +212,7 @@ async def changed_today(session: AsyncSession, campaign: Campaign, user_id: str,
     zone = ZoneInfo(campaign.timezone)
     midnight = datetime.combine(now.astimezone(zone).date(), time(), zone).astimezone(UTC)
     query = select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-        LedgerEntry.campaign_id == campaign.id,
+        LedgerEntry.campaign_id == stored_id(campaign),
         LedgerEntry.user_id == user_id,
         col(LedgerEntry.approved_by).is_(None),
         col(LedgerEntry.kind).in_(PLAN_CHANGES),
@@ -220,7 +226,7 @@ async def request(
 ) -> Applied | Requested:
     """Apply a change at once, or ask for approval when it needs one (it is checked either way)."""
     # Locked first, so two changes by one person cannot both pass the day's threshold unseen.
-    lines = await lines_of(session, campaign.id, lock=True)
+    lines = await lines_of(session, stored_id(campaign), lock=True)
     if not lines:
         raise NoBudget()
     by_name = {line.name: line for line in lines}
@@ -231,14 +237,14 @@ async def request(
     source = by_name.get(change.from_line or "")
     if source is not None and not change.over and source.planned - source.spent < change.amount:
         raise NotEnoughLeft(source, change.amount)
-    if change.kind == "spend":
+    if change.kind == ChangeKind.SPEND:
         return await apply(session, campaign=campaign, change=change, user_id=user_id, now=now)
     if change.kind in PLAN_CHANGES:
         today = await changed_today(session, campaign, user_id, now) + change.amount
         if today <= approval_limit(campaign, lines):
             return await apply(session, campaign=campaign, change=change, user_id=user_id, now=now)
     pending = ApprovalRequest(
-        campaign_id=campaign.id,
+        campaign_id=stored_id(campaign),
         kind=change.kind,
         amount=change.amount,
         from_line=change.from_line,
@@ -263,36 +269,36 @@ async def apply(
     approved_by: str | None = None,
 ) -> Applied:
     """Move the balances with conditional updates, record the entry, and name any limit crossed."""
-    before = _over(await lines_of(session, campaign.id, lock=True))  # names only: the rows are refreshed below
+    before = _over(await lines_of(session, stored_id(campaign), lock=True))  # names only: the rows are refreshed below
     if change.from_line is not None:
-        column = BudgetLine.spent if change.kind == "spend" else BudgetLine.planned
-        delta = change.amount if change.kind == "spend" else -change.amount
-        enough = true() if change.over else BudgetLine.planned - BudgetLine.spent >= change.amount
+        column = col(BudgetLine.spent) if change.kind == ChangeKind.SPEND else col(BudgetLine.planned)
+        delta = change.amount if change.kind == ChangeKind.SPEND else -change.amount
+        enough = true() if change.over else col(BudgetLine.planned) - col(BudgetLine.spent) >= change.amount
         moved = await session.exec(
             update(BudgetLine)
-            .where(BudgetLine.campaign_id == campaign.id, BudgetLine.name == change.from_line, enough)
-            .values({column.key: column + delta})
+            .where(col(BudgetLine.campaign_id) == stored_id(campaign), col(BudgetLine.name) == change.from_line, enough)
+            .values({column: column + delta})
         )
         if moved.rowcount != 1:
-            line = next(line for line in await lines_of(session, campaign.id) if line.name == change.from_line)
+            line = next(line for line in await lines_of(session, stored_id(campaign)) if line.name == change.from_line)
             raise NotEnoughLeft(line, change.amount)
     if change.to_line is not None:
         await session.exec(
             update(BudgetLine)
-            .where(BudgetLine.campaign_id == campaign.id, BudgetLine.name == change.to_line)
-            .values(planned=BudgetLine.planned + change.amount)
+            .where(col(BudgetLine.campaign_id) == stored_id(campaign), col(BudgetLine.name) == change.to_line)
+            .values(planned=col(BudgetLine.planned) + change.amount)
         )
     entry = await _record(session, campaign, change, user_id, now, approved_by)
-    after = await lines_of(session, campaign.id)
+    after = await lines_of(session, stored_id(campaign))
     return Applied(campaign, entry, after, sorted(_over(after) - before))
 
 
 async def _record(
     session: AsyncSession, campaign: Campaign, change: Change, user_id: str, now: datetime, approved_by: str | None
 ) -> LedgerEntry:
-    after = await lines_of(session, campaign.id)
+    after = await lines_of(session, stored_id(campaign))
     entry = LedgerEntry(
-        campaign_id=campaign.id,
+        campaign_id=stored_id(campaign),
         at=now,
         user_id=user_id,
         kind=change.kind,
@@ -309,7 +315,7 @@ async def _record(
 
 
 def _over(lines: list[BudgetLine]) -> set[str]:
-    categories = [line for line in lines if line.name != RESERVE]
+    categories = [line for line in lines if line.name != RESERVE_LINE]
     crossed = {line.name for line in categories if line.spent > line.planned * CATEGORY_OVER}
     if sum(line.spent for line in categories) > sum(line.planned for line in categories) * TOTAL_OVER:
         crossed.add("total")
@@ -340,7 +346,7 @@ async def decide(session: AsyncSession, *, request_id: int, user_id: str, approv
     return Decided(campaign, pending, applied)
 
 
-async def expire_due(session: AsyncSession, *, request_id: int, now: datetime) -> Decided | None:
+async def expire(session: AsyncSession, *, request_id: int, now: datetime) -> Decided | None:
     """Expire a request whose time is up; None when it was decided or is not due after all."""
     pending = await session.get(ApprovalRequest, request_id, populate_existing=True)
     if pending is None or pending.status != ApprovalStatus.PENDING or pending.expires_at > now:
@@ -369,7 +375,7 @@ async def _settle(
     """Leave `pending` exactly once, whoever (a tap, a second tap, the tick) gets there first."""
     settled = await session.exec(
         update(ApprovalRequest)
-        .where(col(ApprovalRequest.id) == pending.id, ApprovalRequest.status == ApprovalStatus.PENDING)
+        .where(col(ApprovalRequest.id) == pending.id, col(ApprovalRequest.status) == ApprovalStatus.PENDING)
         .values(status=status, decided_by=decided_by, decided_at=now)
     )
     if settled.rowcount != 1:

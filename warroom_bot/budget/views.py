@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.budget import service
+from warroom_bot.core.db import stored_id
 from warroom_bot.models import BudgetLine, Campaign
 
 
@@ -25,7 +26,7 @@ class BudgetBurn:
 
 def burn(lines: list[BudgetLine], elapsed: float) -> BudgetBurn:
     """The burn of these lines when `elapsed` of the campaign has passed."""
-    categories = [line for line in lines if line.name != service.RESERVE]
+    categories = [line for line in lines if line.name != service.RESERVE_LINE]
     planned = sum(line.planned for line in categories)
     spent = sum(line.spent for line in categories)
     return BudgetBurn(
@@ -33,11 +34,11 @@ def burn(lines: list[BudgetLine], elapsed: float) -> BudgetBurn:
         spent=spent,
         used=spent / planned if planned else 0.0,
         elapsed=elapsed,
-        reserve_left=next((line.planned for line in lines if line.name == service.RESERVE), 0),
+        reserve_left=next((line.planned for line in lines if line.name == service.RESERVE_LINE), 0),
     )
 
 
 async def burn_of(session: AsyncSession, campaign: Campaign, now: datetime) -> BudgetBurn | None:
     """The campaign's burn now; None when it has no budget yet."""
-    lines = await service.lines_of(session, campaign.id or 0)
+    lines = await service.lines_of(session, stored_id(campaign))
     return burn(lines, campaign.elapsed(now)) if lines else None

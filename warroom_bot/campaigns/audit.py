@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.core.db import stored_id
 from warroom_bot.models import AuditEntry, Campaign
 
 MAX_VALUE = 600
@@ -33,7 +34,7 @@ async def record(
     announce: bool = True,
 ) -> AuditEntry:
     entry = AuditEntry(
-        campaign_id=campaign.id,
+        campaign_id=stored_id(campaign),
         at=now,
         user_id=user_id,
         subject=subject[:120],

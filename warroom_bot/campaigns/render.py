@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from warroom_bot.campaigns.config import CONFIG_KEYS
+from warroom_bot.campaigns.roster import Roster
 from warroom_bot.core.blocks import (
     Message,
     context,
@@ -80,13 +81,13 @@ def audit_notice(entry: AuditEntry) -> Message:
     return message(text, [context(f":memo: {text}")])
 
 
-def roster_lines(roster: list[RoleAssignment]) -> str:
+def roster_lines(roster: Roster) -> str:
     if not roster:
         return "_No roles set yet._"
     return "\n".join(
         f"• *{assignment.role}*: {mention(assignment.primary_user)}"
         + (f" (backup {mention(assignment.backup_user)})" if assignment.backup_user else "")
-        for assignment in sorted(roster, key=lambda a: a.role)
+        for assignment in roster
     )
 
 

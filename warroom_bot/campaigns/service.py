@@ -17,12 +17,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import audit, config
+from warroom_bot.campaigns.roster import Roster
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.parsing import did_you_mean, parse_timezone
-from warroom_bot.models import AuditEntry, Campaign, Escalation, Phase, RetroDay, RoleAssignment
+from warroom_bot.core.parsing import parse_timezone
+from warroom_bot.models import AuditEntry, Campaign, Escalation, Phase, RetroDay, Role, RoleAssignment
 
-BASE_ROLES = ("commander", "finance", "tier1", "tier2", "tier3")
-DEPARTMENTS = ("marketing", "sales", "supply_chain", "customer_service", "finance", "tech", "logistics")
 MAX_NAME = 80
 
 
@@ -87,27 +87,6 @@ class NotAManager(UserError):
         self.action, self.managers = action, managers
 
 
-def normalise_role(text: str) -> str:
-    """`commander`, `finance`, `tier1`–`tier3` or `lead:<department>`."""
-    role = text.strip().lower()
-    if role in BASE_ROLES:
-        return role
-    kind, _, department = role.partition(":")
-    department = department.replace("-", "_")
-    if kind == "lead" and department in DEPARTMENTS:
-        return f"lead:{department}"
-    if kind == "lead":
-        raise UserError(
-            f"`{text}` names no department.{did_you_mean(department, DEPARTMENTS)} "
-            f"Departments: {', '.join(DEPARTMENTS)}.",
-        )
-    leads = [f"lead:{department}" for department in DEPARTMENTS]
-    raise UserError(
-        f"`{text}` is not a role.{did_you_mean(role, [*BASE_ROLES, *leads])} "
-        f"Roles: {', '.join(BASE_ROLES)}, lead:<department>."
-    )
-
-
 async def open_campaign_in(session: AsyncSession, channel_id: str) -> Campaign | None:
     """The channel's campaign that is not closed, if any."""
     return (
@@ -122,8 +101,9 @@ async def get(session: AsyncSession, campaign_id: int) -> Campaign:
     return campaign
 
 
-async def roster(session: AsyncSession, campaign_id: int) -> list[RoleAssignment]:
-    return list((await session.exec(select(RoleAssignment).where(RoleAssignment.campaign_id == campaign_id))).all())
+async def roster(session: AsyncSession, campaign_id: int) -> Roster:
+    query = select(RoleAssignment).where(col(RoleAssignment.campaign_id) == campaign_id)
+    return Roster.of(list((await session.exec(query)).all()))
 
 
 def initial_phase(starts_at: datetime, ends_at: datetime, now: datetime) -> Phase:
@@ -175,8 +155,8 @@ async def start(
         raise UserError("This channel already runs a campaign (it was started a moment ago).") from None
     session.add(
         RoleAssignment(
-            campaign_id=campaign.id,
-            role="commander",
+            campaign_id=stored_id(campaign),
+            role=Role.COMMANDER,
             primary_user=user_id,
             updated_by=user_id,
             updated_at=now,
@@ -197,15 +177,8 @@ class Managers:
 
 
 async def managers(session: AsyncSession, campaign: Campaign) -> Managers:
-    commander = (
-        await session.exec(
-            select(RoleAssignment).where(RoleAssignment.campaign_id == campaign.id, RoleAssignment.role == "commander")
-        )
-    ).first()
-    users = {campaign.created_by}
-    if commander is not None:
-        users |= {commander.primary_user, commander.backup_user} - {None}
-    return Managers(frozenset(users))
+    commanders = (await roster(session, stored_id(campaign))).people(Role.COMMANDER)
+    return Managers(frozenset({campaign.created_by, *commanders}))
 
 
 async def set_phase(
@@ -232,11 +205,11 @@ async def set_phase(
         # Closing stops every page and reminder still to come, so nobody is paged weeks later.
         await session.exec(
             update(Escalation)
-            .where(Escalation.campaign_id == campaign.id, col(Escalation.next_step_at).is_not(None))
+            .where(col(Escalation.campaign_id) == campaign_id, col(Escalation.next_step_at).is_not(None))
             .values(next_step_at=None)
         )
         await session.exec(
-            update(RetroDay).where(col(RetroDay.campaign_id) == campaign.id).values(remind_at=None, summary_at=None)
+            update(RetroDay).where(col(RetroDay.campaign_id) == campaign_id).values(remind_at=None, summary_at=None)
         )
     return PhaseChanged(campaign, previous, user_id)
 
@@ -257,10 +230,10 @@ async def assign_role(
         raise SameBackup("The backup must be someone other than the primary.")
     assignment = (
         await session.exec(
-            select(RoleAssignment).where(RoleAssignment.campaign_id == campaign.id, RoleAssignment.role == role)
+            select(RoleAssignment).where(RoleAssignment.campaign_id == campaign_id, RoleAssignment.role == role)
         )
     ).first() or RoleAssignment(
-        campaign_id=campaign.id, role=role, primary_user=primary, updated_by=user_id, updated_at=now
+        campaign_id=campaign_id, role=role, primary_user=primary, updated_by=user_id, updated_at=now
     )
     before = " ".join(filter(None, [assignment.primary_user, assignment.backup_user])) if assignment.id else None
     assignment.primary_user = primary

@@ -58,4 +58,6 @@ async def _campaign_named(session: AsyncSession, action_id: str, value: str) -> 
     found = await session.get(model, key)
     if isinstance(found, Campaign):
         return found.id
-    return found.campaign_id if found is not None else None
+    if isinstance(found, Escalation | ApprovalRequest | ActionItem):
+        return found.campaign_id
+    return None

@@ -28,7 +28,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import or_, update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.core.blocks import Message
@@ -137,8 +137,8 @@ class OutboxSender:
             rows = (
                 await session.exec(
                     select(OutboxMessage)
-                    .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
-                    .order_by(OutboxMessage.id)
+                    .where(col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+                    .order_by(col(OutboxMessage.id))
                     .limit(BATCH)
                 )
             ).all()
@@ -146,7 +146,9 @@ class OutboxSender:
             parents = (
                 {
                     parent.id: parent
-                    for parent in (await session.exec(select(OutboxMessage).where(OutboxMessage.id.in_(needed)))).all()
+                    for parent in (
+                        await session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(needed)))
+                    ).all()
                 }
                 if needed
                 else {}
@@ -180,16 +182,16 @@ class OutboxSender:
             result = await session.exec(
                 update(OutboxMessage)
                 .where(
-                    OutboxMessage.id == row.id,
+                    col(OutboxMessage.id) == row.id,
                     or_(
-                        OutboxMessage.status == OutboxStatus.PENDING,
-                        (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_until <= now),
+                        col(OutboxMessage.status) == OutboxStatus.PENDING,
+                        (col(OutboxMessage.status) == OutboxStatus.SENDING) & (col(OutboxMessage.claimed_until) <= now),
                     ),
                 )
                 .values(
                     status=OutboxStatus.SENDING,
                     claimed_until=now + self._clock.real(LEASE),
-                    attempts=OutboxMessage.attempts + 1,
+                    attempts=col(OutboxMessage.attempts) + 1,
                 )
             )
             await session.commit()
@@ -231,7 +233,8 @@ class OutboxSender:
     async def _send(self, row: OutboxMessage, parent: OutboxMessage | None) -> dict[str, Any]:
         try:
             if row.method == "chat.update":
-                assert parent is not None  # checked by _deliver
+                # _deliver checked that the parent was sent, and a sent row has its channel and ts
+                assert parent is not None and parent.sent_channel is not None and parent.ts is not None
                 response = await self._client.chat_update(
                     channel=parent.sent_channel, ts=parent.ts, text=row.text, blocks=row.blocks
                 )
@@ -262,7 +265,7 @@ class OutboxSender:
         async with self._sessions() as session:
             await session.exec(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING)
+                .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.status) == OutboxStatus.SENDING)
                 .values(claimed_until=None, **values)
             )
             await session.commit()

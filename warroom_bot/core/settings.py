@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -103,8 +104,10 @@ class Settings(BaseSettings):
         return value.get_secret_value()
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning a validation failure into one clear sentence."""
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning a validation failure into one clear sentence.
+
+    `overrides` are field values or BaseSettings' own arguments (`_env_file=None`); pydantic checks them."""
     try:
         return Settings(**overrides)
     except ValidationError as error:

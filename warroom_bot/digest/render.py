@@ -7,6 +7,7 @@ from datetime import datetime
 from warroom_bot.budget.render import burn_figures, burn_line
 from warroom_bot.campaigns.config import current_values
 from warroom_bot.campaigns.render import period, roster_lines
+from warroom_bot.campaigns.roster import Roster
 from warroom_bot.core.blocks import (
     Message,
     context,
@@ -20,10 +21,10 @@ from warroom_bot.core.blocks import (
     section,
     sentence,
 )
-from warroom_bot.digest.snapshot import Snapshot
+from warroom_bot.digest.snapshot import Snapshot, SourceProblem
 from warroom_bot.escalations.render import open_counts, open_summary
 from warroom_bot.metrics.render import LIGHT_EMOJI, kpi_line
-from warroom_bot.models import Campaign, Phase, RoleAssignment
+from warroom_bot.models import Campaign, Phase
 
 
 def worsened_line(snapshot: Snapshot) -> str:
@@ -51,18 +52,22 @@ def actions_due(snapshot: Snapshot) -> str:
     return "*Action items due today*\n" + "\n".join(lines)
 
 
+def source_problem(problem: SourceProblem) -> str:
+    return f"Pull source {problem.url} failed: {problem.reason}. Its readings are not in this digest."
+
+
 def digest(snapshot: Snapshot) -> Message:
     when = local_time(snapshot.at, snapshot.timezone)
     overall = snapshot.overall or "no light yet"
     title = f"{snapshot.campaign_name} — status {when} ({snapshot.timezone})"
     changed = worsened_line(snapshot)
-    problem = f" {escape(snapshot.source_problem)}" if snapshot.source_problem else ""
+    problem = f" {escape(source_problem(snapshot.source_problem))}" if snapshot.source_problem else ""
     due = f" {plural(len(snapshot.actions_due), 'action item')} due today." if snapshot.actions_due else ""
     escalations = open_summary(snapshot.escalations)
     text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {sentence(escalations)}.{due}"
     blocks = [
         header(title),
-        *([section(f":warning: {escape(snapshot.source_problem)}")] if snapshot.source_problem else []),
+        *([section(f":warning: {escape(source_problem(snapshot.source_problem))}")] if snapshot.source_problem else []),
         *digest_blocks(snapshot),
         *([section(actions_due(snapshot))] if snapshot.actions_due else []),
         context(
@@ -81,7 +86,7 @@ def digest(snapshot: Snapshot) -> Message:
     return message(text, blocks)
 
 
-def status(campaign: Campaign, roster: list[RoleAssignment], snapshot: Snapshot, now: datetime) -> Message:
+def status(campaign: Campaign, roster: Roster, snapshot: Snapshot, now: datetime) -> Message:
     """The digest as it stands now, with the campaign's phase, roster and settings (for the caller only)."""
     elapsed = campaign.elapsed(now)
     settings = ", ".join(f"`{key}` {value}" for key, value in current_values(campaign.config))

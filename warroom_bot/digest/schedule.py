@@ -14,16 +14,17 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns.config import digest_every, in_window, pull_url, quiet_hours
+from warroom_bot.core import due
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.outbound_urls import shown
 from warroom_bot.digest import messages
-from warroom_bot.digest.snapshot import Snapshot, snapshot
+from warroom_bot.digest.snapshot import Snapshot, SourceProblem, snapshot
 from warroom_bot.metrics import pull
 from warroom_bot.metrics import service as metrics
 from warroom_bot.metrics.pull import Pulled
@@ -43,12 +44,12 @@ async def pull_for(runtime: Runtime, campaign: Campaign) -> Pulled | None:
     return await pull.puller(runtime).fetch(url) if url else None
 
 
-async def _store_pulled(session: AsyncSession, campaign: Campaign, pulled: Pulled, now: datetime) -> str | None:
-    """Store what the pull source answered; the sentence naming its failure, if it failed."""
+async def _store_pulled(
+    session: AsyncSession, campaign: Campaign, pulled: Pulled, now: datetime
+) -> SourceProblem | None:
+    """Store what the pull source answered; why it failed, if it did."""
     problem = pulled.problem or await _store_rows(session, campaign, pulled.rows, now)
-    if problem is None:
-        return None
-    return f"Pull source {shown(pulled.url)} failed: {problem}. Its readings are not in this digest."
+    return None if problem is None else SourceProblem(shown(pulled.url), problem)
 
 
 async def _store_rows(session: AsyncSession, campaign: Campaign, rows: list[Any], now: datetime) -> str | None:
@@ -61,7 +62,7 @@ async def _store_rows(session: AsyncSession, campaign: Campaign, rows: list[Any]
     is locked"), while one whose first statement writes waits for the lock like any other."""
     if len(rows) > metrics.MAX_BATCH:
         return f"it answered {len(rows):,} readings, more than the {metrics.MAX_BATCH:,} a batch may hold"
-    kpis = await metrics.kpis_of(session, campaign.id)
+    kpis = await metrics.kpis_of(session, stored_id(campaign))
     try:
         readings = metrics.validate(rows, kpis, now=now, source="pull")
     except metrics.BatchRejected as rejected:
@@ -132,7 +133,7 @@ def next_slot(campaign: Campaign, after: datetime) -> datetime:
     raise ValueError("no digest slot in three days: the quiet hours cover the whole day")
 
 
-async def due(session: AsyncSession, now: datetime) -> list[int]:
+async def due_slots(session: AsyncSession, now: datetime) -> list[int]:
     """Campaigns whose slot has come, or that have none scheduled yet."""
     query = select(Campaign.id).where(
         col(Campaign.phase).in_(DIGEST_PHASES),
@@ -141,7 +142,7 @@ async def due(session: AsyncSession, now: datetime) -> list[int]:
     return [campaign_id for campaign_id in (await session.exec(query)).all() if campaign_id is not None]
 
 
-async def run_slot(session: AsyncSession, *, campaign_id: int, now: datetime, pulled: Pulled | None = None) -> bool:
+async def post_slot(session: AsyncSession, *, campaign_id: int, now: datetime, pulled: Pulled | None = None) -> bool:
     """Claim the campaign's due slot and post its digest; True if this worker posted it.
 
     A campaign with no slot yet (just started, or its cadence changed) is only scheduled."""
@@ -151,18 +152,8 @@ async def run_slot(session: AsyncSession, *, campaign_id: int, now: datetime, pu
     seen = campaign.next_digest_at
     if seen is not None and seen > now:
         return False  # another worker claimed this slot after we listed it as due
-    following = next_slot(campaign, now)
-    unchanged = (
-        col(Campaign.next_digest_at).is_(None)
-        if seen is None
-        else (col(Campaign.next_digest_at) == seen) & (col(Campaign.next_digest_at) <= now)
-    )
-    claimed = await session.exec(
-        update(Campaign).where(col(Campaign.id) == campaign_id, unchanged).values(next_digest_at=following)
-    )
-    if claimed.rowcount != 1:
+    if not await due.claim(session, campaign, "next_digest_at", now, next_digest_at=next_slot(campaign, now)):
         return False
-    campaign.next_digest_at = following
     if seen is None:
         return False
     await post(session, campaign, now, pulled)

@@ -13,6 +13,7 @@ from warroom_bot.actions import service as actions
 from warroom_bot.budget import views as budget_views
 from warroom_bot.budget.views import BudgetBurn
 from warroom_bot.campaigns.config import light_thresholds
+from warroom_bot.core.db import stored_id
 from warroom_bot.escalations import views as escalation_views
 from warroom_bot.escalations.views import EscalationSummary
 from warroom_bot.metrics import service as metrics
@@ -32,6 +33,15 @@ class DueAction:
 
 
 @dataclass(frozen=True)
+class SourceProblem:
+    """Why the pull source's readings are not in this digest: its URL as shown (`outbound_urls.shown`)
+    and what went wrong, as a category (`pull.NO_ANSWER`, a row number and field…)."""
+
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Snapshot:
     campaign_name: str
     campaign_id: int
@@ -41,7 +51,7 @@ class Snapshot:
     kpis: list[KpiStatus]
     escalations: EscalationSummary
     budget: BudgetBurn | None = None
-    source_problem: str | None = None
+    source_problem: SourceProblem | None = None
     actions_due: list[DueAction] = field(default_factory=list)
 
     @property
@@ -55,34 +65,33 @@ class Snapshot:
 
 
 async def snapshot(
-    session: AsyncSession, campaign: Campaign, now: datetime, source_problem: str | None = None
+    session: AsyncSession, campaign: Campaign, now: datetime, source_problem: SourceProblem | None = None
 ) -> Snapshot:
     """Where every KPI stands now; reads the latest values only, never the history."""
-    kpis = await metrics.kpis_of(session, campaign.id)
-    ids = [kpi.id for kpi in kpis if kpi.id is not None]
+    kpis = await metrics.kpis_of(session, stored_id(campaign))
+    ids = [stored_id(kpi) for kpi in kpis]
     latest = await metrics.latest(session, ids)
     targets = await metrics.dimension_targets(session, ids)
     previous = (campaign.last_digest or {}).get("kpis", {})
     thresholds = light_thresholds(campaign.config)
-    escalations = await escalation_views.open_summary(session, campaign.id or 0, now)
+    escalations = await escalation_views.open_summary(session, stored_id(campaign), now)
     burn = await budget_views.burn_of(session, campaign, now)
     today = actions.local_today(campaign, now)
     return Snapshot(
         campaign_name=campaign.name,
-        campaign_id=campaign.id or 0,
+        campaign_id=stored_id(campaign),
         timezone=campaign.timezone,
         phase=campaign.phase,
         at=now,
         kpis=[
-            kpi_status(kpi, campaign, now, latest[kpi.id], targets[kpi.id], previous.get(kpi.key, {}), thresholds)
-            for kpi in kpis
-            if kpi.id is not None
+            kpi_status(kpi, campaign, now, latest[id_], targets[id_], previous.get(kpi.key, {}), thresholds)
+            for kpi, id_ in zip(kpis, ids, strict=True)
         ],
         escalations=escalations,
         budget=burn,
         source_problem=source_problem,
         actions_due=[
-            DueAction(item.id or 0, item.action, item.owner, item.due.isoformat(), item.due < today)
+            DueAction(stored_id(item), item.action, item.owner, item.due.isoformat(), item.due < today)
             for item in await actions.due_by(session, campaign, now)
         ],
     )

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.escalations import render
 from warroom_bot.escalations.service import Acknowledged, Exhausted, Outcome, Raised, Resolved, Unchanged
-from warroom_bot.models import EscalationEvent, EscalationPage, OutboxMessage
+from warroom_bot.models import EscalationEvent, EscalationPage, EventKind, OutboxMessage
 
 
 async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> None:
@@ -37,9 +38,9 @@ async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> 
     else:
         post = await _channel_post(session, escalation.channel_message_id)
     for event in outcome.events:
-        if event.kind == "paged":
+        if event.kind == EventKind.PAGED:
             await _page(session, outcome, event, now)
-        elif event.kind == "exhausted":
+        elif event.kind == EventKind.EXHAUSTED:
             alert = render.exhausted_alert(escalation, event.data["told"])
             for channel in (campaign.channel_id, *event.data["told"]):
                 await enqueue(session, alert, now=now, channel=channel, campaign_id=campaign.id)
@@ -74,11 +75,11 @@ async def _page(session: AsyncSession, outcome: Outcome, event: EscalationEvent,
     )
     session.add(
         EscalationPage(
-            escalation_id=outcome.escalation.id,
+            escalation_id=stored_id(outcome.escalation),
             user_id=event.data["user"],
             responder=event.data["responder"],
             paged_at=now,
-            message_id=dm.id,
+            message_id=stored_id(dm),
         )
     )
 

@@ -20,9 +20,10 @@ from warroom_bot.core.blocks import (
     text_input,
     truncate,
 )
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext, tap_value
 from warroom_bot.core.parsing import format_duration
-from warroom_bot.models import Escalation, EscalationEvent, EscalationStatus, Severity
+from warroom_bot.models import Escalation, EscalationEvent, EscalationStatus, EventKind, Severity
 
 if TYPE_CHECKING:
     from warroom_bot.escalations.views import EscalationSummary
@@ -63,7 +64,7 @@ def _button(label: str, action: ActionId, escalation: Escalation, *, style: str 
         "type": "button",
         "action_id": action,
         "text": {"type": "plain_text", "text": truncate(label, MAX_BUTTON_TEXT)},
-        "value": tap_value(escalation.id or 0, escalation.status),
+        "value": tap_value(stored_id(escalation), escalation.status),
     }
     if style:
         button["style"] = style
@@ -151,19 +152,19 @@ def event_line(event: EscalationEvent) -> str:
     """A timeline event as its line in the escalation's thread, rendered from its data."""
     data = event.data or {}
     match event.kind:
-        case "raised":
+        case EventKind.RAISED:
             return f"Raised by {mention(event.actor)}."
-        case "roster":
+        case EventKind.ROSTER:
             return MISSING_TIER1
-        case "paged":
+        case EventKind.PAGED:
             return paged_line(data["user"], data["responder"], timedelta(seconds=data["deadline_seconds"]))
-        case "repeated":
+        case EventKind.REPEATED:
             return repeat_line(data["round"])
-        case "acknowledged":
+        case EventKind.ACKNOWLEDGED:
             return _acknowledged(event.actor, timedelta(seconds=data["after_seconds"]))
-        case "resolved":
+        case EventKind.RESOLVED:
             return _resolved(event.actor, timedelta(seconds=data["after_seconds"]), data.get("note"))
-        case "exhausted":
+        case EventKind.EXHAUSTED:
             return exhausted_line()
         case _:  # a note, and the events stored as text before migration 0008
             return str(data.get("text") or event.kind)

@@ -31,18 +31,22 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
+from warroom_bot.campaigns.roster import Roster
+from warroom_bot.core import due
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.models import (
     Campaign,
     Escalation,
     EscalationEvent,
     EscalationStatus,
+    EventKind,
     Phase,
-    RoleAssignment,
+    Role,
     Severity,
 )
 
-TIERS = ("tier1", "tier2", "tier3")
+TIERS = (Role.TIER1, Role.TIER2, Role.TIER3)
 MAX_SUMMARY = 200
 MAX_AREA = 80
 MAX_DETAILS = 2000
@@ -57,12 +61,11 @@ class Responder:
     label: str
 
 
-def response_chain(roster: list[RoleAssignment]) -> list[Responder]:
+def response_chain(roster: Roster) -> list[Responder]:
     """Everyone on tiers 1–3, primary before backup, in the order they are paged."""
-    by_role = {assignment.role: assignment for assignment in roster}
     chain = []
     for number, role in enumerate(TIERS, start=1):
-        assignment = by_role.get(role)
+        assignment = roster.holder(role)
         if assignment is not None:
             chain.append(Responder(assignment.primary_user, f"tier {number} primary"))
             if assignment.backup_user:
@@ -70,8 +73,8 @@ def response_chain(roster: list[RoleAssignment]) -> list[Responder]:
     return chain
 
 
-def commanders(campaign: Campaign, roster: list[RoleAssignment]) -> list[Responder]:
-    assignment = next((a for a in roster if a.role == "commander"), None)
+def commanders(campaign: Campaign, roster: Roster) -> list[Responder]:
+    assignment = roster.holder(Role.COMMANDER)
     if assignment is None:
         return [Responder(campaign.created_by, "commander")]
     backup = [Responder(assignment.backup_user, "commander backup")] if assignment.backup_user else []
@@ -169,8 +172,8 @@ async def raise_escalation(
         await session.exec(
             update(Campaign)
             .where(col(Campaign.id) == campaign_id)
-            .values(escalation_seq=Campaign.escalation_seq + 1)
-            .returning(Campaign.escalation_seq)
+            .values(escalation_seq=col(Campaign.escalation_seq) + 1)
+            .returning(col(Campaign.escalation_seq))
         )
     ).scalar_one()
     escalation = Escalation(
@@ -187,16 +190,16 @@ async def raise_escalation(
     session.add(escalation)
     await session.flush()
     roster = await campaigns.roster(session, campaign_id)
-    missing_tier1 = not any(assignment.role == "tier1" for assignment in roster)
+    missing_tier1 = roster.holder(Role.TIER1) is None
     raised = Raised(escalation, campaign, missing_tier1=missing_tier1)
-    _record(session, raised, now, "raised", {}, user_id)
+    _record(session, raised, now, EventKind.RAISED, {}, user_id)
     if missing_tier1:
-        _record(session, raised, now, "roster", {"missing": "tier1"})
+        _record(session, raised, now, EventKind.ROSTER, {"missing": Role.TIER1.value})
     _page_step(session, raised, roster, now)
     return raised
 
 
-def _page_step(session: AsyncSession, outcome: Outcome, roster: list[RoleAssignment], now: datetime) -> None:
+def _page_step(session: AsyncSession, outcome: Outcome, roster: Roster, now: datetime) -> None:
     """Page whoever `escalation.step` points at and set the deadline for the next step."""
     escalation, campaign = outcome.escalation, outcome.campaign
     chain = response_chain(roster)
@@ -208,11 +211,11 @@ def _page_step(session: AsyncSession, outcome: Outcome, roster: list[RoleAssignm
             "responder": responder.label,
             "deadline_seconds": int(deadline.total_seconds()),
         }
-        _record(session, outcome, now, "paged", data)
+        _record(session, outcome, now, EventKind.PAGED, data)
     escalation.next_step_at = now + deadline
 
 
-async def due(session: AsyncSession, now: datetime) -> list[int]:
+async def due_steps(session: AsyncSession, now: datetime) -> list[int]:
     """Escalations whose deadline passed without an acknowledgement, in campaigns still running."""
     query = (
         select(Escalation.id)
@@ -228,14 +231,14 @@ async def due(session: AsyncSession, now: datetime) -> list[int]:
     return [escalation_id for escalation_id in (await session.exec(query)).all() if escalation_id is not None]
 
 
-async def advance(session: AsyncSession, *, escalation_id: int, now: datetime) -> Paged | Exhausted | None:
+async def fire_step(session: AsyncSession, *, escalation_id: int, now: datetime) -> Paged | Exhausted | None:
     """Fire the next step of an escalation that is due; None if another worker already did."""
     escalation = await session.get(Escalation, escalation_id, populate_existing=True)
     if escalation is None or escalation.next_step_at is None:
         return None
     campaign = await session.get(Campaign, escalation.campaign_id)
     assert campaign is not None
-    roster = await campaigns.roster(session, campaign.id)
+    roster = await campaigns.roster(session, escalation.campaign_id)
     step, round_ = escalation.step + 1, escalation.round
     exhausted = False
     if step > len(response_chain(roster)):  # the commander step passed unanswered
@@ -243,31 +246,31 @@ async def advance(session: AsyncSession, *, escalation_id: int, now: datetime) -
             step, round_ = 0, round_ + 1
         else:
             exhausted = True
-    claimed = await session.exec(
-        update(Escalation)
-        .where(
-            col(Escalation.id) == escalation_id,
-            Escalation.status == EscalationStatus.OPEN,
-            Escalation.step == escalation.step,
-            Escalation.round == escalation.round,
-            col(Escalation.next_step_at) == escalation.next_step_at,
-            col(Escalation.next_step_at) <= now,
-        )
-        .values(step=step, round=round_, next_step_at=None)
+    unchanged = (
+        col(Escalation.status) == EscalationStatus.OPEN,
+        col(Escalation.step) == escalation.step,
+        col(Escalation.round) == escalation.round,
     )
-    if claimed.rowcount != 1:
+    if not await due.claim(
+        session, escalation, "next_step_at", now, also=unchanged, step=step, round=round_, next_step_at=None
+    ):
         return None
-    escalation.step, escalation.round, escalation.next_step_at = step, round_, None
     outcome: Paged | Exhausted
     if exhausted:
         # Nobody answered the whole chain: never silent (the channel and the commanders are told).
         escalation.status = EscalationStatus.EXHAUSTED
         outcome = Exhausted(escalation, campaign)
-        _record(session, outcome, now, "exhausted", {"told": [lead.user_id for lead in commanders(campaign, roster)]})
+        _record(
+            session,
+            outcome,
+            now,
+            EventKind.EXHAUSTED,
+            {"told": [lead.user_id for lead in commanders(campaign, roster)]},
+        )
     else:
         outcome = Paged(escalation, campaign)
         if step == 0:
-            _record(session, outcome, now, "repeated", {"round": round_ + 1})
+            _record(session, outcome, now, EventKind.REPEATED, {"round": round_ + 1})
         _page_step(session, outcome, roster, now)
     session.add(escalation)
     return outcome
@@ -299,7 +302,7 @@ async def acknowledge(
     )
     acknowledged = Acknowledged(escalation, await campaigns.get(session, escalation.campaign_id))
     after = int((now - escalation.raised_at).total_seconds())
-    _record(session, acknowledged, now, "acknowledged", {"after_seconds": after}, user_id)
+    _record(session, acknowledged, now, EventKind.ACKNOWLEDGED, {"after_seconds": after}, user_id)
     return acknowledged
 
 
@@ -331,7 +334,7 @@ async def resolve(
     resolved = Resolved(escalation, await campaigns.get(session, escalation.campaign_id))
     after = int((now - escalation.raised_at).total_seconds())
     data = {"after_seconds": after, "note": note_text} if note_text else {"after_seconds": after}
-    _record(session, resolved, now, "resolved", data, user_id)
+    _record(session, resolved, now, EventKind.RESOLVED, data, user_id)
     return resolved
 
 
@@ -365,9 +368,14 @@ async def _claim_change(
 
 
 def _record(
-    session: AsyncSession, outcome: Outcome, now: datetime, kind: str, data: dict[str, Any], actor: str | None = None
+    session: AsyncSession,
+    outcome: Outcome,
+    now: datetime,
+    kind: EventKind,
+    data: dict[str, Any],
+    actor: str | None = None,
 ) -> None:
     """Add a timeline event to the escalation and to the outcome the messages step publishes."""
-    event = EscalationEvent(escalation_id=outcome.escalation.id, at=now, kind=kind, actor=actor, data=data)
+    event = EscalationEvent(escalation_id=stored_id(outcome.escalation), at=now, kind=kind, actor=actor, data=data)
     session.add(event)
     outcome.events.append(event)

@@ -33,7 +33,7 @@ import socket
 import ssl
 import weakref
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -266,7 +266,7 @@ class Puller:
         async with self._slots:
             return await fetch(url, allow_private=self.allow_private)
 
-    def start(self, campaign_id: int, work: Callable[[], Awaitable[None]]) -> bool:
+    def start(self, campaign_id: int, work: Callable[[], Coroutine[Any, Any, None]]) -> bool:
         """Run `work` in the background unless the campaign's is still running; whether it started."""
         if campaign_id in self._running:
             return False

@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import audit
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.parsing import did_you_mean, parse_kpi_value
 from warroom_bot.models import Campaign, DimensionTarget, Direction, Kpi, KpiKind, LatestReading
@@ -83,7 +84,7 @@ async def set_target(
     session: AsyncSession, *, campaign: Campaign, key: str, raw: str, user_id: str, now: datetime, dimension: str = ""
 ) -> Kpi:
     """The campaign target of a cumulative KPI (or of one of its dimensions), or a gauge's threshold."""
-    kpi = await kpi_by_key(session, campaign.id, key)
+    kpi = await kpi_by_key(session, stored_id(campaign), key)
     value = parse_kpi_value(raw, kpi.unit, kpi=kpi.key)
     if value <= 0:
         raise UserError("A target must be more than zero.")
@@ -95,7 +96,9 @@ async def set_target(
         if kpi.kind != KpiKind.CUMULATIVE:
             raise UserError(f"`{kpi.key}` is a gauge: its threshold applies to every dimension alike.")
         query = select(DimensionTarget).where(DimensionTarget.kpi_id == kpi.id, DimensionTarget.dimension == dimension)
-        row = (await session.exec(query)).first() or DimensionTarget(kpi_id=kpi.id, dimension=dimension, target=value)
+        row = (await session.exec(query)).first() or DimensionTarget(
+            kpi_id=stored_id(kpi), dimension=dimension, target=value
+        )
         old = row.target if row.id is not None else None
         row.target = value
         session.add(row)
@@ -116,7 +119,7 @@ async def set_curve(
     session: AsyncSession, *, campaign: Campaign, key: str, raw: str, user_id: str, now: datetime
 ) -> Kpi:
     """A cumulative KPI's hourly weight curve: 24 weights, local hour 0 to 23, or `linear` to clear it."""
-    kpi = await kpi_by_key(session, campaign.id, key)
+    kpi = await kpi_by_key(session, stored_id(campaign), key)
     old = _curve_text(kpi.hourly_weights)
     if kpi.kind != KpiKind.CUMULATIVE:
         raise UserError(f"`{kpi.key}` is a gauge: only a cumulative KPI has a target to date to shape.")
@@ -160,17 +163,17 @@ async def add_kpi(
         raise UserError(f"`{key}` is not a KPI key: lowercase letters, digits and `_`, like `repeat_buyers`.")
     if kind not in {k.value for k in KpiKind} or direction not in {d.value for d in Direction}:
         raise UserError("Say whether it is `cumulative` or `gauge`, and whether `higher` or `lower` is better.")
-    kpis = await kpis_of(session, campaign.id)
+    kpis = await kpis_of(session, stored_id(campaign))
     if any(kpi.key == key for kpi in kpis):
         raise UserError(f"`{key}` is already a KPI of this campaign.")
-    if await _removed(session, campaign.id, key):
+    if await _removed(session, stored_id(campaign), key):
         raise UserError(f"`{key}` was removed; `/warroom kpi restore {key}` brings it back with its readings.")
     kpi = Kpi(
-        campaign_id=campaign.id,
+        campaign_id=stored_id(campaign),
         key=key,
         label=(label or key.replace("_", " ").capitalize())[:60],
-        kind=kind,
-        direction=direction,
+        kind=KpiKind(kind),
+        direction=Direction(direction),
         position=max((kpi.position for kpi in kpis), default=-1) + 1,
     )
     session.add(kpi)
@@ -182,7 +185,7 @@ async def add_kpi(
 async def remove_kpi(session: AsyncSession, *, campaign: Campaign, key: str, user_id: str, now: datetime) -> Kpi:
     """Take a KPI out of the digest, the status and new readings (a team trimming the default set).
     Its readings and targets stay, so `restore_kpi` brings it back as it was."""
-    kpi = await kpi_by_key(session, campaign.id, key)
+    kpi = await kpi_by_key(session, stored_id(campaign), key)
     kpi.removed_at = now
     session.add(kpi)
     shape = f"{kpi.kind}, {kpi.direction} is better (readings kept)"
@@ -192,7 +195,7 @@ async def remove_kpi(session: AsyncSession, *, campaign: Campaign, key: str, use
 
 async def restore_kpi(session: AsyncSession, *, campaign: Campaign, key: str, user_id: str, now: datetime) -> Kpi:
     """Bring back a removed KPI with its readings and targets."""
-    kpi = await _removed(session, campaign.id, key.strip().lower())
+    kpi = await _removed(session, stored_id(campaign), key.strip().lower())
     if kpi is None:
         raise UserError(f"`{key}` is not a removed KPI of this campaign.")
     kpi.removed_at = None
@@ -334,7 +337,7 @@ async def ingest(session: AsyncSession, readings: list[dict[str, Any]]) -> int:
         key = (reading["kpi_id"], reading["dimension"])
         if key not in newest or reading["at"] >= newest[key]["at"]:
             newest[key] = reading
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(LatestReading).values(
         [{column: r[column] for column in ("kpi_id", "dimension", "at", "value")} for r in newest.values()]
     )
@@ -352,7 +355,7 @@ async def record(
     session: AsyncSession, *, campaign: Campaign, rows: list[dict[str, Any]], now: datetime, source: str
 ) -> int:
     """Validate and store a batch for `campaign`."""
-    readings = validate(rows, await kpis_of(session, campaign.id), now=now, source=source)
+    readings = validate(rows, await kpis_of(session, stored_id(campaign)), now=now, source=source)
     return await ingest(session, readings)
 
 

@@ -28,8 +28,15 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _database_url() -> str:
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("the Alembic config has no sqlalchemy.url (core.db.alembic_config sets it)")
+    return url
+
+
 async def _run_online() -> None:
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    engine = create_engine(_database_url())
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()
@@ -37,7 +44,7 @@ async def _run_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=context.config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
+    context.configure(url=_database_url(), target_metadata=target_metadata)
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -15,9 +15,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.actions import service as actions
 from warroom_bot.budget import service as budget
-from warroom_bot.budget.service import RESERVE
+from warroom_bot.budget.service import RESERVE_LINE
 from warroom_bot.campaigns import audit
 from warroom_bot.campaigns import service as campaigns
+from warroom_bot.campaigns.roster import Roster
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.people import People
 from warroom_bot.digest import snapshot as digest
 from warroom_bot.escalations import views as escalation_views
@@ -30,7 +32,6 @@ from warroom_bot.models import (
     Escalation,
     EscalationEvent,
     LedgerEntry,
-    RoleAssignment,
 )
 from warroom_bot.retros import service as retros
 
@@ -41,7 +42,7 @@ REVENUE_KPI = "gmv"
 class Report:
     campaign: Campaign
     generated_at: datetime
-    roster: list[RoleAssignment]
+    roster: Roster
     results: digest.Snapshot
     targets: dict[str, float | None]  # each KPI's campaign target or threshold
     budget_lines: list[BudgetLine]  # the categories, without the reserve
@@ -88,13 +89,14 @@ class Report:
 
 
 async def build(session: AsyncSession, campaign: Campaign, now: datetime, people: People) -> Report:
-    lines = await budget.lines_of(session, campaign.id)
-    escalations = await escalation_views.all_with_timeline(session, campaign.id)
-    roster = await campaigns.roster(session, campaign.id)
-    approvals = [entry for entry in await budget.ledger(session, campaign.id) if entry.approved_by]
+    campaign_id = stored_id(campaign)
+    lines = await budget.lines_of(session, campaign_id)
+    escalations = await escalation_views.all_with_timeline(session, campaign_id)
+    roster = await campaigns.roster(session, campaign_id)
+    approvals = [entry for entry in await budget.ledger(session, campaign_id) if entry.approved_by]
     days = await retros.reviews(session, campaign)
-    action_items = await actions.all_items(session, campaign.id)
-    changes = await audit.trail(session, campaign.id)
+    action_items = await actions.all_items(session, campaign_id)
+    changes = await audit.trail(session, campaign_id)
     named = [
         *(entry.user_id for entry in changes),
         *(
@@ -104,7 +106,7 @@ async def build(session: AsyncSession, campaign: Campaign, now: datetime, people
             for user in f"{entry.old or ''} {entry.new}".split()
         ),
         campaign.created_by,
-        *(user for role in roster for user in (role.primary_user, role.backup_user)),
+        *roster.people(),
         *(user for e, _ in escalations for user in (e.raised_by, e.acknowledged_by, e.resolved_by)),
         *(user for entry in approvals for user in (entry.user_id, entry.approved_by)),
         *(entry.user_id for day in days for entry in day.entries),
@@ -115,9 +117,9 @@ async def build(session: AsyncSession, campaign: Campaign, now: datetime, people
         generated_at=now,
         roster=roster,
         results=await digest.snapshot(session, campaign, now),
-        targets={kpi.key: kpi.target for kpi in await metrics.kpis_of(session, campaign.id)},
-        budget_lines=[line for line in lines if line.name != RESERVE],
-        reserve_left=next((line.planned for line in lines if line.name == RESERVE), 0),
+        targets={kpi.key: kpi.target for kpi in await metrics.kpis_of(session, campaign_id)},
+        budget_lines=[line for line in lines if line.name != RESERVE_LINE],
+        reserve_left=next((line.planned for line in lines if line.name == RESERVE_LINE), 0),
         approvals=approvals,
         escalations=escalations,
         response_times=escalation_views.response_times([escalation for escalation, _ in escalations]),

@@ -20,7 +20,7 @@ from warroom_bot.core.blocks import ago, plural
 from warroom_bot.core.errors import UserError
 from warroom_bot.metrics.chart import attainment_png
 from warroom_bot.metrics.render import amount, goal, lower_is_better, measure, score, shown_attainment
-from warroom_bot.models import Campaign, EscalationStatus, Phase
+from warroom_bot.models import Campaign, EscalationStatus, Phase, Role
 from warroom_bot.report.build import Report
 from warroom_bot.retros.render import day_name
 
@@ -61,10 +61,10 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def _background(report: Report) -> list[str]:
     campaign = report.campaign
-    commander = next((a for a in report.roster if a.role == "commander"), None)
+    commander = report.roster.holder(Role.COMMANDER)
     roster = ", ".join(
         f"{a.role} {who(report, a.primary_user)}" + (f" (backup {who(report, a.backup_user)})" if a.backup_user else "")
-        for a in sorted(report.roster, key=lambda a: a.role)
+        for a in report.roster
     )
     goals = [
         [

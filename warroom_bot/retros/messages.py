@@ -21,7 +21,8 @@ from warroom_bot.core.ids import BlockId, action_item_block
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.models import OutboxMessage
 from warroom_bot.retros import render
-from warroom_bot.retros.service import BadAnswer, BadItem, Form, Prompted, Reminded, Saved, Summarized
+from warroom_bot.retros.schedule import Prompted, Reminded, Summarized
+from warroom_bot.retros.service import BadAnswer, BadItem, Form, Saved
 
 ANSWER_BLOCKS = {
     "targets_vs_actual": BlockId.TARGETS_VS_ACTUAL,

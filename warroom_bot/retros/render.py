@@ -22,6 +22,7 @@ from warroom_bot.core.blocks import (
     text_input,
     truncate,
 )
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.ids import (
     ActionId,
     ActionItemPart,
@@ -86,7 +87,7 @@ def _write_button(campaign: Campaign, day: date) -> dict[str, Any]:
                 "action_id": ActionId.WRITE_RETRO,
                 "text": {"type": "plain_text", "text": "Write my retro"},
                 "style": "primary",
-                "value": retro_tap_value(campaign.id or 0, day),
+                "value": retro_tap_value(stored_id(campaign), day),
             }
         ],
     }
@@ -148,9 +149,11 @@ def _item_inputs(index: int, item: ActionItem | None) -> list[dict[str, Any]]:
         due["initial_date"] = item.due.isoformat()
     return [
         context(f"*Action item {index}* (optional)"),
-        text(ActionItemPart.PROBLEM, "Problem", "SKU-9 sold out at 22:00", item and item.problem),
-        text(ActionItemPart.CAUSE, "Cause", "Safety stock set for a normal day", item and item.cause),
-        text(ActionItemPart.ACTION, "Action", "Move 2,000 units from the East warehouse", item and item.action),
+        text(ActionItemPart.PROBLEM, "Problem", "SKU-9 sold out at 22:00", item.problem if item else None),
+        text(ActionItemPart.CAUSE, "Cause", "Safety stock set for a normal day", item.cause if item else None),
+        text(
+            ActionItemPart.ACTION, "Action", "Move 2,000 units from the East warehouse", item.action if item else None
+        ),
         {
             "type": "input",
             "block_id": action_item_block(index, ActionItemPart.OWNER),

@@ -1,22 +1,14 @@
-"""The daily retrospective: the evening prompt, the entries, one reminder, the morning summary.
-
-Each step is a due time in the database, claimed by a conditional update so that it happens once
-across replicas (as digests are):
-
-- `campaign.next_retro_at` is the next prompt: `retro.time` local, on days of the live and extension
-  phases. Claiming it creates the day's `RetroDay` and posts the prompt with the day's figures.
-- `retro_day.remind_at` (prompt + `retro.remind`): roster members without an entry get one DM. In
-  quiet hours the reminder waits for their end; if that is after the summary, it is dropped.
-- `retro_day.summary_at` (`retro.summary` local, the next morning): who answered, the problems by
-  department, the adjustments, the new action items.
+"""The daily retrospective's days and entries: the day's figures, each person's entry (three steps
+and action items), and the review of a day (who answered, problems by department, adjustments).
 
 A retro "day" runs from one morning summary to the next, so an entry written after midnight still
 belongs to the evening before; the prompt's and the reminder's buttons name their day outright.
+`retros.schedule` posts the prompt, the reminder and the summary.
 
-The service changes state and says what happened (`Prompted`, `Reminded`, `Summarized`, `Saved`);
-`retros.messages` renders it and enqueues the messages in the caller's transaction. Its refusals
-are plain sentences; those about one input of the modal (`BadAnswer`, `BadItem`) name it by step
-or slot, and the handler places them beside their block.
+The service changes state and says what happened (`Saved`); `retros.messages` renders it and
+enqueues the messages in the caller's transaction. Its refusals are plain sentences; those about one
+input of the modal (`BadAnswer`, `BadItem`) name it by step or slot, and the handler places them
+beside their block.
 """
 
 from __future__ import annotations
@@ -25,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.actions import service as actions
 from warroom_bot.campaigns import service as campaigns
-from warroom_bot.campaigns.config import in_window, quiet_hours, retro_reminder_delay, retro_summary_time, retro_time
+from warroom_bot.campaigns.config import retro_summary_time
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import ActionItemPart
 from warroom_bot.digest import snapshot as digest
@@ -40,15 +32,14 @@ from warroom_bot.models import (
     ActionItem,
     ActionStatus,
     Campaign,
+    ChangeKind,
     Escalation,
     LedgerEntry,
     Phase,
     RetroDay,
     RetroEntry,
-    RoleAssignment,
 )
 
-RETRO_PHASES = (Phase.LIVE, Phase.EXTENSION)
 MAX_TEXT = 3000
 
 
@@ -73,10 +64,6 @@ def retro_day_of(campaign: Campaign, now: datetime) -> date:
     return local.date() - timedelta(days=1) if local.time() < retro_summary_time(campaign.config) else local.date()
 
 
-def roster_users(roster: list[RoleAssignment]) -> set[str]:
-    return {user for assignment in roster for user in (assignment.primary_user, assignment.backup_user) if user}
-
-
 # -- the day's figures -------------------------------------------------------------------------------
 
 
@@ -96,15 +83,15 @@ async def day_figures(session: AsyncSession, campaign: Campaign, day: date, now:
     raised = (
         await session.exec(
             select(Escalation).where(
-                Escalation.campaign_id == campaign.id, Escalation.raised_at >= start, Escalation.raised_at < end
+                Escalation.campaign_id == stored_id(campaign), Escalation.raised_at >= start, Escalation.raised_at < end
             )
         )
     ).all()
     spent_that_day = (
         await session.exec(
             select(LedgerEntry.amount).where(
-                LedgerEntry.campaign_id == campaign.id,
-                LedgerEntry.kind == "spend",
+                LedgerEntry.campaign_id == stored_id(campaign),
+                col(LedgerEntry.kind) == ChangeKind.SPEND,
                 LedgerEntry.at >= start,
                 LedgerEntry.at < end,
             )
@@ -113,135 +100,13 @@ async def day_figures(session: AsyncSession, campaign: Campaign, day: date, now:
     return DayFigures(await digest.snapshot(session, campaign, now), list(raised), sum(spent_that_day))
 
 
-# -- the prompt ----------------------------------------------------------------------------------------
-
-
-async def due_prompts(session: AsyncSession, now: datetime) -> list[int]:
-    """Campaigns whose prompt time has come, or that have none scheduled yet."""
-    query = select(Campaign.id).where(
-        col(Campaign.phase).in_(RETRO_PHASES),
-        (col(Campaign.next_retro_at).is_(None)) | (col(Campaign.next_retro_at) <= now),
-    )
-    return [campaign_id for campaign_id in (await session.exec(query)).all() if campaign_id is not None]
-
-
-@dataclass(frozen=True)
-class Prompted:
-    """A day opened: its prompt is due in the channel, showing `figures` and who has answered."""
-
-    campaign: Campaign
-    retro_day: RetroDay
-    figures: DayFigures
-    answered: list[str]
-
-
-async def run_prompt(session: AsyncSession, *, campaign_id: int, now: datetime) -> Prompted | None:
-    """Claim the campaign's due prompt and post it; the day it opened if this worker posted it.
-
-    A campaign with no prompt scheduled yet (it just went live, or `retro.time` changed) is only
-    scheduled. After downtime one prompt is posted, for the latest day whose prompt was missed."""
-    campaign = await session.get(Campaign, campaign_id, populate_existing=True)
-    if campaign is None:
-        return None
-    seen = campaign.next_retro_at
-    if seen is not None and seen > now:
-        return None  # another worker claimed it after we listed it as due
-    prompt_time = retro_time(campaign.config)
-    following = next_local(prompt_time, campaign, now)
-    unchanged = (
-        col(Campaign.next_retro_at).is_(None)
-        if seen is None
-        else (col(Campaign.next_retro_at) == seen) & (col(Campaign.next_retro_at) <= now)
-    )
-    claimed = await session.exec(
-        update(Campaign).where(col(Campaign.id) == campaign_id, unchanged).values(next_retro_at=following)
-    )
-    if claimed.rowcount != 1 or seen is None:
-        return None
-    campaign.next_retro_at = following
-    day = following.astimezone(ZoneInfo(campaign.timezone)).date() - timedelta(days=1)
-    return await open_day(session, campaign, day, now)
-
-
-async def open_day(session: AsyncSession, campaign: Campaign, day: date, now: datetime) -> Prompted:
-    """Open the day and schedule its reminder and summary; the figures as shown are written with the prompt."""
-    figures = await day_figures(session, campaign, day, now)
-    retro_day = RetroDay(
-        campaign_id=campaign.id,
-        day=day,
-        figures="",
-        prompted_at=now,
-        remind_at=now + retro_reminder_delay(campaign.config),
-        summary_at=next_local(retro_summary_time(campaign.config), campaign, now),
-    )
-    session.add(retro_day)
-    await session.flush()
-    return Prompted(campaign, retro_day, figures, await _answered(session, campaign.id, day))
-
-
-async def _answered(session: AsyncSession, campaign_id: int, day: date) -> list[str]:
+async def answered_by(session: AsyncSession, campaign_id: int, day: date) -> list[str]:
     query = (
         select(RetroEntry.user_id)
         .where(RetroEntry.campaign_id == campaign_id, RetroEntry.day == day)
         .order_by(col(RetroEntry.submitted_at))
     )
     return list((await session.exec(query)).all())
-
-
-# -- the reminder --------------------------------------------------------------------------------------
-
-
-async def due_reminders(session: AsyncSession, now: datetime) -> list[int]:
-    query = select(RetroDay.id).where(col(RetroDay.remind_at) <= now)
-    return [day_id for day_id in (await session.exec(query)).all() if day_id is not None]
-
-
-def _quiet_until(campaign: Campaign, now: datetime) -> datetime | None:
-    """The end of the quiet hours `now` falls in, or None when it is not quiet."""
-    window = quiet_hours(campaign.config)
-    if window is None or not in_window(now.astimezone(ZoneInfo(campaign.timezone)).time(), window):
-        return None
-    return next_local(window[1], campaign, now)
-
-
-@dataclass(frozen=True)
-class Reminded:
-    """The day's reminder claimed: `users` (roster members without an entry) each get a DM."""
-
-    campaign: Campaign
-    retro_day: RetroDay
-    users: list[str]
-
-
-async def send_reminders(session: AsyncSession, *, retro_day_id: int, now: datetime) -> Reminded | None:
-    """Claim the day's reminder and name every roster member without an entry."""
-    retro_day = await session.get(RetroDay, retro_day_id, populate_existing=True)
-    if retro_day is None or retro_day.remind_at is None or retro_day.remind_at > now:
-        return None
-    campaign = await session.get(Campaign, retro_day.campaign_id)
-    if campaign is None:
-        return None
-    quiet_end = _quiet_until(campaign, now)
-    # In quiet hours the reminder waits for their end, unless the summary comes first: then it is dropped.
-    waits = quiet_end is not None and retro_day.summary_at is not None and quiet_end < retro_day.summary_at
-    claimed = await session.exec(
-        update(RetroDay)
-        .where(col(RetroDay.id) == retro_day_id, col(RetroDay.remind_at) == retro_day.remind_at)
-        .values(remind_at=quiet_end if waits else None)
-    )
-    if claimed.rowcount != 1 or quiet_end is not None:
-        return None
-    answered = set(await _answered(session, campaign.id, retro_day.day))
-    missing = sorted(roster_users(await campaigns.roster(session, campaign.id)) - answered)
-    return Reminded(campaign, retro_day, missing)
-
-
-# -- the morning summary -------------------------------------------------------------------------------
-
-
-async def due_summaries(session: AsyncSession, now: datetime) -> list[int]:
-    query = select(RetroDay.id).where(col(RetroDay.summary_at) <= now)
-    return [day_id for day_id in (await session.exec(query)).all() if day_id is not None]
 
 
 @dataclass(frozen=True)
@@ -260,7 +125,7 @@ async def review(session: AsyncSession, campaign: Campaign, day: date) -> DayRev
     entries = (
         await session.exec(
             select(RetroEntry)
-            .where(RetroEntry.campaign_id == campaign.id, RetroEntry.day == day)
+            .where(RetroEntry.campaign_id == stored_id(campaign), RetroEntry.day == day)
             .order_by(col(RetroEntry.submitted_at))
         )
     ).all()
@@ -271,50 +136,16 @@ async def review(session: AsyncSession, campaign: Campaign, day: date) -> DayRev
             .order_by(col(ActionItem.id))
         )
     ).all()
-    retro_day = await _day(session, campaign.id, day)
-    roster = await campaigns.roster(session, campaign.id)
+    retro_day = await _day(session, stored_id(campaign), day)
+    roster = await campaigns.roster(session, stored_id(campaign))
     return DayReview(
         day,
         retro_day.figures if retro_day else None,
         list(entries),
         list(items),
-        departments_of(roster),
-        roster_users(roster),
+        roster.departments(),
+        roster.people(),
     )
-
-
-def departments_of(roster: list[RoleAssignment]) -> dict[str, str]:
-    """Each roster member's department (`lead:<department>`), else the first role they hold."""
-    found: dict[str, str] = {}
-    for assignment in sorted(roster, key=lambda a: (not a.role.startswith("lead:"), a.role)):
-        for user in (assignment.primary_user, assignment.backup_user):
-            if user and user not in found:
-                found[user] = assignment.role.removeprefix("lead:").replace("_", " ")
-    return found
-
-
-@dataclass(frozen=True)
-class Summarized:
-    """The day's summary claimed by this worker: the day reviewed, for the channel."""
-
-    campaign: Campaign
-    review: DayReview
-
-
-async def post_summary(session: AsyncSession, *, retro_day_id: int, now: datetime) -> Summarized | None:
-    """Claim the day's summary; the day reviewed if this worker claimed it."""
-    retro_day = await session.get(RetroDay, retro_day_id, populate_existing=True)
-    if retro_day is None or retro_day.summary_at is None or retro_day.summary_at > now:
-        return None
-    claimed = await session.exec(
-        update(RetroDay)
-        .where(col(RetroDay.id) == retro_day_id, col(RetroDay.summary_at) == retro_day.summary_at)
-        .values(summary_at=None, remind_at=None)
-    )
-    campaign = await session.get(Campaign, retro_day.campaign_id)
-    if claimed.rowcount != 1 or campaign is None:
-        return None
-    return Summarized(campaign, await review(session, campaign, retro_day.day))
 
 
 # -- entries -------------------------------------------------------------------------------------------
@@ -346,9 +177,9 @@ async def _entry(session: AsyncSession, campaign_id: int, day: date, user_id: st
 
 
 async def form_for(session: AsyncSession, campaign: Campaign, day: date, user_id: str, now: datetime) -> Form:
-    retro_day = await _day(session, campaign.id, day)
+    retro_day = await _day(session, stored_id(campaign), day)
     live = None if retro_day else await day_figures(session, campaign, day, now)
-    entry = await _entry(session, campaign.id, day, user_id)
+    entry = await _entry(session, stored_id(campaign), day, user_id)
     items = (
         await session.exec(
             select(ActionItem)
@@ -459,11 +290,11 @@ async def save(
     if day > retro_day_of(campaign, now):
         raise UserError(f"The retrospective of {day:%a %d %b} has not begun yet.")
     answers = answers.checked()
-    entry = await _entry(session, campaign.id, day, user_id)
+    entry = await _entry(session, campaign_id, day, user_id)
     replaced = entry.edited_at or entry.submitted_at if entry else None
     if entry is None:
         entry = RetroEntry(
-            campaign_id=campaign.id,
+            campaign_id=campaign_id,
             day=day,
             user_id=user_id,
             submitted_at=now,
@@ -481,14 +312,17 @@ async def save(
         await session.flush()
     except IntegrityError:
         raise UserError("Your retro for this day was just saved from another window; open it again to edit.") from None
-    items = await actions.replace_for_entry(session, campaign_id=campaign.id, entry_id=entry.id, drafts=drafts, now=now)
-    retro_day = await _day(session, campaign.id, day)
-    answered = await _answered(session, campaign.id, day)
+    items = await actions.replace_for_entry(
+        session, campaign_id=campaign_id, entry_id=stored_id(entry), drafts=drafts, now=now
+    )
+    retro_day = await _day(session, campaign_id, day)
+    answered = await answered_by(session, campaign_id, day)
     return Saved(entry, items, replaced, campaign=campaign, retro_day=retro_day, answered=answered)
 
 
 async def reviews(session: AsyncSession, campaign: Campaign) -> list[DayReview]:
     """Every day of the campaign that was prompted or has entries, oldest first (API and report)."""
-    prompted = (await session.exec(select(RetroDay.day).where(RetroDay.campaign_id == campaign.id))).all()
-    written = (await session.exec(select(RetroEntry.day).where(RetroEntry.campaign_id == campaign.id))).all()
+    campaign_id = stored_id(campaign)
+    prompted = (await session.exec(select(col(RetroDay.day)).where(RetroDay.campaign_id == campaign_id))).all()
+    written = (await session.exec(select(col(RetroEntry.day)).where(RetroEntry.campaign_id == campaign_id))).all()
     return [await review(session, campaign, day) for day in sorted({*prompted, *written})]

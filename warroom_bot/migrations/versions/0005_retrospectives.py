@@ -8,7 +8,7 @@ Create Date: 2026-11-23 02:43:17.249511
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 from warroom_bot import models

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 03:21:11.631781
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 from warroom_bot import models

@@ -1,0 +1,64 @@
+"""KPIs, their dimension targets and their readings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from warroom_bot.models.enums import Direction, KpiKind
+from warroom_bot.models.types import enum_column, utc_column
+
+
+class Kpi(SQLModel, table=True):
+    """A KPI of a campaign: its campaign target (cumulative) or threshold (gauge), and how to read it."""
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "key", name="uq_kpi_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    key: str = Field(max_length=32)
+    label: str = Field(max_length=60)
+    unit: str = Field(default="", max_length=12)
+    kind: KpiKind = enum_column(KpiKind, 16)
+    direction: Direction = enum_column(Direction, 8)
+    target: float | None = None
+    hourly_weights: list[float] | None = Field(default=None, sa_column=Column(JSON))
+    position: int = 0
+    removed_at: datetime | None = utc_column(nullable=True)  # removed KPIs keep their readings
+
+
+class DimensionTarget(SQLModel, table=True):
+    """A cumulative KPI's target for one dimension (a region, a channel, a SKU)."""
+
+    __table_args__ = (sa.UniqueConstraint("kpi_id", "dimension", name="uq_dimension_target"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kpi_id: int = Field(foreign_key="kpi.id", index=True)
+    dimension: str = Field(max_length=60)
+    target: float
+
+
+class Reading(SQLModel, table=True):
+    """A KPI's value at a moment: for a cumulative KPI its running total to date, for a gauge its
+    level. `dimension` is empty for the KPI as a whole."""
+
+    __table_args__ = (sa.Index("ix_reading_kpi_dimension_at", "kpi_id", "dimension", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kpi_id: int = Field(foreign_key="kpi.id")
+    dimension: str = Field(default="", max_length=60)
+    at: datetime = utc_column()
+    value: float
+    source: str = Field(max_length=16)
+
+
+class LatestReading(SQLModel, table=True):
+    """The newest reading of each KPI and dimension, kept up to date on ingestion so that a digest
+    costs the same however long the history grows."""
+
+    kpi_id: int = Field(foreign_key="kpi.id", primary_key=True)
+    dimension: str = Field(default="", max_length=60, primary_key=True)
+    at: datetime = utc_column()
+    value: float

@@ -1,0 +1,76 @@
+"""A campaign's roster: who holds each role, a primary and an optional backup (the playbooks' "A/B
+roles"). Roles are `commander`, `finance`, `tier1`–`tier3` (`models.Role`) and `lead:<department>`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from warroom_bot.core.errors import UserError
+from warroom_bot.core.parsing import did_you_mean
+from warroom_bot.models import Department, Role, RoleAssignment
+
+LEAD = "lead:"
+
+
+def normalise_role(text: str) -> str:
+    """`commander`, `finance`, `tier1`–`tier3` or `lead:<department>`; a `UserError` naming the
+    closest role (or department) otherwise."""
+    role = text.strip().lower()
+    roles, departments = [r.value for r in Role], [d.value for d in Department]
+    if role in roles:
+        return role
+    kind, _, department = role.partition(":")
+    department = department.replace("-", "_")
+    if kind == "lead" and department in departments:
+        return Department(department).lead
+    if kind == "lead":
+        raise UserError(
+            f"`{text}` names no department.{did_you_mean(department, departments)} "
+            f"Departments: {', '.join(departments)}.",
+        )
+    leads = [d.lead for d in Department]
+    raise UserError(
+        f"`{text}` is not a role.{did_you_mean(role, [*roles, *leads])} Roles: {', '.join(roles)}, lead:<department>."
+    )
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The campaign's role assignments, in role order."""
+
+    assignments: tuple[RoleAssignment, ...]
+
+    @classmethod
+    def of(cls, assignments: list[RoleAssignment]) -> Roster:
+        return cls(tuple(sorted(assignments, key=lambda a: a.role)))
+
+    def __iter__(self) -> Iterator[RoleAssignment]:
+        return iter(self.assignments)
+
+    def __bool__(self) -> bool:
+        return bool(self.assignments)
+
+    def holder(self, role: str) -> RoleAssignment | None:
+        """Who holds `role`, if anyone."""
+        return next((a for a in self.assignments if a.role == role), None)
+
+    def people(self, *roles: str) -> set[str]:
+        """The primaries and backups of `roles` (of every role when none is named)."""
+        return {
+            user
+            for a in self.assignments
+            if not roles or a.role in roles
+            for user in (a.primary_user, a.backup_user)
+            if user
+        }
+
+    def departments(self) -> dict[str, str]:
+        """Each member's department (`lead:<department>`, written `supply chain`), else the first
+        role they hold."""
+        found: dict[str, str] = {}
+        for a in sorted(self.assignments, key=lambda a: (not a.role.startswith(LEAD), a.role)):
+            for user in (a.primary_user, a.backup_user):
+                if user and user not in found:
+                    found[user] = a.role.removeprefix(LEAD).replace("_", " ")
+        return found

@@ -1,0 +1,43 @@
+"""Due work. Deadlines are columns of domain rows (a campaign's next digest slot and retro prompt,
+an escalation's next step, a retro day's reminder and summary); the tick lists the rows whose
+deadline has come and claims each with one conditional update, so that however many workers
+(replicas) listed a row, exactly one of them does its work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, update
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from warroom_bot.core.db import stored_id
+
+
+async def claim(
+    session: AsyncSession,
+    row: Any,
+    deadline: str,
+    now: datetime,
+    *,
+    also: Iterable[ColumnElement[bool]] = (),
+    **changes: Any,
+) -> bool:
+    """Claim `row`'s due `deadline` by applying `changes` (the next deadline, or None) in an UPDATE
+    that matches only while the deadline still holds the value this worker read and has come (and
+    `also` holds); True for the one worker that got it, with `changes` set on `row`. A deadline not
+    set yet (None) is claimed while it is still None: that is how a first one is scheduled."""
+    model = type(row)
+    column = col(getattr(model, deadline))
+    seen = getattr(row, deadline)
+    unchanged = column.is_(None) if seen is None else (column == seen) & (column <= now)
+    claimed = await session.exec(
+        update(model).where(col(model.id) == stored_id(row), unchanged, *also).values(**changes)
+    )
+    if claimed.rowcount != 1:
+        return False
+    for name, value in changes.items():
+        setattr(row, name, value)
+    return True
