@@ -4,7 +4,8 @@
 
 Runs, one after another on this machine: slash-command acknowledgements under 50 concurrent clients
 against a bare Bolt app (`bench.load`), escalation page latency and re-escalation lateness
-(`bench.escalate`), digest cost against history length (`bench.digest`), REST ingestion against a
+(`bench.escalate`), the top-of-the-hour fan-out with a page raised during it (`bench.fanout`),
+digest cost against history length (`bench.digest`), REST ingestion against a
 raw sqlite3 insert (`bench.ingest`), and the service's resident memory idle and with campaigns loaded
 (`bench.memory`). Prints each module's own figures, then one table, and writes it all as JSON with
 the machine it ran on. `--quick` shrinks every run (under a minute) so that a test can keep the suite
@@ -26,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import digest, escalate, ingest, load, memory
+from bench import digest, escalate, fanout, ingest, load, memory
 
 RESULTS = Path(__file__).with_name("results.json")  # tracked: the README's table comes from it
 QUICK_RESULTS = Path(__file__).with_name("results-quick.json")
@@ -40,10 +41,14 @@ class Size:
     campaigns: int
     readings: int
     settle_seconds: float
+    rooms: int
+    latency: float
 
 
-FULL = Size(load_seconds=60, pages=200, steps=20, campaigns=200, readings=200_000, settle_seconds=3)
-QUICK = Size(load_seconds=3, pages=20, steps=3, campaigns=10, readings=20_000, settle_seconds=1)
+FULL = Size(
+    load_seconds=60, pages=200, steps=20, campaigns=200, readings=200_000, settle_seconds=3, rooms=200, latency=0.15
+)
+QUICK = Size(load_seconds=3, pages=20, steps=3, campaigns=10, readings=20_000, settle_seconds=1, rooms=20, latency=0.05)
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ class Row:
 
 def _rows(results: dict[str, Any]) -> list[Row]:
     slash, pages, digests = results["load"], results["escalate"], results["digest"]
-    ingestion, rss = results["ingest"], results["memory"]
+    ingestion, rss, fan = results["ingest"], results["memory"], results["fanout"]
     ours, bare = slash["warroom"], slash["bare_bolt"]
     return [
         Row(
@@ -110,6 +115,30 @@ def _rows(results: dict[str, Any]) -> list[Row]:
             "≥ 25 %",
             ingestion["ratio"] >= 0.25,
         ),
+        Row(
+            f"re-escalation lateness under {slash['clients']} clients' commands (max)",
+            f"{slash['step_lateness_s']['max']:.2f} s",
+            "",
+            "",
+            "≤ 2 s",
+            slash["step_lateness_s"]["max"] <= 2.0,
+        ),
+        Row(
+            f"page during a {fan['rooms']}-room top of the hour, Slack at {fan['latency_s'] * 1000:.0f} ms",
+            f"{fan['page_s']:.2f} s",
+            "",
+            "",
+            "≤ 1 s",
+            fan["page_s"] <= 1.0,
+        ),
+        Row(
+            f"last of {fan['rooms']} digests after the hour",
+            f"{fan['last_digest_s']:.2f} s",
+            f"{fan['floor_s']:.2f} s (rooms × latency / {fan['concurrency']})",
+            f"{fan['last_digest_s'] / fan['floor_s']:.2f}",
+            "≤ 8 s",
+            fan["last_digest_s"] <= 8.0,
+        ),
         Row("resident memory, idle", f"{rss['idle_mb']:.0f} MiB", "", "", "≤ 150 MiB", rss["idle_mb"] <= 150),
         Row(f"resident memory, {rss['campaigns']} campaigns", f"{rss['loaded_mb']:.0f} MiB", "", "", "—", None),
     ]
@@ -145,6 +174,7 @@ def run(size: Size) -> dict[str, Any]:
     steps: list[tuple[str, Callable[[], dict[str, Any]], Callable[[dict[str, Any]], None]]] = [
         ("load", lambda: asyncio.run(load.run(50, size.load_seconds)), load.report),
         ("escalate", lambda: asyncio.run(escalate.run(size.pages, size.steps)), escalate.report),
+        ("fanout", lambda: asyncio.run(fanout.run(size.rooms, size.latency)), fanout.report),
         ("digest", lambda: digest.run(size.campaigns), digest.report),
         ("ingest", lambda: asyncio.run(ingest.run(size.readings)), ingest.report),
         ("memory", lambda: asyncio.run(memory.run(size.campaigns, size.settle_seconds)), memory.report),

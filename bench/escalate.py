@@ -25,10 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from bench.common import SECRET, percentile, service
-from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from bench.common import percentile, service
 from warroom_bot.devtools.standin import SlackStandIn
 
 CHANNEL, COMMANDER, TIER1, BACKUP = "C0BENCHROOM", "U0BENCHCMD", "U0BENCHT1P", "U0BENCHT1B"
@@ -56,13 +53,6 @@ class PageClock:
         return self.arrivals[(number, user)]
 
 
-async def command(http: httpx.AsyncClient, name: str, text: str, user: str = COMMANDER) -> dict[str, Any]:
-    request = SlackRequestFactory(SECRET).slash_command(name, text, user_id=user, channel_id=CHANNEL)
-    response = await http.post("/slack/events", content=request.body, headers=request.headers)
-    response.raise_for_status()
-    return response.json()
-
-
 async def run(pages: int, steps: int) -> dict[str, Any]:
     clock = PageClock()
     standin = await SlackStandIn(on_message=clock).start()
@@ -70,20 +60,20 @@ async def run(pages: int, steps: int) -> dict[str, Any]:
         database = Path(folder) / "bench.db"
         try:
             async with service(standin.api_url, database) as running:
-                http = running.http
-                await command(http, "/warroom", 'start "Bench" 2026-01-01T00:00 2030-01-01T00:00')
-                await command(http, "/warroom", f"role tier1 <@{TIER1}> <@{BACKUP}>")
+                slack = running.slack(CHANNEL, COMMANDER)
+                await slack.ephemeral('start "Bench" 2026-01-01T00:00 2030-01-01T00:00')
+                await slack.ephemeral(f"role tier1 <@{TIER1}> <@{BACKUP}>")
 
                 latencies = []
                 for number in range(1, pages + 1):
                     started = time.time()
-                    await command(http, "/escalate", f"red Bench page {number}")
+                    await slack.ephemeral(f"red Bench page {number}", command="/escalate")
                     latencies.append(await clock.wait(number, TIER1) - started)
 
-                await command(http, "/warroom", f"config ack.red {ACK_SECONDS}s")
+                await slack.ephemeral(f"config ack.red {ACK_SECONDS}s")
                 first = pages + 1
                 for number in range(first, first + steps):
-                    await command(http, "/escalate", f"red Bench step {number}")
+                    await slack.ephemeral(f"red Bench step {number}", command="/escalate")
                     await asyncio.sleep(0.1)
                 backup_pages = {n: await clock.wait(n, BACKUP) for n in range(first, first + steps)}
         finally:

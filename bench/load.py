@@ -7,6 +7,10 @@ status` (reads every KPI, the budget and the escalations), `/warroom metric` (a 
 list` and `/budget`. Prints throughput, p50/p99 acknowledgement latency and errors for both, and the
 ratio of the p99s (target ≤ 1.5; Slack allows 3 s).
 
+While the clients run, red escalations are raised in a second war room whose `ack.red` is 3 s; how
+late each backup's page comes after its deadline is the due work's lateness under command load
+(target ≤ 2 s).
+
 The clients run in this process and share the machine with the server, as they would on loopback.
 
     python -m bench.load [--clients 50] [--seconds 60] [--json results.json]
@@ -26,11 +30,12 @@ from typing import Any
 
 import httpx
 
-from bench.common import SECRET, bare_bolt, percentile, service
-from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from bench.common import Running, bare_bolt, percentile, service
+from bench.escalate import ACK_SECONDS, BACKUP, TIER1, PageClock
 from warroom_bot.devtools.standin import SlackStandIn
 
 CHANNEL, COMMANDER = "C0LOADROOM", "U0LOADCMD1"
+STEP_CHANNEL = "C0LOADSTEP"
 MIX = [
     ("/warroom", "status"),
     ("/warroom", "metric inventory {n}"),  # a gauge: concurrent clients send totals out of order
@@ -40,9 +45,9 @@ MIX = [
 ]
 
 
-async def hammer(http: httpx.AsyncClient, clients: int, seconds: float) -> dict[str, Any]:
+async def hammer(running: Running, clients: int, seconds: float) -> dict[str, Any]:
     """`clients` loops sending the mix until the time is up; latency of each acknowledgement."""
-    factory = SlackRequestFactory(SECRET)
+    slack = running.slack(CHANNEL, COMMANDER)
     latencies: list[float] = []
     errors = 0
     counter = itertools.count(1)
@@ -53,12 +58,12 @@ async def hammer(http: httpx.AsyncClient, clients: int, seconds: float) -> dict[
         for command, text in itertools.islice(itertools.cycle(MIX), offset, None):
             if time.perf_counter() >= deadline:
                 return
-            request = factory.slash_command(
+            request = slack.requests.slash_command(
                 command, text.format(n=next(counter)), user_id=COMMANDER, channel_id=CHANNEL
             )
             started = time.perf_counter()
             try:
-                response = await http.post("/slack/events", content=request.body, headers=request.headers)
+                response = await slack.send(request)
                 ok = response.status_code == 200 and "warning" not in response.text and "boom" not in response.text
             except httpx.HTTPError:
                 ok = False
@@ -78,8 +83,8 @@ async def hammer(http: httpx.AsyncClient, clients: int, seconds: float) -> dict[
     }
 
 
-async def prepare(http: httpx.AsyncClient) -> None:
-    factory = SlackRequestFactory(SECRET)
+async def prepare(running: Running) -> None:
+    slack = running.slack(CHANNEL, COMMANDER)
     for command, text in [
         ("/warroom", 'start "Load" 2026-01-01T00:00 2030-01-01T00:00'),
         ("/warroom", "role tier1 <@U0LOADT1P1> <@U0LOADT1B1>"),
@@ -91,23 +96,40 @@ async def prepare(http: httpx.AsyncClient) -> None:
         ("/budget", "spend online 120k"),
         ("/escalate", "orange Courier pickups late in the South"),
     ]:
-        request = factory.slash_command(command, text, user_id=COMMANDER, channel_id=CHANNEL)
-        response = await http.post("/slack/events", content=request.body, headers=request.headers)
-        response.raise_for_status()
+        await slack.ephemeral(text, command=command)
+
+
+async def escalate_during(running: Running, pages: PageClock, seconds: float) -> list[float]:
+    """Raise a red escalation every second in the second war room while the load runs; how late
+    (seconds after its deadline) each one's backup was paged."""
+    slack = running.slack(STEP_CHANNEL, COMMANDER)
+    deadlines: dict[int, float] = {}
+    for number in range(1, max(2, int(seconds - ACK_SECONDS)) + 1):
+        await slack.ephemeral(f"red Load step {number}", command="/escalate")
+        deadlines[number] = time.time() + ACK_SECONDS
+        await asyncio.sleep(1.0)
+    return [await pages.wait(number, BACKUP) - deadline for number, deadline in deadlines.items()]
 
 
 async def run(clients: int, seconds: float) -> dict[str, Any]:
-    standin = await SlackStandIn().start()
+    pages = PageClock()
+    standin = await SlackStandIn(on_message=pages).start()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         try:
             async with service(standin.api_url, folder / "load.db") as running:
-                await prepare(running.http)
-                await hammer(running.http, clients, min(seconds / 3, 2.0))  # warm up
-                warroom = await hammer(running.http, clients, seconds)
+                await prepare(running)
+                steps = running.slack(STEP_CHANNEL, COMMANDER)
+                await steps.ephemeral('start "Steps" 2026-01-01T00:00 2030-01-01T00:00')
+                await steps.ephemeral(f"role tier1 <@{TIER1}> <@{BACKUP}>")
+                await steps.ephemeral(f"config ack.red {ACK_SECONDS}s")
+                await hammer(running, clients, min(seconds / 3, 2.0))  # warm up
+                warroom, lateness = await asyncio.gather(
+                    hammer(running, clients, seconds), escalate_during(running, pages, seconds)
+                )
             async with bare_bolt(standin.api_url, folder) as running:
-                await hammer(running.http, clients, min(seconds / 3, 2.0))
-                floor = await hammer(running.http, clients, seconds)
+                await hammer(running, clients, min(seconds / 3, 2.0))
+                floor = await hammer(running, clients, seconds)
         finally:
             await standin.stop()
     return {
@@ -116,6 +138,7 @@ async def run(clients: int, seconds: float) -> dict[str, Any]:
         "warroom": warroom,
         "bare_bolt": floor,
         "p99_ratio": warroom["p99_ms"] / floor["p99_ms"],
+        "step_lateness_s": {"count": len(lateness), "median": statistics.median(lateness), "max": max(lateness)},
     }
 
 
@@ -128,6 +151,11 @@ def report(figures: dict[str, Any]) -> None:
             f"p99 {row['p99_ms']:7.1f} ms   errors {row['errors']}"
         )
     print(f"  p99 ratio {figures['p99_ratio']:.2f}   (target ≤ 1.5; Slack allows 3000 ms)")
+    late = figures["step_lateness_s"]
+    print(
+        f"  re-escalation lateness under this load ({late['count']} steps): "
+        f"median {late['median']:.2f} s   max {late['max']:.2f} s   (target ≤ 2 s)"
+    )
 
 
 def main() -> None:

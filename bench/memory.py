@@ -17,11 +17,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.common import SECRET, Running, service
+from bench.common import Running, service
 from warroom_bot.api import tokens
 from warroom_bot.core.clock import SystemClock
 from warroom_bot.core.db import create_engine, create_sessions
-from warroom_bot.devtools.slack_requests import SlackRequestFactory
 from warroom_bot.devtools.standin import SlackStandIn
 
 SETTLE_SECONDS = 3.0
@@ -29,18 +28,15 @@ COMMANDER = "U0MEMCMDR1"
 
 
 async def load_campaigns(running: Running, database: Path, count: int) -> None:
-    factory = SlackRequestFactory(SECRET)
     for number in range(count):
-        channel = f"C{number:09d}"
+        slack = running.slack(f"C{number:09d}", COMMANDER)
         for command, text in [
             ("/warroom", f'start "Campaign {number}" 2026-01-01T00:00 2030-01-01T00:00 Asia/Shanghai'),
             ("/warroom", "role tier1 <@U0MEMT1PR1> <@U0MEMT1BK1>"),
             ("/warroom", "target gmv 12m"),
             ("/budget", "plan 500k"),
         ]:
-            request = factory.slash_command(command, text, user_id=COMMANDER, channel_id=channel)
-            response = await running.http.post("/slack/events", content=request.body, headers=request.headers)
-            response.raise_for_status()
+            await slack.ephemeral(text, command=command)
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
     async with create_sessions(engine)() as session:
         token, _ = await tokens.create(session, name="memory", campaign_id=None, now=SystemClock().now())

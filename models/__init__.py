@@ -23,6 +23,7 @@ from warroom_bot.models.enums import (
     KpiKind,
     OutboxStatus,
     Phase,
+    Priority,
     Role,
     Severity,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Phase",
+    "Priority",
     "Reading",
     "RetroDay",
     "RetroEntry",

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from warroom_bot.models.enums import OutboxStatus, Phase
+from warroom_bot.models.enums import OutboxStatus, Phase, Priority
 from warroom_bot.models.types import enum_column, utc_column
 
 
@@ -104,6 +104,8 @@ class OutboxMessage(SQLModel, table=True):
     (`chat.update`) and thread replies can refer to it.
     """
 
+    __table_args__ = (sa.Index("ix_outboxmessage_status_channel", "status", "channel"),)
+
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
     method: str = Field(max_length=32)
@@ -116,6 +118,9 @@ class OutboxMessage(SQLModel, table=True):
     )
     updates_id: int | None = Field(default=None, foreign_key="outboxmessage.id")
     status: OutboxStatus = enum_column(OutboxStatus, 16, default=OutboxStatus.PENDING)
+    priority: int = Field(
+        default=Priority.NORMAL, sa_column=Column(sa.SmallInteger, nullable=False, server_default="1")
+    )
     attempts: int = 0
     next_attempt_at: datetime = utc_column(index=True)
     claimed_until: datetime | None = utc_column(nullable=True)

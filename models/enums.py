@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 class Phase(StrEnum):
@@ -118,3 +118,12 @@ class Department(StrEnum):
     def lead(self) -> str:
         """The role name of the department's lead: `lead:sales`."""
         return f"lead:{self.value}"
+
+
+class Priority(IntEnum):
+    """How soon the outbox sends a message, lowest first: a page before a digest. Within a channel
+    messages still go in the order they were written."""
+
+    URGENT = 0  # pages, re-escalations, approval requests, in-place updates of tapped buttons
+    NORMAL = 1  # answers to what someone did: announcements, thread lines, notices
+    BULK = 2  # digests, retro prompts and summaries, reports

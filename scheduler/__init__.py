@@ -1,52 +1,77 @@
-"""The clock of the service: APScheduler running one short recurring tick.
+"""The clock of the service: APScheduler running one short recurring job per kind of due work, and
+one for the outbox.
 
-Deadlines live in domain rows (outbox `next_attempt_at`, escalation `next_step_at`, and later digest
-slots and retro prompts), not in APScheduler's job store: the tick picks up what is due and claims it
-with a conditional update. So a restart loses nothing, a second replica doubles nothing, and
-APScheduler's one-shot pitfalls (a 1 s misfire grace, job stores that must not be shared) do not
-apply.
+Deadlines live in domain rows (outbox `next_attempt_at`, escalation `next_step_at`, digest slots,
+retro prompts), not in APScheduler's job store: each job picks up what is due and claims it with a
+conditional update. So a restart loses nothing, a second replica doubles nothing, and APScheduler's
+one-shot pitfalls (a 1 s misfire grace, job stores that must not be shared) do not apply.
+
+Each kind runs on its own every `WARROOM_TICK_SECONDS` (one run of a kind at a time): a fan-out of
+200 digests, or a pull source that answers slowly, never delays an escalation step, which fires
+within a tick of its deadline.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.scheduler.jobs import tick
+from warroom_bot.scheduler.jobs import DUE_WORK, for_each_due
+
+log = logging.getLogger(__name__)
 
 
 class Ticker:
-    """Runs `tick` every `WARROOM_TICK_SECONDS`, and on stop lets a tick under way finish."""
+    """Runs each kind of due work and the outbox every `WARROOM_TICK_SECONDS`, each on its own; on
+    stop, lets the runs under way finish."""
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._running: dict[str, asyncio.Task[object]] = {}
         self.scheduler = AsyncIOScheduler(timezone="UTC")
-        self.scheduler.add_job(
-            self._tick,
-            IntervalTrigger(seconds=runtime.settings.tick_seconds),
-            id="tick",
-            misfire_grace_time=None,
-            coalesce=True,
-            max_instances=1,
-        )
+        jobs: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            *((work.name, partial(for_each_due, runtime, work)) for work in DUE_WORK),
+            ("outbox", runtime.outbox.drain),
+        ]
+        for name, job in jobs:
+            self.scheduler.add_job(
+                self._tracked(name, job),
+                IntervalTrigger(seconds=runtime.settings.tick_seconds),
+                id=name,
+                name=name,
+                misfire_grace_time=None,
+                coalesce=True,
+                max_instances=2,  # the second only sees that the first is still running (not a warning)
+            )
 
-    async def _tick(self) -> None:
-        self._idle.clear()
-        try:
-            await tick(self._runtime)
-        finally:
-            self._idle.set()
+    def _tracked(self, name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """The job, skipped while its previous run goes on (a fan-out longer than a tick), remembered
+        while it runs (for `stop`), its failure logged (it runs again on the next tick)."""
+
+        async def run() -> None:
+            task = asyncio.current_task()
+            if name in self._running or task is None:
+                return
+            self._running[name] = task
+            try:
+                await job()
+            except Exception:
+                log.exception("%s failed; it runs again on the next tick", name)
+            finally:
+                del self._running[name]
+
+        return run
 
     def start(self) -> None:
         self.scheduler.start()
 
     async def stop(self, grace: float = 10.0) -> None:
         self.scheduler.shutdown(wait=False)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), timeout=grace)
+        if self._running:
+            await asyncio.wait(set(self._running.values()), timeout=grace)

@@ -1,9 +1,14 @@
-"""What the tick does: each kind of due work in turn, one failure never stopping the rest."""
+"""The due work: for each kind, how to list what is due and how to do one item (claiming it).
+
+The scheduler runs each kind on its own (`DUE_WORK`), so a slow kind never holds up another; `tick`
+runs them all once, in turn (the tests' way of moving time on).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -12,7 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.budget import messages as budget_messages
 from warroom_bot.budget import service as budget
 from warroom_bot.campaigns.config import pull_url
+from warroom_bot.core import telemetry
 from warroom_bot.core.db import stored_id
+from warroom_bot.core.due import Due
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.digest import schedule as digest
 from warroom_bot.escalations import messages as escalation_messages
@@ -25,32 +32,33 @@ from warroom_bot.retros import schedule as retros
 log = logging.getLogger(__name__)
 
 
-async def for_each_due(
-    runtime: Runtime,
-    what: str,
-    list_due: Callable[[AsyncSession, datetime], Awaitable[list[int]]],
-    handle: Callable[[int, datetime], Awaitable[object]],
-) -> None:
-    """Handle every due item on its own, so that one bad row never stops the others."""
+async def for_each_due(runtime: Runtime, work: DueWork) -> None:
+    """Handle every due item of one kind on its own, so that one bad row never stops the others;
+    the lateness of what this worker did (from its deadline) goes to `/metrics`."""
     now = runtime.clock.now()
     async with runtime.sessions() as session:
-        due = await list_due(session, now)
-    for item in due:
+        listed = await work.list_due(session, now)
+    for item in listed:
         try:
-            await handle(item, now)
+            done = await work.handle(runtime, item.id, now)
         except Exception:
-            log.exception("%s %s failed; it is retried on the next tick", what, item)
+            log.exception("%s %s failed; it is retried on the next tick", work.name, item.id)
+            continue
+        if done and item.at is not None:
+            late = runtime.clock.now() - item.at
+            telemetry.DUE_LATENESS.labels(kind=work.name).observe(max(late.total_seconds(), 0.0))
 
 
-async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: datetime) -> None:
+async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: datetime) -> bool:
     """Page the next responder of an escalation whose deadline passed."""
     async with runtime.transaction() as session:
         fired = await escalations.fire_step(session, escalation_id=escalation_id, now=now)
         if fired is not None:
             await escalation_messages.publish(session, fired, now=now)
+    return fired is not None
 
 
-async def post_digest_slot(runtime: Runtime, campaign_id: int, now: datetime) -> None:
+async def post_digest_slot(runtime: Runtime, campaign_id: int, now: datetime) -> bool:
     """Post the campaign's digest if this worker claims the slot.
 
     A campaign with a pull source is handed to a background task instead (at most one per campaign
@@ -59,17 +67,17 @@ async def post_digest_slot(runtime: Runtime, campaign_id: int, now: datetime) ->
     then claims the slot and posts in one transaction like the others: the slot is still posted
     once, by whichever worker claims it, and a fetch that failed is named in the digest."""
     if pull.puller(runtime).running(campaign_id):
-        return  # its fetch is under way: the slot stays due until that task claims it
+        return False  # its fetch is under way: the slot stays due until that task claims it
     async with runtime.sessions() as session:
         campaign = await session.get(Campaign, campaign_id)
     if campaign is None:
-        return
+        return False
     slot = campaign.next_digest_at
     if slot is not None and slot <= now and pull_url(campaign.config):
         pull.puller(runtime).start(campaign_id, partial(pull_and_post_digest, runtime, campaign))
-        return
+        return False
     async with runtime.transaction() as session:
-        await digest.post_slot(session, campaign_id=campaign_id, now=now)
+        return await digest.post_slot(session, campaign_id=campaign_id, now=now)
 
 
 async def pull_and_post_digest(runtime: Runtime, campaign: Campaign) -> None:
@@ -82,51 +90,57 @@ async def pull_and_post_digest(runtime: Runtime, campaign: Campaign) -> None:
         log.exception("campaign digest %s failed; it is retried on the next tick", campaign.id)
 
 
-async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime) -> None:
+async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime) -> bool:
     async with runtime.transaction() as session:
         expired = await budget.expire(session, request_id=request_id, now=now)
         await budget_messages.announce(session, expired, now=now)
+    return expired is not None
 
 
-async def post_retro_prompt(runtime: Runtime, campaign_id: int, now: datetime) -> None:
+async def post_retro_prompt(runtime: Runtime, campaign_id: int, now: datetime) -> bool:
     async with runtime.transaction() as session:
         prompted = await retros.post_prompt(session, campaign_id=campaign_id, now=now)
         await retro_messages.announce(session, prompted, now=now)
+    return prompted is not None
 
 
-async def send_retro_reminders(runtime: Runtime, retro_day_id: int, now: datetime) -> None:
+async def send_retro_reminders(runtime: Runtime, retro_day_id: int, now: datetime) -> bool:
     async with runtime.transaction() as session:
         reminded = await retros.send_reminders(session, retro_day_id=retro_day_id, now=now)
         await retro_messages.announce(session, reminded, now=now)
+    return reminded is not None
 
 
-async def post_retro_summary(runtime: Runtime, retro_day_id: int, now: datetime) -> None:
+async def post_retro_summary(runtime: Runtime, retro_day_id: int, now: datetime) -> bool:
     async with runtime.transaction() as session:
         summarized = await retros.post_summary(session, retro_day_id=retro_day_id, now=now)
         await retro_messages.announce(session, summarized, now=now)
+    return summarized is not None
 
 
-DueWork = tuple[
-    str,
-    Callable[[AsyncSession, datetime], Awaitable[list[int]]],
-    Callable[[Runtime, int, datetime], Awaitable[object]],
-]
+@dataclass(frozen=True)
+class DueWork:
+    """A kind of due work: its name (a `/metrics` label), how to list it, how to do one item."""
 
-DUE_WORK: list[DueWork] = [
-    ("escalation", escalations.due_steps, fire_escalation_step),
-    ("campaign digest", digest.due_slots, post_digest_slot),
-    ("budget request", budget.due_expiries, expire_budget_request),
-    ("retro prompt", retros.due_prompts, post_retro_prompt),
-    ("retro reminder", retros.due_reminders, send_retro_reminders),
-    ("retro summary", retros.due_summaries, post_retro_summary),
+    name: str
+    list_due: Callable[[AsyncSession, datetime], Awaitable[list[Due]]]
+    handle: Callable[[Runtime, int, datetime], Awaitable[bool]]
+
+
+DUE_WORK = [  # escalation steps first: they are what the war room cannot wait for
+    DueWork("escalation_step", escalations.due_steps, fire_escalation_step),
+    DueWork("budget_expiry", budget.due_expiries, expire_budget_request),
+    DueWork("digest_slot", digest.due_slots, post_digest_slot),
+    DueWork("retro_prompt", retros.due_prompts, post_retro_prompt),
+    DueWork("retro_reminder", retros.due_reminders, send_retro_reminders),
+    DueWork("retro_summary", retros.due_summaries, post_retro_summary),
 ]
 
 
 async def tick(runtime: Runtime) -> None:
     """Each kind of due work in turn, then deliver what it wrote to the outbox."""
     steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
-        (what, partial(for_each_due, runtime, what, list_due, partial(handle, runtime)))
-        for what, list_due, handle in DUE_WORK
+        (work.name, partial(for_each_due, runtime, work)) for work in DUE_WORK
     ]
     for name, step in [*steps, ("outbox", runtime.outbox.drain)]:
         try:

@@ -1,9 +1,15 @@
 """Fixtures that run the real service the way Slack drives it.
 
-`bot` starts the FastAPI app (lifespan and all: migrations, scheduler, outbox) on a fresh database,
-with its Slack client pointed at an in-process stand-in, and sends it signed requests in Slack's own
-shapes. Time is a `ManualClock` the test moves; the scheduler's own tick is slowed to an hour so
-that tests decide when due work runs (`bot.tick()`), except where a test checks the scheduler itself.
+`bot` starts the FastAPI app (lifespan and all: scheduler, outbox, and the migration it runs, a no-op
+on the migrated copy each test gets) with its Slack client pointed at an in-process stand-in, and
+sends it signed requests in Slack's own shapes (`warroom_bot.devtools.driver`). Time is a
+`ManualClock` the test moves; the scheduler's own tick is slowed to an hour so that tests decide when
+due work runs (`bot.tick()`), except where a test checks the scheduler itself.
+
+Every database test runs on SQLite and on PostgreSQL (when WARROOM_TEST_POSTGRES_URL names a
+server). The migrations run once per session, into an SQLite file and a PostgreSQL template
+database; each test gets a copy. `empty_database_url` is a database with nothing in it, for the
+tests of the migrations themselves.
 """
 
 from __future__ import annotations
@@ -12,32 +18,42 @@ import asyncio
 import json
 import os
 import re
+import shutil
+import sqlite3
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy.engine import make_url
-from sqlmodel import select
 
-from warroom_bot.app import create_app
 from warroom_bot.core.clock import ManualClock
-from warroom_bot.core.runtime import Runtime
+from warroom_bot.core.db import upgrade
 from warroom_bot.core.settings import Settings, load_settings
-from warroom_bot.devtools.slack_requests import SignedRequest, SlackRequestFactory
-from warroom_bot.devtools.standin import SlackStandIn
-from warroom_bot.models import Campaign, OutboxMessage
-from warroom_bot.scheduler.jobs import tick
-
-SIGNING_SECRET = "test-signing-secret"
-CHANNEL = "C0WARROOM1"
-COMMANDER = "U0COMMAND1"
-OTHER = "U0OTHER001"
-START_LINE = '"Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai'
+from warroom_bot.devtools.driver import (
+    ANA,
+    BEN,
+    CHANNEL,
+    CHO,
+    COMMANDER,
+    OTHER,
+    SHANGHAI,
+    SIGNING_SECRET,
+    START_LINE,
+    ServerProcess,
+    SlackDriver,
+    in_process,
+    local,
+    retro_answers,
+    warroom,
+)
+from warroom_bot.devtools.standin import Call, SlackStandIn
+from warroom_bot.models import Campaign
 
 
 @pytest.fixture
@@ -77,6 +93,8 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2026, 11, 9, 12, 0, tzinfo=UTC))
 
 
+# -- databases --------------------------------------------------------------------------------------
+
 POSTGRES_VARIABLE = "WARROOM_TEST_POSTGRES_URL"
 
 
@@ -87,44 +105,118 @@ def pytest_report_header() -> str:
     return f"databases: SQLite only; the PostgreSQL runs are skipped ({POSTGRES_VARIABLE} is not set)"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
-    """A fresh, empty database for each test: an SQLite file, and a new PostgreSQL database when
-    WARROOM_TEST_POSTGRES_URL names a server (`.ci/run` starts one); every test runs on both."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/warroom.db"
-        return
+def _apart(function: Callable[..., Any], *args: Any) -> Any:
+    """Run `function` in a thread of its own: Alembic's environment and `asyncio.run` need a thread
+    without an event loop, and a fixture may be set up while the test's loop runs."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(function, *args).result()
+
+
+def _postgres_server() -> str:
     server = os.environ.get(POSTGRES_VARIABLE)
     if not server:
         pytest.skip(f"PostgreSQL run skipped: no server ({POSTGRES_VARIABLE} is not set; .ci/run starts one)")
-    name = f"warroom_test_{uuid.uuid4().hex[:12]}"
-    connection = await connect_directly(server)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-        yield make_url(server).set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
-    finally:
-        await _drop(connection, name)
-        await connection.close()
+    return server
 
 
-async def connect_directly(database_url: str) -> asyncpg.Connection:
-    """A plain asyncpg connection to the PostgreSQL database `database_url` names, outside the
-    service's engine: for creating test databases, or holding locks as another client would."""
+def _postgres_url(server: str, name: str) -> str:
+    return make_url(server).set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+
+
+async def _connect(database_url: str) -> asyncpg.Connection:
     return await asyncpg.connect(
         make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
     )
 
 
-async def _drop(connection: asyncpg.Connection, name: str) -> None:
-    """Drop a test database. An autovacuum worker (the superuser's) may still be on it for a moment,
-    and a non-superuser role may not terminate it: wait for it rather than fail the test."""
-    for _ in range(50):
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            return
-        except asyncpg.exceptions.InsufficientPrivilegeError:
-            await asyncio.sleep(0.1)
-    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+@pytest.fixture
+def connect_directly() -> Callable[[str], Awaitable[asyncpg.Connection]]:
+    """A plain asyncpg connection to the PostgreSQL database a URL names, outside the service's
+    engine: for holding locks as another client would."""
+    return _connect
+
+
+async def _administer(server: str, statement: str) -> None:
+    """CREATE or DROP a database. A moment after a database was used, an autovacuum worker (the
+    superuser's, which a non-superuser role may not end) can still be on it: wait for it."""
+    connection = await _connect(server)
+    try:
+        for attempt in range(50):
+            try:
+                await connection.execute(statement)
+                return
+            except (asyncpg.exceptions.InsufficientPrivilegeError, asyncpg.exceptions.ObjectInUseError):
+                if attempt == 49:
+                    raise
+                await asyncio.sleep(0.1)
+    finally:
+        await connection.close()
+
+
+def _create(server: str, name: str, template: str | None = None) -> str:
+    clause = f' TEMPLATE "{template}"' if template else ""
+    _apart(asyncio.run, _administer(server, f'CREATE DATABASE "{name}"{clause}'))
+    return _postgres_url(server, name)
+
+
+def _drop(server: str, name: str) -> None:
+    _apart(asyncio.run, _administer(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated once for the session, whole in its main file (no write-ahead log)."""
+    path = tmp_path_factory.mktemp("template") / "warroom.db"
+    _apart(upgrade, f"sqlite+aiosqlite:///{path}")
+    with closing(sqlite3.connect(path)) as database:
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated once for the session, that nobody connects to afterwards
+    (`CREATE DATABASE … TEMPLATE` needs that); its name."""
+    server = _postgres_server()
+    name = f"warroom_template_{uuid.uuid4().hex[:12]}"
+    _apart(upgrade, _create(server, name))
+    try:
+        yield name
+    finally:
+        _drop(server, name)
+
+
+def _database(request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool) -> Iterator[str]:
+    """A database of this test's own, on `request.param`'s engine: a copy of the migrated template,
+    or empty."""
+    if request.param == "sqlite":
+        path = tmp_path / "warroom.db"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    server = _postgres_server()
+    template = request.getfixturevalue("postgres_template") if migrated else None
+    name = f"warroom_test_{uuid.uuid4().hex[:12]}"
+    try:
+        yield _create(server, name, template)
+    finally:
+        _drop(server, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database for each test, on SQLite and on PostgreSQL: every test runs on both."""
+    yield from _database(request, tmp_path, migrated=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it (not even the migrations' version table), on both engines."""
+    yield from _database(request, tmp_path, migrated=False)
+
+
+# -- the service ------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -135,59 +227,32 @@ def settings(database_url: str, standin: SlackStandIn) -> Settings:
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SIGNING_SECRET,
         tick_seconds=3600,
+        outbox_channel_rate=1000.0,  # Slack's pacing (1/s) has its own test: tests/test_outbox.py
     )
-
-
-class SlackDriver:
-    """Sends what Slack would send to `/slack/events`, and reads back what the service stored."""
-
-    def __init__(self, app: FastAPI, http: httpx.AsyncClient, standin: SlackStandIn) -> None:
-        self.app = app
-        self.http = http
-        self.standin = standin
-        self.runtime: Runtime = app.state.runtime
-        self.requests = SlackRequestFactory(SIGNING_SECRET, response_url_base=standin.url + "response/")
-
-    async def send(self, request: SignedRequest) -> httpx.Response:
-        return await self.http.post("/slack/events", content=request.body, headers=request.headers)
-
-    async def command(
-        self, text: str, *, user: str = COMMANDER, channel: str = CHANNEL, command: str = "/warroom"
-    ) -> httpx.Response:
-        return await self.send(self.requests.slash_command(command, text, user_id=user, channel_id=channel))
-
-    async def ephemeral(self, text: str, **kwargs: Any) -> str:
-        """Run a command and return the text of the answer only the caller sees."""
-        response = await self.command(text, **kwargs)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert body["response_type"] == "ephemeral"
-        return body["text"]
-
-    async def tick(self) -> None:
-        await tick(self.runtime)
-
-    async def campaigns(self) -> list[Campaign]:
-        async with self.runtime.sessions() as session:
-            return list((await session.exec(select(Campaign))).all())
-
-    async def outbox(self) -> list[OutboxMessage]:
-        async with self.runtime.sessions() as session:
-            return list((await session.exec(select(OutboxMessage).order_by(OutboxMessage.id))).all())
-
-
-async def running(settings: Settings, clock: ManualClock, standin: SlackStandIn) -> AsyncIterator[SlackDriver]:
-    app = create_app(settings, clock)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service.test") as http:
-            yield SlackDriver(app, http, standin)
 
 
 @pytest.fixture
 async def bot(settings: Settings, clock: ManualClock, standin: SlackStandIn) -> AsyncIterator[SlackDriver]:
-    async for driver in running(settings, clock, standin):
+    async with in_process(settings, clock, standin) as driver:
         yield driver
+
+
+@pytest.fixture
+async def served(standin: SlackStandIn, tmp_path: Path, sqlite_template: Path) -> AsyncIterator[ServerProcess]:
+    """`warroom serve` as a child process on a loopback port, on a copy of the migrated SQLite
+    database, talking to the stand-in; stopped (if the test did not) and its output checked for
+    tracebacks at the end."""
+    database = tmp_path / "served.db"
+    shutil.copyfile(sqlite_template, database)
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-served",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+    }
+    async with warroom("serve", env=env, cwd=tmp_path, capture=True) as server:
+        yield server
+    assert "Traceback" not in server.output, server.output
 
 
 @pytest.fixture
@@ -197,3 +262,75 @@ async def campaign(bot: SlackDriver) -> Campaign:
     await bot.standin.wait_for("chat.postMessage")
     (started,) = await bot.campaigns()
     return started
+
+
+# -- a retrospective day --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def start_live(bot: SlackDriver, clock: ManualClock) -> Callable[..., Awaitable[Campaign]]:
+    """`await start_live(zone)`: a campaign live from 10 Nov 20:00 to 12 Nov 00:00 in `zone`
+    (Shanghai by default), started at 20:30 on the first day."""
+
+    async def start(zone: str = SHANGHAI) -> Campaign:
+        clock.set(local("2026-11-10T20:30", zone))
+        await bot.ephemeral(f'start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 {zone}')
+        await bot.tick()  # schedules the first prompt
+        (campaign,) = await bot.campaigns()
+        return campaign
+
+    return start
+
+
+@pytest.fixture
+def with_roster(bot: SlackDriver) -> Callable[[], Awaitable[None]]:
+    """`await with_roster()`: Ana leads supply chain, Ben (Cho his backup) marketing; all are people
+    of the workspace, as are COMMANDER and OTHER."""
+
+    async def staff() -> None:
+        for user, name in ((ANA, "ana"), (BEN, "ben"), (CHO, "cho"), (COMMANDER, "commander"), (OTHER, "other")):
+            bot.standin.add_user(user, name)
+        await bot.ephemeral(f"role lead:supply_chain <@{ANA}>")
+        await bot.ephemeral(f"role lead:marketing <@{BEN}> <@{CHO}>")
+
+    return staff
+
+
+@pytest.fixture
+async def prompt(
+    bot: SlackDriver,
+    clock: ManualClock,
+    start_live: Callable[..., Awaitable[Campaign]],
+    with_roster: Callable[[], Awaitable[None]],
+) -> Call:
+    """A campaign live in Shanghai with a roster, at its first 21:00 retro prompt: the prompt."""
+    await start_live()
+    await with_roster()
+    clock.set(local("2026-11-10T21:00"))
+    await bot.tick()
+    (posted,) = bot.posts("Daily retro", channel=CHANNEL)
+    return posted
+
+
+@pytest.fixture
+def write_retro(bot: SlackDriver) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """`await write_retro(view, user, problems=…, items=[…])`: the retro form `view` sent with those
+    answers (sample ones for the steps not given, no action items unless given), then a tick; the
+    answer Slack got (empty, or the form's errors)."""
+
+    async def write(
+        view: dict[str, Any],
+        user: str,
+        *,
+        targets: str = "GMV at 95% of target; orders on track",
+        problems: str = "SKU-9 sold out at 22:00",
+        adjustments: str = "Raise the safety stock of SKU-9",
+        items: list[dict[Any, str]] | None = None,
+    ) -> dict[str, Any]:
+        answers = retro_answers(targets=targets, problems=problems, adjustments=adjustments, items=items)
+        response = await bot.submit(view, answers, user)
+        assert response.status_code == 200, response.text
+        await bot.tick()
+        return response.json() if response.content else {}
+
+    return write

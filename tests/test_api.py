@@ -6,18 +6,9 @@ import json
 
 from sqlmodel import select
 
-from tests.conftest import COMMANDER, SlackDriver
-from warroom_bot.api import tokens
 from warroom_bot.core.db import create_engine, create_sessions
+from warroom_bot.devtools.driver import COMMANDER, SlackDriver
 from warroom_bot.models import ApiToken, Campaign, Reading
-
-
-async def _auth(bot: SlackDriver, campaign_id: int | None = None) -> dict[str, str]:
-    async with bot.runtime.transaction() as session:
-        value, _row = await tokens.create(
-            session, name="dashboard", campaign_id=campaign_id, now=bot.runtime.clock.now()
-        )
-    return {"Authorization": f"Bearer {value}"}
 
 
 async def test_health_and_readiness(bot: SlackDriver) -> None:
@@ -47,7 +38,7 @@ async def test_the_api_needs_a_valid_bearer_token(bot: SlackDriver, campaign: Ca
 
 
 async def test_tokens_are_stored_only_as_hashes(bot: SlackDriver) -> None:
-    headers = await _auth(bot)
+    headers = await bot.bearer()
     clear = headers["Authorization"].removeprefix("Bearer ")
     async with bot.runtime.sessions() as session:
         (row,) = (await session.exec(select(ApiToken))).all()
@@ -56,7 +47,7 @@ async def test_tokens_are_stored_only_as_hashes(bot: SlackDriver) -> None:
 
 async def test_campaigns_are_listed_and_read_with_their_roster(bot: SlackDriver, campaign: Campaign) -> None:
     await bot.ephemeral("role tier1 <@U0TIER1001> <@U0TIER1002>")
-    headers = await _auth(bot)
+    headers = await bot.bearer()
 
     (listed,) = (await bot.http.get("/api/campaigns", headers=headers)).json()
     assert listed["name"] == "Double 11" and listed["phase"] == "warmup"
@@ -73,7 +64,7 @@ async def test_campaigns_are_listed_and_read_with_their_roster(bot: SlackDriver,
 async def test_a_campaign_token_reads_and_writes_only_its_campaign(bot: SlackDriver, campaign: Campaign) -> None:
     await bot.ephemeral('start "618" 2026-11-10T20:00 2026-11-12T00:00', channel="C0OTHERROOM")
     other = next(c for c in await bot.campaigns() if c.id != campaign.id)
-    headers = await _auth(bot, campaign_id=campaign.id)
+    headers = await bot.bearer(campaign.id)
 
     assert [c["id"] for c in (await bot.http.get("/api/campaigns", headers=headers)).json()] == [campaign.id]
     assert (await bot.http.get(f"/api/campaigns/{campaign.id}", headers=headers)).status_code == 200
@@ -99,7 +90,7 @@ ROUTES = ["", "/escalations", "/status", "/budget", "/budget/ledger", "/retros",
 
 
 async def test_ids_no_database_can_hold_are_refused_with_a_message(bot: SlackDriver, campaign: Campaign) -> None:
-    headers = await _auth(bot)
+    headers = await bot.bearer()
     for campaign_id in IDS_BEYOND:
         for route in ROUTES:
             response = await bot.http.get(f"/api/campaigns/{campaign_id}{route}", headers=headers)
@@ -134,7 +125,7 @@ HOSTILE_BATCHES = [
 async def test_hostile_batches_are_refused_with_a_message_and_store_nothing(
     bot: SlackDriver, campaign: Campaign
 ) -> None:
-    headers = {**(await _auth(bot)), "Content-Type": "application/json"}
+    headers = {**(await bot.bearer()), "Content-Type": "application/json"}
     for body, says in HOSTILE_BATCHES:
         response = await bot.http.post(f"/api/campaigns/{campaign.id}/metrics", content=body, headers=headers)
         assert response.status_code == 422, (body[:60], response.text)

@@ -6,11 +6,8 @@ did get a 5xx: ids no database can hold, JSON nested without end, NUL and lone s
 from __future__ import annotations
 
 import copy
-import os
-import socket
+import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ from schemathesis.generation import GenerationMode
 from warroom_bot.app import create_app
 from warroom_bot.core.settings import load_settings
 from warroom_bot.core.unstorable import UNSTORABLE
+from warroom_bot.devtools.driver import WARROOM_ARGV, warroom
 from warroom_bot.devtools.slack_requests import SlackRequestFactory
 
 pytestmark = pytest.mark.slow
@@ -33,48 +31,33 @@ pytestmark = pytest.mark.slow
 SECRET = "fuzz-signing-secret"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def running_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def running_service(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[dict[str, Any]]:
+    """`warroom serve` and `warroom standin` as processes, a campaign started and an admin token."""
     folder = tmp_path_factory.mktemp("fuzz")
-    port, standin_port = free_port(), free_port()
+    shutil.copyfile(sqlite_template, folder / "fuzz.db")
+    standin = warroom("standin", cwd=folder)
     env = {
-        **os.environ,
         "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/fuzz.db",
         "SLACK_BOT_TOKEN": "xoxb-fuzz",
         "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": f"http://127.0.0.1:{standin_port}/api/",
+        "SLACK_API_URL": f"{standin.url}/api/",
         "WARROOM_LOG_LEVEL": "ERROR",
     }
-    warroom = [sys.executable, "-c", "from warroom_bot.cli import main; main()"]
-    standin = subprocess.Popen([*warroom, "standin", "--port", str(standin_port)], env=env, cwd=folder)
-    process = subprocess.Popen([*warroom, "serve", "--port", str(port)], env=env, cwd=folder)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
+    with standin, warroom("serve", env=env, cwd=folder) as service:
         request = SlackRequestFactory(SECRET).slash_command(
             "/warroom", 'start "Fuzz" 2026-01-01T00:00 2030-01-01T00:00', user_id="U0FUZZ0001", channel_id="C0FUZZ"
         )
-        httpx.post(f"{base}/slack/events", content=request.body, headers=request.headers).raise_for_status()
+        httpx.post(f"{service.url}/slack/events", content=request.body, headers=request.headers).raise_for_status()
         created = subprocess.run(
-            [*warroom, "token", "create", "--name", "fuzz"], env=env, cwd=folder, capture_output=True, text=True
+            [*WARROOM_ARGV, "token", "create", "--name", "fuzz"],
+            env=service.env,
+            cwd=folder,
+            capture_output=True,
+            text=True,
         )
         token = created.stdout.strip().splitlines()[-1]
-        yield {"base": base, "headers": {"Authorization": f"Bearer {token}"}, "campaign_id": 1, "folder": Path(folder)}
-    finally:
-        for server in (process, standin):
-            server.terminate()
-            server.wait(15)
+        yield {"base": service.url, "headers": {"Authorization": f"Bearer {token}"}, "campaign_id": 1}
 
 
 # The schema the service publishes at /openapi.json, built here without serving it (pytest 9.2 broke

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import COMMANDER, OTHER, SlackDriver
-from tests.test_api import _auth
 from warroom_bot.core.clock import ManualClock
+from warroom_bot.devtools.driver import COMMANDER, OTHER, SlackDriver
 from warroom_bot.metrics import service as metrics
 from warroom_bot.models import Campaign
 
@@ -34,7 +33,7 @@ async def test_every_change_is_announced_kept_and_served(bot: SlackDriver, campa
     assert f"<@{OTHER}> changed the target of gmv: `2,000,000` → `2,500,000`." in posts
     assert f"<@{OTHER}> removed KPI complaints: `cumulative, lower is better (readings kept)`." in posts
 
-    response = await bot.http.get(f"/api/campaigns/{campaign.id}/audit", headers=await _auth(bot))
+    response = await bot.http.get(f"/api/campaigns/{campaign.id}/audit", headers=await bot.bearer())
     assert response.status_code == 200
     trail = [(entry["user_id"], entry["subject"], entry["old"], entry["new"]) for entry in response.json()]
     assert trail == [
@@ -48,11 +47,11 @@ async def test_every_change_is_announced_kept_and_served(bot: SlackDriver, campa
     ]
     await bot.ephemeral('start "618" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai', channel="C0OTHERROOM")
     other = next(c for c in await bot.campaigns() if c.id != campaign.id)
-    other_token = await _auth(bot, campaign_id=other.id)
+    other_token = await bot.bearer(other.id)
     assert (await bot.http.get(f"/api/campaigns/{campaign.id}/audit", headers=other_token)).status_code == 404
 
     bot.standin.add_user(DANA, "dana")
-    report = (await bot.http.get(f"/api/campaigns/{campaign.id}/report", headers=await _auth(bot))).text
+    report = (await bot.http.get(f"/api/campaigns/{campaign.id}/report", headers=await bot.bearer())).text
     assert "### Changes to how the campaign was run" in report
     assert "| role tier1 | @dana | @U0OTHER001 / @dana |" in report
 

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from tests.conftest import CHANNEL, COMMANDER, OTHER, SlackDriver
-from tests.test_api import _auth
 from warroom_bot.budget import service as budget
 from warroom_bot.core.clock import ManualClock
-from warroom_bot.core.ids import ActionId, BlockId
+from warroom_bot.core.ids import ActionId
+from warroom_bot.devtools.driver import CHANNEL, COMMANDER, OTHER, SlackDriver
 from warroom_bot.devtools.standin import Call
 from warroom_bot.models import ApprovalRequest, ApprovalStatus, Campaign
 
@@ -40,29 +39,9 @@ async def budget_command(bot: SlackDriver, text: str, user: str = COMMANDER) -> 
     return answer
 
 
-def posts(bot: SlackDriver, fragment: str) -> list[Call]:
-    return [call for call in bot.standin.ok_calls("chat.postMessage") if fragment in call.args["text"]]
-
-
 async def tap(bot: SlackDriver, call: Call, action: ActionId, user: str) -> None:
-    request_id = next(
-        element["value"]
-        for block in call.args["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element["action_id"] == action
-    )
-    response = await bot.send(
-        bot.requests.block_action(
-            action_id=action,
-            value=request_id,
-            user_id=user,
-            channel_id=call.response["channel"],
-            message_ts=call.response["ts"],
-            block_id=BlockId.APPROVAL_ACTIONS,
-        )
-    )
-    assert response.status_code == 200
+    """`user` taps a request's button as first posted (a late tap finds it decided), then a tick."""
+    assert (await bot.tap(call, action, user, stale=True)).status_code == 200
     await bot.tick()
 
 
@@ -119,7 +98,7 @@ async def test_small_changes_apply_at_once_and_land_in_the_ledger(bot: SlackDriv
         "materials": (22_000_000, 0),
         "reserve": (10_000_000, 0),
     }
-    assert posts(bot, f"Budget: <@{COMMANDER}> moved: ¥30,000 from `offline` to `online` — more ad spend")
+    assert bot.posts(f"Budget: <@{COMMANDER}> moved: ¥30,000 from `offline` to `online` — more ad spend")
     async with bot.runtime.sessions() as session:
         entries = await budget.ledger(session, planned.id)
     assert [entry.kind for entry in entries] == ["plan", "spend", "move", "add", "cut"]
@@ -141,10 +120,10 @@ async def test_a_change_larger_than_what_is_left_is_refused_with_the_amount_avai
 async def test_overspend_needs_over_and_alerts_once_per_crossing(bot: SlackDriver, planned: Campaign) -> None:
     await budget_command(bot, "spend materials 180k")
     assert "Done" in await budget_command(bot, "spend materials 5k --over")  # 2.8 % over: no alert yet
-    assert posts(bot, "Budget alert") == []
+    assert bot.posts("Budget alert") == []
     await budget_command(bot, "spend materials 2k --over")  # 3.9 % over: alert
     await budget_command(bot, "spend materials 1k --over")  # still over: no second alert
-    (alert,) = posts(bot, "Budget alert")
+    (alert,) = bot.posts("Budget alert")
     assert alert.args["channel"] == CHANNEL
     assert (
         "`materials` is 4.4% over plan" in alert.args["text"] or "`materials` is 3.9% over plan" in alert.args["text"]
@@ -156,7 +135,7 @@ async def test_a_big_move_waits_for_finance_who_approves_it(bot: SlackDriver, pl
     answer = await budget_command(bot, "move 60k offline online", user=OTHER)
     assert "Request #1 sent to the finance approver and the commander" in answer
     assert (await balances(bot, planned))["online"] == (45_000_000, 0)  # nothing moved yet
-    requests = posts(bot, "Budget request #1")
+    requests = bot.posts("Budget request #1")
     assert sorted(call.args["channel"] for call in requests) == sorted([CHANNEL, FINANCE, COMMANDER])
 
     dm = next(call for call in requests if call.args["channel"] == FINANCE)
@@ -173,7 +152,7 @@ async def test_a_big_move_waits_for_finance_who_approves_it(bot: SlackDriver, pl
         assert f"approved by <@{FINANCE}>" in message["text"]
         assert f"Approved by <@{FINANCE}>" in json.dumps(message["blocks"])  # capitalising kept the mention
         assert not any(block["type"] == "actions" for block in message["blocks"])
-    assert any(call.args["channel"] == OTHER for call in posts(bot, "Budget request #1"))  # the requester is told
+    assert any(call.args["channel"] == OTHER for call in bot.posts("Budget request #1"))  # the requester is told
     async with bot.runtime.sessions() as session:
         entry = (await budget.ledger(session, planned.id))[-1]
     assert (entry.kind, entry.user_id, entry.approved_by) == ("move", OTHER, FINANCE)
@@ -185,7 +164,7 @@ async def test_a_big_move_waits_for_finance_who_approves_it(bot: SlackDriver, pl
 
 async def test_every_reserve_release_waits_and_a_rejection_changes_nothing(bot: SlackDriver, planned: Campaign) -> None:
     assert "Request #1" in await budget_command(bot, "reserve 1k materials emergency restock", user=OTHER)
-    channel_copy = next(call for call in posts(bot, "Budget request #1") if call.args["channel"] == CHANNEL)
+    channel_copy = next(call for call in bot.posts("Budget request #1") if call.args["channel"] == CHANNEL)
     await tap(bot, channel_copy, ActionId.REJECT, COMMANDER)
     assert (await balances(bot, planned))["reserve"] == (10_000_000, 0)
     async with bot.runtime.sessions() as session:
@@ -203,7 +182,7 @@ async def test_a_request_nobody_decides_expires_and_the_requester_is_told(
     async with bot.runtime.sessions() as session:
         (expired,) = (await session.exec(select(ApprovalRequest))).all()
     assert expired.status == ApprovalStatus.EXPIRED
-    told = [call for call in posts(bot, "Budget request #1") if call.args["channel"] == OTHER]
+    told = [call for call in bot.posts("Budget request #1") if call.args["channel"] == OTHER]
     assert "expired without a decision" in told[-1].args["text"]
     assert (await balances(bot, planned))["reserve"] == (10_000_000, 0)
 
@@ -218,7 +197,7 @@ async def test_the_digest_has_a_budget_line(bot: SlackDriver, planned: Campaign)
 
 async def test_the_api_gives_balances_and_a_ledger_that_adds_up(bot: SlackDriver, planned: Campaign) -> None:
     await budget_command(bot, "spend online 12,345.67")
-    headers = await _auth(bot)
+    headers = await bot.bearer()
     plan = (await bot.http.get(f"/api/campaigns/{planned.id}/budget", headers=headers)).json()
     assert plan["total"] == "1000000" or float(plan["total"]) == 1_000_000
     online = next(line for line in plan["lines"] if line["name"] == "online")
@@ -255,14 +234,14 @@ async def test_fifty_concurrent_moves_keep_the_ledger_consistent(bot: SlackDrive
 
 async def test_a_double_tap_on_approve_moves_the_money_once(bot: SlackDriver, planned: Campaign) -> None:
     await budget_command(bot, "reserve 50k online", user=OTHER)
-    dm = next(call for call in posts(bot, "Budget request #1") if call.args["channel"] == FINANCE)
+    dm = next(call for call in bot.posts("Budget request #1") if call.args["channel"] == FINANCE)
     await asyncio.gather(tap(bot, dm, ActionId.APPROVE, FINANCE), tap(bot, dm, ActionId.APPROVE, FINANCE))
 
     assert (await balances(bot, planned))["reserve"] == (5_000_000, 0)
     async with bot.runtime.sessions() as session:
         releases = [entry for entry in await budget.ledger(session, planned.id) if entry.kind == "reserve"]
     assert len(releases) == 1
-    assert len([call for call in posts(bot, "Budget request #1") if call.args["channel"] == OTHER]) == 1
+    assert len([call for call in bot.posts("Budget request #1") if call.args["channel"] == OTHER]) == 1
 
 
 async def test_splitting_a_change_does_not_escape_approval(
@@ -283,7 +262,7 @@ async def test_splitting_a_change_does_not_escape_approval(
 
 async def test_nobody_approves_their_own_request(bot: SlackDriver, planned: Campaign) -> None:
     assert "Request #1" in await budget_command(bot, "reserve 20k online", user=FINANCE)
-    requests = posts(bot, "Budget request #1")
+    requests = bot.posts("Budget request #1")
     assert sorted(call.args["channel"] for call in requests) == sorted([CHANNEL, COMMANDER])  # not to FINANCE
     channel_copy = next(call for call in requests if call.args["channel"] == CHANNEL)
     await tap(bot, channel_copy, ActionId.APPROVE, FINANCE)
@@ -293,7 +272,7 @@ async def test_nobody_approves_their_own_request(bot: SlackDriver, planned: Camp
     assert (await balances(bot, planned))["reserve"] == (8_000_000, 0)
 
     assert "Request #2" in await budget_command(bot, "reserve 20k online", user=COMMANDER)
-    channel_copy = next(call for call in posts(bot, "Budget request #2") if call.args["channel"] == CHANNEL)
+    channel_copy = next(call for call in bot.posts("Budget request #2") if call.args["channel"] == CHANNEL)
     await tap(bot, channel_copy, ActionId.APPROVE, COMMANDER)
     assert "another approver" in bot.standin.ok_calls("response_url")[-1].args["text"]
     await tap(bot, channel_copy, ActionId.APPROVE, FINANCE)

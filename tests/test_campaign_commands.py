@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.conftest import CHANNEL, COMMANDER, OTHER, START_LINE, SlackDriver
 from warroom_bot.core.ids import ActionId, BlockId, CallbackId
+from warroom_bot.devtools.driver import CHANNEL, COMMANDER, OTHER, START_LINE, SlackDriver
 from warroom_bot.models import Campaign, Phase
 
 

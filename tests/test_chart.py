@@ -6,9 +6,8 @@ import struct
 import time
 from datetime import timedelta
 
-from tests.conftest import CHANNEL, SlackDriver
-from tests.test_digest import LIVE
 from warroom_bot.core.clock import ManualClock
+from warroom_bot.devtools.driver import CHANNEL, LIVE_LINE, SlackDriver
 from warroom_bot.models import Campaign
 
 SLACK_ACK_LIMIT_SECONDS = 3
@@ -17,7 +16,7 @@ SLACK_ACK_LIMIT_SECONDS = 3
 async def test_a_chart_of_actual_against_target_is_uploaded_to_the_channel(
     bot: SlackDriver, clock: ManualClock
 ) -> None:
-    await bot.ephemeral(f"start {LIVE}")
+    await bot.ephemeral(f"start {LIVE_LINE}")
     await bot.ephemeral("target gmv 4m")
     for value in ("200k", "600k", "1.1m"):
         await bot.ephemeral(f"metric gmv {value}")

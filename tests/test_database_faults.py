@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from tests.conftest import START_LINE, SlackDriver, connect_directly, running
-from tests.test_api import _auth
 from warroom_bot.core.clock import ManualClock
 from warroom_bot.core.settings import Settings
+from warroom_bot.devtools.driver import START_LINE, SlackDriver, in_process
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.models import Reading, RoleAssignment
 
@@ -75,7 +75,7 @@ async def proxied(settings: Settings, clock: ManualClock, standin: SlackStandIn)
     await proxy.restore()
     through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     try:
-        async for bot in running(settings.model_copy(update={"database_url": through_proxy}), clock, standin):
+        async with in_process(settings.model_copy(update={"database_url": through_proxy}), clock, standin) as bot:
             yield bot, proxy
     finally:
         if proxy._server is not None:
@@ -97,7 +97,7 @@ async def test_a_database_out_of_reach_gets_a_clear_answer_and_works_again_after
     bot, proxy = proxied
     await bot.ephemeral(f"start {START_LINE}")
     (campaign,) = await bot.campaigns()
-    headers = await _auth(bot, campaign_id=campaign.id)
+    headers = await bot.bearer(campaign.id)
     roster = await _roster(bot)
 
     await proxy.cut()
@@ -116,7 +116,9 @@ async def test_a_database_out_of_reach_gets_a_clear_answer_and_works_again_after
 
 
 @asynccontextmanager
-async def _another_writer_holding_locks(database_url: str) -> AsyncIterator[None]:
+async def _another_writer_holding_locks(
+    database_url: str, connect_directly: Callable[[str], Awaitable[asyncpg.Connection]]
+) -> AsyncIterator[None]:
     """A second connection holding the write locks, as a long migration, backup or batch job would:
     on SQLite the whole file, on PostgreSQL the tables the test writes to."""
     url = make_url(database_url)
@@ -139,14 +141,14 @@ async def _another_writer_holding_locks(database_url: str) -> AsyncIterator[None
 
 
 async def test_a_locked_database_gets_a_clear_answer_in_time_and_changes_nothing(
-    bot: SlackDriver, settings: Settings
+    bot: SlackDriver, settings: Settings, connect_directly: Callable[[str], Awaitable[asyncpg.Connection]]
 ) -> None:
     await bot.ephemeral(f"start {START_LINE}")
     (campaign,) = await bot.campaigns()
-    headers = await _auth(bot, campaign_id=campaign.id)
+    headers = await bot.bearer(campaign.id)
     roster = await _roster(bot)
 
-    async with _another_writer_holding_locks(settings.database_url):
+    async with _another_writer_holding_locks(settings.database_url, connect_directly):
         # Slack gives up after 3 s: the answer must come back before, not when the lock goes.
         answer = await asyncio.wait_for(bot.ephemeral("role tier1 <@U0TIER1001>"), timeout=3)
         assert UNAVAILABLE in answer

@@ -4,62 +4,44 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from sqlmodel import select
 
-from tests.conftest import CHANNEL, SlackDriver, running
-from tests.test_api import _auth
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.cli import main
 from warroom_bot.core.clock import ManualClock
-from warroom_bot.core.db import create_engine, create_sessions, upgrade
+from warroom_bot.core.db import create_engine, create_sessions
 from warroom_bot.core.settings import Settings
+from warroom_bot.devtools.driver import LIVE_LINE, SlackDriver, in_process, kpi_line
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.digest import schedule as digest
 from warroom_bot.metrics import service as metrics
 from warroom_bot.models import Campaign, Reading
 
-# Live for 48 hours from 9 Nov 00:00 UTC; the test clock stands at 12:00, a quarter of the way.
-LIVE = '"Double 11" 2026-11-09T00:00 2026-11-11T00:00 UTC'
-
 
 @pytest.fixture
 async def live(bot: SlackDriver) -> Campaign:
-    await bot.ephemeral(f"start {LIVE}")
+    await bot.ephemeral(f"start {LIVE_LINE}")
     await bot.tick()
     (campaign,) = await bot.campaigns()
     return campaign
 
 
-def digests(standin: SlackStandIn) -> list[dict[str, Any]]:
-    return [
-        call.args
-        for call in standin.ok_calls("chat.postMessage")
-        if call.args["channel"] == CHANNEL and "— status" in call.args["text"]
-    ]
-
-
 async def post_digest(bot: SlackDriver) -> dict[str, Any]:
     """`/warroom digest`, then the digest as it reached the channel (it is posted after the ack)."""
-    before = len(digests(bot.standin))
+    before = len(bot.digests())
     assert "Posting the status digest" in await bot.ephemeral("digest")
     async with asyncio.timeout(5):
-        while len(digests(bot.standin)) == before:
+        while len(bot.digests()) == before:
             await asyncio.sleep(0.01)
-    return digests(bot.standin)[-1]
-
-
-def kpi_line(message: dict[str, Any], label: str) -> str:
-    return next(
-        block["text"]["text"]
-        for block in message["blocks"]
-        if block["type"] == "section" and f"*{label}*" in block.get("text", {}).get("text", "")
-    )
+    return bot.digests()[-1]
 
 
 async def readings(bot: SlackDriver) -> list[Reading]:
@@ -132,7 +114,7 @@ async def test_status_shows_the_same_numbers_to_the_caller_only(bot: SlackDriver
     assert "overall red" in body["text"]
     assert "¥640.0k vs ¥1.00m to date · 64.0% · red" in json.dumps(body["blocks"], ensure_ascii=False)
     await bot.tick()
-    assert digests(bot.standin) == []
+    assert bot.digests() == []
 
 
 async def test_the_worst_dimensions_are_named(bot: SlackDriver, live: Campaign) -> None:
@@ -163,19 +145,19 @@ async def test_digests_post_once_per_slot_and_catch_up_once(
     bot: SlackDriver, live: Campaign, clock: ManualClock
 ) -> None:
     await bot.tick()  # schedules the first slot: 13:00
-    assert digests(bot.standin) == []
+    assert bot.digests() == []
     clock.advance(timedelta(minutes=59))
     await bot.tick()
-    assert digests(bot.standin) == []
+    assert bot.digests() == []
     clock.advance(timedelta(minutes=1))
     await bot.tick()
     await bot.tick()
-    assert len(digests(bot.standin)) == 1
+    assert len(bot.digests()) == 1
 
     clock.advance(timedelta(hours=5, minutes=20))  # the service was down through five slots
     await bot.tick()
     await bot.tick()
-    assert len(digests(bot.standin)) == 2  # one catch-up, not five
+    assert len(bot.digests()) == 2  # one catch-up, not five
     (campaign,) = await bot.campaigns()
     assert campaign.next_digest_at == datetime(2026, 11, 9, 19, 0, tzinfo=UTC)
 
@@ -183,14 +165,14 @@ async def test_digests_post_once_per_slot_and_catch_up_once(
 async def test_two_replicas_sharing_a_database_post_each_slot_once(
     settings: Settings, clock: ManualClock, standin: SlackStandIn
 ) -> None:
-    async for first in running(settings, clock, standin):
-        await first.ephemeral(f"start {LIVE}")
-        async for second in running(settings, clock, standin):
+    async with in_process(settings, clock, standin) as first:
+        await first.ephemeral(f"start {LIVE_LINE}")
+        async with in_process(settings, clock, standin) as second:
             await first.tick()
             for _ in range(12):
                 clock.advance(timedelta(hours=1))
                 await asyncio.gather(first.tick(), second.tick())
-    assert len(digests(standin)) == 12
+    assert len(first.digests()) == 12
 
 
 async def test_a_slot_claimed_after_another_worker_listed_it_is_not_posted_again(
@@ -205,9 +187,9 @@ async def test_a_slot_claimed_after_another_worker_listed_it_is_not_posted_again
     async with bot.runtime.transaction() as session:
         assert await digest.post_slot(session, campaign_id=live.id, now=clock.now())  # A
     async with bot.runtime.transaction() as session:
-        assert not await digest.post_slot(session, campaign_id=listed_by_b[0], now=clock.now())  # B
+        assert not await digest.post_slot(session, campaign_id=listed_by_b[0].id, now=clock.now())  # B
     await bot.tick()
-    assert len(digests(bot.standin)) == 1
+    assert len(bot.digests()) == 1
 
 
 async def test_quiet_hours_cadence_and_phases_decide_when_digests_come(
@@ -217,16 +199,16 @@ async def test_quiet_hours_cadence_and_phases_decide_when_digests_come(
     await bot.tick()
     clock.advance(timedelta(hours=3, minutes=30))  # 15:30
     await bot.tick()
-    assert digests(bot.standin) == []
+    assert bot.digests() == []
     clock.advance(timedelta(minutes=30))
     await bot.tick()
-    assert len(digests(bot.standin)) == 1
+    assert len(bot.digests()) == 1
 
     await bot.ephemeral("phase wrapup")
     clock.advance(timedelta(hours=3))
     await bot.tick()
     await bot.tick()
-    assert len(digests(bot.standin)) == 1
+    assert len(bot.digests()) == 1
 
 
 async def test_kpis_can_be_added_and_removed(bot: SlackDriver, live: Campaign) -> None:
@@ -273,7 +255,7 @@ async def test_bad_metric_and_target_commands_store_nothing(
 
 
 async def test_the_api_ingests_a_batch_and_reports_status_as_json(bot: SlackDriver, live: Campaign) -> None:
-    headers = await _auth(bot, campaign_id=live.id)
+    headers = await bot.bearer(live.id)
     await bot.ephemeral("target gmv 4m")
     batch = {
         "readings": [
@@ -304,7 +286,7 @@ NO_ESCALATIONS = {
 
 
 async def test_the_status_json_gives_escalations_and_budget_as_numbers(bot: SlackDriver, live: Campaign) -> None:
-    headers = await _auth(bot, campaign_id=live.id)
+    headers = await bot.bearer(live.id)
     before = (await bot.http.get(f"/api/campaigns/{live.id}/status", headers=headers)).json()
     assert (before["escalations"], before["budget"]) == (NO_ESCALATIONS, None)
 
@@ -345,7 +327,7 @@ async def test_the_status_json_gives_escalations_and_budget_as_numbers(bot: Slac
 
 
 async def test_a_bad_batch_is_refused_whole_with_every_bad_row_named(bot: SlackDriver, live: Campaign) -> None:
-    headers = await _auth(bot)
+    headers = await bot.bearer()
     batch = {
         "readings": [
             {"kpi": "gmv", "value": 1},
@@ -367,11 +349,11 @@ async def test_a_bad_batch_is_refused_whole_with_every_bad_row_named(bot: SlackD
     assert await readings(bot) == []
 
 
-def test_csv_import_is_all_or_nothing(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_import_is_all_or_nothing(tmp_path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path}/csv.db"
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.chdir(tmp_path)
-    upgrade(database_url)
+    shutil.copyfile(sqlite_template, tmp_path / "csv.db")
 
     async def start() -> int:
         engine = create_engine(database_url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SlackDriver
+from warroom_bot.devtools.driver import SlackDriver
 from warroom_bot.models import Campaign
 
 

@@ -11,29 +11,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
-from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import CHANNEL, COMMANDER, SIGNING_SECRET, SlackDriver
-from tests.test_api import _auth
-from tests.test_serve_process import _free_port
 from warroom_bot import app as edge
 from warroom_bot import cli
 from warroom_bot.cli import main
 from warroom_bot.core.ids import ActionId
+from warroom_bot.devtools.driver import CHANNEL, COMMANDER, ServerProcess, SlackDriver
 from warroom_bot.devtools.slack_requests import SlackRequestFactory
-from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.digest import snapshot as digest
 from warroom_bot.metrics import service as metrics
 from warroom_bot.models import ActionItem, Campaign, RetroEntry
@@ -211,7 +203,7 @@ async def test_the_largest_requests_slack_sends_fit_the_limit() -> None:
 async def test_a_whole_batch_of_the_longest_readings_fits_and_a_larger_body_does_not(
     bot: SlackDriver, campaign: Campaign
 ) -> None:
-    headers = await _auth(bot)
+    headers = await bot.bearer()
     reading = {
         "kpi": "new_customers",
         "value": "1,234.5万",
@@ -273,7 +265,7 @@ async def test_a_genuine_bug_is_a_500_with_an_error_id_logged_once_without_the_b
 
     monkeypatch.setattr(metrics, "record", broken)
     monkeypatch.setattr(digest, "snapshot", broken)
-    headers = await _auth(bot)
+    headers = await bot.bearer()
     caplog.set_level(logging.INFO)
     batch = {"readings": [{"kpi": "gmv", "value": 1, "dimension": "SECRET-IN-THE-BODY"}]}
     for response in (
@@ -291,87 +283,43 @@ async def test_a_genuine_bug_is_a_500_with_an_error_id_logged_once_without_the_b
 # -- a real `warroom serve`: slow clients, connection cap, memory -----------------------------------
 
 
-@asynccontextmanager
-async def served(standin: SlackStandIn, folder: Path) -> AsyncIterator[tuple[int, int]]:
-    """`warroom serve` on a loopback port; yields the port and the process id."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-served",
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": standin.api_url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/served.db",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from warroom_bot.cli import main; main()", "serve", "--port", str(port)],
-        env=env,
-        cwd=folder,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
-        yield port, process.pid
-    finally:
-        process.terminate()
-        try:
-            output = (await asyncio.to_thread(process.communicate, timeout=15))[0].decode()
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
-            raise AssertionError("warroom serve did not stop within 15 s of SIGTERM") from None
-        assert "Traceback" not in output, output
-
-
 async def _closed_within(reader: asyncio.StreamReader, seconds: float) -> bytes:
     """Everything the server sent until it closed the connection, which must be within `seconds`."""
     return await asyncio.wait_for(reader.read(), seconds)
 
 
-async def test_slow_and_silent_clients_are_closed(standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_slow_and_silent_clients_are_closed(served: ServerProcess) -> None:
     """A client that sends nothing, one that sends half a request head, and one that sends the head
     and part of the body: each connection is closed by the server, the last with a 408."""
-    async with served(standin, tmp_path) as (port, _pid):
-        silent = await asyncio.open_connection("127.0.0.1", port)
-        half_head = await asyncio.open_connection("127.0.0.1", port)
-        half_head[1].write(b"GET /healthz HTTP/1.1\r\nHost: warroom\r\n")
-        half_body = await asyncio.open_connection("127.0.0.1", port)
-        half_body[1].write(
-            b"POST /slack/events HTTP/1.1\r\nHost: warroom\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            b"Content-Length: 1000\r\n\r\ncommand=%2Fwarroom"
-        )
-        limit = max(cli.HEAD_TIMEOUT_SECONDS, edge.BODY_TIMEOUT_SECONDS) + 5
-        sent = await asyncio.gather(*(_closed_within(reader, limit) for reader, _ in (silent, half_head, half_body)))
-        assert sent[:2] == [b"", b""]
-        assert sent[2].startswith(b"HTTP/1.1 408 ") and b"did not arrive within" in sent[2]
-        for _, writer in (silent, half_head, half_body):
+    port = served.port
+    silent = await asyncio.open_connection("127.0.0.1", port)
+    half_head = await asyncio.open_connection("127.0.0.1", port)
+    half_head[1].write(b"GET /healthz HTTP/1.1\r\nHost: warroom\r\n")
+    half_body = await asyncio.open_connection("127.0.0.1", port)
+    half_body[1].write(
+        b"POST /slack/events HTTP/1.1\r\nHost: warroom\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: 1000\r\n\r\ncommand=%2Fwarroom"
+    )
+    limit = max(cli.HEAD_TIMEOUT_SECONDS, edge.BODY_TIMEOUT_SECONDS) + 5
+    sent = await asyncio.gather(*(_closed_within(reader, limit) for reader, _ in (silent, half_head, half_body)))
+    assert sent[:2] == [b"", b""]
+    assert sent[2].startswith(b"HTTP/1.1 408 ") and b"did not arrive within" in sent[2]
+    for _, writer in (silent, half_head, half_body):
+        writer.close()
+
+
+async def test_connections_beyond_the_cap_are_answered_503(served: ServerProcess) -> None:
+    idle = [await asyncio.open_connection("127.0.0.1", served.port) for _ in range(cli.MAX_CONCURRENCY)]
+    async with httpx.AsyncClient(base_url=served.url) as http:
+        assert (await http.get("/healthz")).status_code == 503
+        for _, writer in idle:
             writer.close()
-
-
-async def test_connections_beyond_the_cap_are_answered_503(standin: SlackStandIn, tmp_path: Path) -> None:
-    async with served(standin, tmp_path) as (port, _pid):
-        idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(cli.MAX_CONCURRENCY)]
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            assert (await http.get("/healthz")).status_code == 503
-            for _, writer in idle:
-                writer.close()
-            for _ in range(100):
-                if (await http.get("/healthz")).status_code == 200:
-                    break
-                await asyncio.sleep(0.05)
-            else:
-                pytest.fail("the service did not recover once the idle connections closed")
-
-
-def _peak_memory_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) / 1024
+        for _ in range(100):
+            if (await http.get("/healthz")).status_code == 200:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            pytest.fail("the service did not recover once the idle connections closed")
 
 
 async def _stream_until_closed(port: int, total: int) -> int:
@@ -395,32 +343,29 @@ async def _stream_until_closed(port: int, total: int) -> int:
     return sent
 
 
-async def test_a_flood_of_large_bodies_costs_the_server_no_memory(standin: SlackStandIn, tmp_path: Path) -> None:
+async def test_a_flood_of_large_bodies_costs_the_server_no_memory(served: ServerProcess) -> None:
     """Ten clients each sending 50 MB at once: every connection is cut short, the peak memory of the
     service hardly moves, and a signed command sent meanwhile is answered."""
-    async with served(standin, tmp_path) as (port, pid):
-        before = _peak_memory_mb(pid)
-        declared = []
-        for _ in range(10):
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(b"POST /slack/events HTTP/1.1\r\nHost: warroom\r\nContent-Length: %d\r\n\r\n" % (50 * MiB))
-            declared.append((reader, writer))
-        answers = await asyncio.gather(*(_closed_within(reader, 10) for reader, _ in declared))
-        assert all(answer.startswith(b"HTTP/1.1 413 ") for answer in answers), answers
-        request = SlackRequestFactory(SIGNING_SECRET).slash_command(
-            "/warroom", "help", user_id=COMMANDER, channel_id=CHANNEL
+    port = served.port
+    before = served.memory_mb("VmHWM")
+    declared = []
+    for _ in range(10):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST /slack/events HTTP/1.1\r\nHost: warroom\r\nContent-Length: %d\r\n\r\n" % (50 * MiB))
+        declared.append((reader, writer))
+    answers = await asyncio.gather(*(_closed_within(reader, 10) for reader, _ in declared))
+    assert all(answer.startswith(b"HTTP/1.1 413 ") for answer in answers), answers
+    async with httpx.AsyncClient(base_url=served.url) as http:
+        *sent, answered = await asyncio.wait_for(
+            asyncio.gather(
+                *(_stream_until_closed(port, 50 * MiB) for _ in range(10)),
+                SlackDriver(http).command("help"),
+            ),
+            60,
         )
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            *sent, answered = await asyncio.wait_for(
-                asyncio.gather(
-                    *(_stream_until_closed(port, 50 * MiB) for _ in range(10)),
-                    http.post("/slack/events", content=request.body, headers=request.headers),
-                ),
-                60,
-            )
-        assert answered.status_code == 200
-        assert max(sent) < 50 * MiB
-        assert _peak_memory_mb(pid) - before < 64  # reading all ten would take 500 MiB
+    assert answered.status_code == 200
+    assert max(sent) < 50 * MiB
+    assert served.memory_mb("VmHWM") - before < 64  # reading all ten would take 500 MiB
 
 
 # -- the try-out mode stays on this machine ----------------------------------------------------------

@@ -34,12 +34,18 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.conftest import SIGNING_SECRET, SlackDriver
-from tests.test_retros import ANA, item, open_retro, prompted, submit
 from warroom_bot.app import create_app
 from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.ids import ActionId
 from warroom_bot.core.settings import load_settings
-from warroom_bot.devtools.standin import APP_TOKEN_METHOD_SCOPES, MANIFEST_BOT_SCOPES, METHOD_SCOPES, SlackStandIn
+from warroom_bot.devtools.driver import ANA, SIGNING_SECRET, SlackDriver, action_item
+from warroom_bot.devtools.standin import (
+    APP_TOKEN_METHOD_SCOPES,
+    MANIFEST_BOT_SCOPES,
+    METHOD_SCOPES,
+    Call,
+    SlackStandIn,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "slack_manifest.yaml"
@@ -674,11 +680,11 @@ async def standin() -> AsyncIterator[SlackStandIn]:
 
 
 async def test_a_campaign_day_calls_only_methods_the_manifests_scopes_allow(
-    bot: SlackDriver, clock: ManualClock
+    bot: SlackDriver, prompt: Call, write_retro: Callable[..., Awaitable[dict[str, Any]]]
 ) -> None:
-    assert (await bot.command("start")).status_code == 200  # no campaign yet: the start form
+    # `prompt`: live, with a roster, at the 21:00 retro prompt.
+    assert (await bot.command("start", channel="C0NOROOM01")).status_code == 200  # no campaign there: the form
     await bot.standin.wait_for("views.open")
-    prompt = await prompted(bot, clock)  # live, with a roster, at the 21:00 retro prompt
     await bot.ephemeral(f"role tier1 <@{ANA}>")
     await bot.ephemeral("red Payment gateway timeouts", command="/escalate")  # the channel post and a DM
     await bot.tick()
@@ -688,7 +694,9 @@ async def test_a_campaign_day_calls_only_methods_the_manifests_scopes_allow(
     await bot.ephemeral("metric gmv 250000")
     await bot.ephemeral("chart gmv")  # a PNG, files upload v2
     await bot.standin.wait_for("files.completeUploadExternal")
-    await submit(bot, await open_retro(bot, prompt, ANA), ANA, items=[item(ANA, "2026-11-11")])
+    await write_retro(
+        await bot.open_form(prompt, ActionId.WRITE_RETRO, ANA), ANA, items=[action_item(ANA, "2026-11-11")]
+    )
     await bot.standin.wait_for("users.info")  # the action item's owner is a person
     await bot.ephemeral("report")
     await bot.standin.wait_for("files.completeUploadExternal", count=2)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
 
 from sqlalchemy import update
 
-from tests.conftest import CHANNEL, START_LINE, SlackDriver, running
 from warroom_bot.core.blocks import notice
 from warroom_bot.core.clock import ManualClock
 from warroom_bot.core.outbox import LEASE, enqueue
 from warroom_bot.core.settings import Settings
+from warroom_bot.devtools.driver import CHANNEL, START_LINE, SlackDriver, free_port, in_process
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.models import OutboxMessage, OutboxStatus
 
@@ -79,7 +78,7 @@ async def test_timeouts_and_refused_connections_deliver_once_in_order_after_reco
     await _settle(bot, clock, rounds=2)
     assert bot.standin.ok_calls("chat.postMessage") == []
 
-    client.base_url = f"http://127.0.0.1:{_closed_port()}/api/"  # then not answering at all
+    client.base_url = f"http://127.0.0.1:{free_port()}/api/"  # then not answering at all
     await bot.ephemeral("role tier1 <@U0TIER1001>")
     await bot.ephemeral("phase live --force")
     await _settle(bot, clock, rounds=2)
@@ -94,23 +93,17 @@ async def test_timeouts_and_refused_connections_deliver_once_in_order_after_reco
     assert {row.status for row in await bot.outbox()} == {OutboxStatus.SENT}
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_a_message_survives_a_restart_during_an_outage(
     settings: Settings, clock: ManualClock, standin: SlackStandIn
 ) -> None:
     standin.fail(500, times=1000, method="chat.postMessage")
-    async for bot in running(settings, clock, standin):
+    async with in_process(settings, clock, standin) as bot:
         await bot.ephemeral(f"start {START_LINE}")
         await _settle(bot, clock, rounds=2)
     assert standin.ok_calls("chat.postMessage") == []
 
     standin.recover()
-    async for bot in running(settings, clock, standin):
+    async with in_process(settings, clock, standin) as bot:
         await _settle(bot, clock, rounds=4)  # ends before the first hourly digest slot
         (row,) = await bot.outbox()
     assert row.status == OutboxStatus.SENT

@@ -8,7 +8,6 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from tests.conftest import SlackDriver
 from warroom_bot.budget.render import yuan
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.parsing import (
@@ -27,6 +26,7 @@ from warroom_bot.core.parsing import (
     parse_timezone,
     split_args,
 )
+from warroom_bot.devtools.driver import SlackDriver
 from warroom_bot.metrics.render import amount
 from warroom_bot.metrics.service import DEFAULT_KPIS, BatchRejected, validate
 from warroom_bot.models import BudgetLine, Kpi, Reading, Severity

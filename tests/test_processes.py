@@ -5,15 +5,11 @@ two replicas over a simulated campaign day post everything exactly once, and a s
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
-import sys
 import time
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -22,68 +18,36 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.core.clock import ScaledClock
 from warroom_bot.core.db import create_engine
-from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.driver import COMMANDER, SlackDriver, local, warroom
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.models import Escalation, OutboxMessage, OutboxStatus
 
 pytestmark = pytest.mark.slow
 
 SECRET = "process-test-secret"
-ZONE = ZoneInfo("Asia/Shanghai")
-CHANNEL, COMMANDER = "C0REPLICAS", "U0COMMAND1"
+CHANNEL = "C0REPLICAS"
 TIER1, TIER1_BACKUP, TIER2, TIER3 = "U0TIER1PRI", "U0TIER1BAK", "U0TIER2PRI", "U0TIER3PRI"
 
 
-def local(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=ZONE)
-
-
 class Service:
-    """One `warroom serve` process on a loopback port."""
+    """One `warroom serve` process on a loopback port, and the commands it is sent."""
 
     def __init__(self, env: dict[str, str], folder: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.env, self.folder = env, folder
-        self.process: asyncio.subprocess.Process | None = None
-        self.requests = SlackRequestFactory(SECRET)
+        self.process = warroom("serve", env=env, cwd=folder)
 
     async def start(self) -> Service:
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            "from warroom_bot.cli import main; main()",
-            "serve",
-            "--port",
-            str(self.port),
-            env={**os.environ, **self.env},
-            cwd=self.folder,
-        )
-        async with httpx.AsyncClient() as http:
-            for _ in range(300):
-                try:
-                    if (await http.get(f"http://127.0.0.1:{self.port}/healthz")).status_code == 200:
-                        return self
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
-        raise AssertionError("the service did not start")
+        await self.process.started()
+        return self
 
     async def command(self, text: str, command: str = "/warroom", user: str = COMMANDER) -> str:
-        request = self.requests.slash_command(command, text, user_id=user, channel_id=CHANNEL)
-        async with httpx.AsyncClient() as http:
-            response = await http.post(
-                f"http://127.0.0.1:{self.port}/slack/events", content=request.body, headers=request.headers
-            )
-        assert response.status_code == 200, response.text
-        answer = response.json()["text"]
+        async with httpx.AsyncClient(base_url=self.process.url) as http:
+            slack = SlackDriver(http, signing_secret=SECRET, channel=CHANNEL, user=user)
+            answer = await slack.ephemeral(text, command=command)
         assert not answer.startswith(":warning:") and ":boom:" not in answer, answer  # a refusal, an error
         return answer
 
     async def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(sig)
-            await asyncio.wait_for(self.process.wait(), 15)
+        await self.process.stopped(sig)
 
 
 def simulated_env(
@@ -115,8 +79,9 @@ def posts(standin: SlackStandIn, channel: str, prefix: str) -> list[str]:
 
 
 async def test_two_replicas_post_every_slot_step_prompt_and_reminder_once(
-    database_url: str, standin: SlackStandIn, tmp_path: Path
+    empty_database_url: str, standin: SlackStandIn, tmp_path: Path
 ) -> None:
+    database_url = empty_database_url  # both replicas migrate it as they start
     start, speed = local("2026-11-10T20:00"), 3600.0  # a simulated hour every second
     anchor = time.time() + 8  # both processes are up by then
     env = simulated_env(database_url, standin, start, speed, anchor, tick=0.15)  # 9 simulated minutes

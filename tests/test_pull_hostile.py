@@ -23,11 +23,10 @@ import pytest
 from aiohttp import web
 from sqlmodel import select
 
-from tests.conftest import CHANNEL, SlackDriver
-from tests.test_digest import LIVE, digests
 from warroom_bot.campaigns.config import normalise
 from warroom_bot.core.clock import ManualClock
 from warroom_bot.core.errors import UserError
+from warroom_bot.devtools.driver import CHANNEL, LIVE_LINE, SlackDriver
 from warroom_bot.devtools.standin import Call
 from warroom_bot.metrics import pull
 from warroom_bot.models import Campaign
@@ -162,7 +161,7 @@ async def source() -> AsyncIterator[HostileSource]:
 
 async def pulling_from(bot: SlackDriver, url: str, channel: str = CHANNEL) -> Campaign:
     """A live campaign (a quarter of its 48 hours gone at 12:00) pulling from `url`; slot at 13:00."""
-    await bot.ephemeral(f"start {LIVE}", channel=channel)
+    await bot.ephemeral(f"start {LIVE_LINE}", channel=channel)
     await bot.ephemeral("target gmv 4m", channel=channel)
     assert "is now" in await bot.ephemeral(f"config pull.url {url}", channel=channel)
     await bot.tick()
@@ -173,9 +172,9 @@ async def digest_in(bot: SlackDriver, count: int) -> dict[str, Any]:
     """Wait (tick-started pulls first) until the channel has `count` digests; the last one."""
     await pull.puller(bot.runtime).settle()
     async with asyncio.timeout(20):
-        while len(digests(bot.standin)) < count:
+        while len(bot.digests()) < count:
             await asyncio.sleep(0.01)
-    return digests(bot.standin)[count - 1]
+    return bot.digests()[count - 1]
 
 
 async def status_posts(bot: SlackDriver, count: int) -> list[Call]:
@@ -257,7 +256,7 @@ async def test_a_drip_feeding_source_does_not_hold_up_another_campaigns_red_esca
     monkeypatch.setattr(pull, "PULL_TIMEOUT_SECONDS", 5.0)  # the drip outlasts this test's middle part
     dripping = await pulling_from(bot, f"{source.url}/drip")
     # Another campaign, in another channel, with a red escalation whose next step falls due at 13:03.
-    await bot.ephemeral(f"start {LIVE}", channel=OTHER_CHANNEL)
+    await bot.ephemeral(f"start {LIVE_LINE}", channel=OTHER_CHANNEL)
     await bot.ephemeral(f"role tier1 <@{TIER1}> <@{TIER1_BACKUP}>", channel=OTHER_CHANNEL)
     clock.advance(timedelta(minutes=58))
     await bot.ephemeral("red Checkout failing", command="/escalate", channel=OTHER_CHANNEL)
@@ -299,7 +298,7 @@ async def test_a_stored_url_that_cannot_be_fetched_is_named_and_the_slot_moves_o
     bot: SlackDriver, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A value stored before URLs were checked (`http://[::1/` raised InvalidURL on every tick)."""
-    await bot.ephemeral(f"start {LIVE}")
+    await bot.ephemeral(f"start {LIVE_LINE}")
     await bot.tick()
     for stored in ["http://[::1/", "http://user:SECRET@example.com/readings"]:
         bot.standin.calls.clear()
@@ -317,7 +316,7 @@ async def test_a_stored_url_that_cannot_be_fetched_is_named_and_the_slot_moves_o
         clock.advance(timedelta(minutes=1))
         await bot.tick()
         await pull.puller(bot.runtime).settle()
-        assert len(digests(bot.standin)) == 2  # nothing retried
+        assert len(bot.digests()) == 2  # nothing retried
     assert "SECRET" not in caplog.text
 
 
@@ -423,7 +422,7 @@ async def test_a_name_that_resolves_to_loopback_is_refused_at_fetch_time(
     """DNS may answer a private address (rebinding, internal names): checked at every fetch, nothing sent."""
     assert not bot.runtime.settings.pull_allow_private
     port = source.url.rpartition(":")[2]
-    await bot.ephemeral(f"start {LIVE}")
+    await bot.ephemeral(f"start {LIVE_LINE}")
     assert "loopback" in await bot.ephemeral(f"config pull.url {source.url}/readings")
     assert "is now" in await bot.ephemeral(f"config pull.url http://bi.example.test:{port}/readings")
     real_resolve = pull._resolve

@@ -15,10 +15,8 @@ import pytest
 from aiohttp import web
 from sqlmodel import select
 
-from tests.conftest import SlackDriver
-from tests.test_api import _auth
-from tests.test_digest import LIVE, digests, kpi_line
 from warroom_bot.core.clock import ManualClock
+from warroom_bot.devtools.driver import LIVE_LINE, SlackDriver, kpi_line
 from warroom_bot.metrics import pull
 from warroom_bot.models import Campaign, Reading
 
@@ -63,7 +61,7 @@ async def endpoint() -> AsyncIterator[BiEndpoint]:
 
 @pytest.fixture
 async def pulling(bot: SlackDriver, endpoint: BiEndpoint) -> Campaign:
-    await bot.ephemeral(f"start {LIVE}")
+    await bot.ephemeral(f"start {LIVE_LINE}")
     await bot.ephemeral("target gmv 4m")
     assert f"`pull.url` is now `{endpoint.url}`" in await bot.ephemeral(f"config pull.url <{endpoint.url}>")
     await bot.tick()  # schedules the first slot, 13:00
@@ -75,15 +73,15 @@ async def settled_digest(bot: SlackDriver, before: int) -> dict[str, Any]:
     """The next digest to reach the channel, once the background pulls the tick started are done."""
     await pull.puller(bot.runtime).settle()
     async with asyncio.timeout(10):
-        while len(digests(bot.standin)) == before:
+        while len(bot.digests()) == before:
             await asyncio.sleep(0.01)
-    return digests(bot.standin)[-1]
+    return bot.digests()[-1]
 
 
 async def next_digest(bot: SlackDriver, clock: ManualClock) -> dict[str, Any]:
     """Move to the next slot and tick: a campaign with a pull source has its digest posted by a
     background task the tick starts."""
-    before = len(digests(bot.standin))
+    before = len(bot.digests())
     clock.advance(timedelta(hours=1))
     await bot.tick()
     return await settled_digest(bot, before)
@@ -142,7 +140,7 @@ async def test_a_failing_pull_source_is_named_in_the_digest(
 
 
 async def test_a_pull_url_must_be_a_url(bot: SlackDriver) -> None:
-    await bot.ephemeral(f"start {LIVE}")
+    await bot.ephemeral(f"start {LIVE_LINE}")
     assert "not a URL" in await bot.ephemeral("config pull.url ftp://example")
     assert "`pull.url` is now `none`" in await bot.ephemeral("config pull.url none")
 
@@ -179,12 +177,12 @@ async def test_a_query_string_is_not_shown_or_logged(
 ) -> None:
     """An API key in the query stays out of the channel and the log (a user name or password in the
     URL is refused when it is set: tests/test_pull_hostile.py)."""
-    await bot.ephemeral(f"start {LIVE}")
+    await bot.ephemeral(f"start {LIVE_LINE}")
     assert "SECRET-TOKEN" not in await bot.ephemeral(f"config pull.url {endpoint.url}?token=SECRET-TOKEN")
     assert "SECRET-TOKEN" not in await bot.ephemeral("status")
     (campaign,) = await bot.campaigns()
     for route in ("", "/audit"):
-        served = await bot.http.get(f"/api/campaigns/{campaign.id}{route}", headers=await _auth(bot))
+        served = await bot.http.get(f"/api/campaigns/{campaign.id}{route}", headers=await bot.bearer())
         assert served.status_code == 200 and "SECRET-TOKEN" not in served.text and "?…" in served.text
     await bot.tick()
     endpoint.status = 500
@@ -207,6 +205,6 @@ async def test_a_manual_digest_of_a_pulling_campaign_can_be_asked_for_once_a_min
     clock.advance(timedelta(seconds=1))
     assert "Posting the status digest" in await bot.ephemeral("digest")
     async with asyncio.timeout(10):
-        while len(digests(bot.standin)) < 2:
+        while len(bot.digests()) < 2:
             await asyncio.sleep(0.01)
     assert endpoint.hits == 2  # a refused request fetched nothing

@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import COMMANDER, SlackDriver
-from tests.test_api import _auth
-from tests.test_retros import ANA, item, local, open_retro, prompted, submit
 from warroom_bot.cli import main
 from warroom_bot.core.clock import ManualClock
+from warroom_bot.core.ids import ActionId
 from warroom_bot.core.settings import Settings
+from warroom_bot.devtools.driver import ANA, COMMANDER, SlackDriver, action_item, local
+from warroom_bot.devtools.standin import Call
 from warroom_bot.models import Campaign
 
 TIER1 = "U0TIER1PRI"
 
 
 @pytest.fixture
-async def finished(bot: SlackDriver, clock: ManualClock) -> Campaign:
+async def finished(
+    bot: SlackDriver, clock: ManualClock, prompt: Call, write_retro: Callable[..., Awaitable[dict[str, Any]]]
+) -> Campaign:
     """A campaign run to its end with known numbers: GMV 900k of 1m, 950 orders of 1,000, response
     time 0.9 s against its 3 s limit, ¥50,000 spent, one red escalation acknowledged after 4 minutes
     and resolved after 30, one retro with an action item."""
-    prompt_day = await prompted(bot, clock)  # live since 10 Nov 20:30, prompted at 21:00
+    # `prompt`: live since 10 Nov 20:30, prompted at 21:00
     await bot.ephemeral(f"role tier1 <@{TIER1}>")
     await bot.ephemeral("target gmv 1000000")
     await bot.command("plan 100000", command="/budget")
@@ -36,13 +40,12 @@ async def finished(bot: SlackDriver, clock: ManualClock) -> Campaign:
     await bot.ephemeral("ack 1", command="/escalate", user=TIER1)
     clock.advance(timedelta(minutes=26))
     await bot.ephemeral("resolve 1 failover to the second gateway", command="/escalate", user=TIER1)
-    await submit(
-        bot,
-        await open_retro(bot, prompt_day, ANA),
+    await write_retro(
+        await bot.open_form(prompt, ActionId.WRITE_RETRO, ANA),
         ANA,
         problems="Gateway <script>alert(1)</script> timeouts | at peak",
         adjustments="Pre-warm the second gateway",
-        items=[item(ANA, "2026-11-11", action="Load-test the gateway")],
+        items=[action_item(ANA, "2026-11-11", action="Load-test the gateway")],
     )
     clock.set(local("2026-11-12T10:00"))
     await bot.ephemeral("metric gmv 900000")
@@ -75,7 +78,7 @@ def check_numbers(report: str) -> None:
 async def test_the_api_report_in_markdown_has_the_six_parts_and_the_right_numbers(
     bot: SlackDriver, finished: Campaign
 ) -> None:
-    response = await bot.http.get(f"/api/campaigns/{finished.id}/report", headers=await _auth(bot))
+    response = await bot.http.get(f"/api/campaigns/{finished.id}/report", headers=await bot.bearer())
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/markdown; charset=utf-8"
     report = response.text
@@ -99,7 +102,7 @@ async def test_the_api_report_in_markdown_has_the_six_parts_and_the_right_number
 
 
 async def test_the_html_report_is_self_contained_and_escapes_user_text(bot: SlackDriver, finished: Campaign) -> None:
-    response = await bot.http.get(f"/api/campaigns/{finished.id}/report?format=html", headers=await _auth(bot))
+    response = await bot.http.get(f"/api/campaigns/{finished.id}/report?format=html", headers=await bot.bearer())
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     page = response.text
@@ -114,14 +117,14 @@ async def test_the_report_api_refuses_other_campaigns_tokens_and_unknown_formats
 ) -> None:
     await bot.ephemeral('start "618" 2026-11-10T20:00 2026-11-12T00:00', channel="C0OTHERROOM")
     other = next(c for c in await bot.campaigns() if c.id != finished.id)
-    other_campaign_token = await _auth(bot, campaign_id=other.id)
+    other_campaign_token = await bot.bearer(other.id)
     assert (await bot.http.get(f"/api/campaigns/{finished.id}/report", headers=other_campaign_token)).status_code == 404
-    wrong_format = await bot.http.get(f"/api/campaigns/{finished.id}/report?format=pdf", headers=await _auth(bot))
+    wrong_format = await bot.http.get(f"/api/campaigns/{finished.id}/report?format=pdf", headers=await bot.bearer())
     assert wrong_format.status_code == 422
 
 
 async def test_the_retros_api_lists_each_day_with_its_entries(bot: SlackDriver, finished: Campaign) -> None:
-    response = await bot.http.get(f"/api/campaigns/{finished.id}/retros", headers=await _auth(bot))
+    response = await bot.http.get(f"/api/campaigns/{finished.id}/retros", headers=await bot.bearer())
     assert response.status_code == 200
     (day,) = response.json()
     assert day["day"] == "2026-11-10"
@@ -163,12 +166,12 @@ async def test_warroom_report_uploads_the_markdown_to_the_channel(bot: SlackDriv
 
 async def test_names_are_asked_of_slack_once_an_hour(bot: SlackDriver, finished: Campaign, clock: ManualClock) -> None:
     report = f"/api/campaigns/{finished.id}/report"
-    assert (await bot.http.get(report, headers=await _auth(bot))).headers["content-disposition"] == (
+    assert (await bot.http.get(report, headers=await bot.bearer())).headers["content-disposition"] == (
         'inline; filename="double-11-report.md"'
     )
     asked = len(bot.standin.ok_calls("users.info"))
-    await bot.http.get(report, headers=await _auth(bot))
+    await bot.http.get(report, headers=await bot.bearer())
     assert len(bot.standin.ok_calls("users.info")) == asked  # cached
     clock.advance(timedelta(hours=1))
-    await bot.http.get(report, headers=await _auth(bot))
+    await bot.http.get(report, headers=await bot.bearer())
     assert len(bot.standin.ok_calls("users.info")) > asked

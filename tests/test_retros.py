@@ -4,42 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime
+from collections.abc import Awaitable, Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
-from tests.conftest import CHANNEL, COMMANDER, OTHER, SlackDriver
 from warroom_bot.core.clock import ManualClock
-from warroom_bot.core.ids import ActionId, ActionItemPart, BlockId, CallbackId, action_item_block
+from warroom_bot.core.ids import ActionId, ActionItemPart, BlockId, action_item_block
+from warroom_bot.devtools.driver import (
+    ANA,
+    BEN,
+    CHANNEL,
+    CHO,
+    COMMANDER,
+    OTHER,
+    SHANGHAI,
+    SlackDriver,
+    action_item,
+    button,
+    local,
+)
 from warroom_bot.devtools.slack_requests import SignedRequest
 from warroom_bot.devtools.standin import Call
 from warroom_bot.models import ActionItem, ActionStatus, Campaign, RetroEntry
 
-SHANGHAI = "Asia/Shanghai"
-ANA, BEN, CHO = "U0ANA00001", "U0BEN00001", "U0CHO00001"
-
-
-def local(text: str, zone: str = SHANGHAI) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
-
-
-async def start_live(bot: SlackDriver, clock: ManualClock, zone: str = SHANGHAI) -> Campaign:
-    """A campaign live from 10 Nov 20:00 to 12 Nov 00:00 local, started at 20:30 on the first day."""
-    clock.set(local("2026-11-10T20:30", zone))
-    await bot.ephemeral(f'start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 {zone}')
-    await bot.tick()  # schedules the first prompt
-    (campaign,) = await bot.campaigns()
-    return campaign
-
-
-async def with_roster(bot: SlackDriver) -> None:
-    for user, name in ((ANA, "ana"), (BEN, "ben"), (CHO, "cho"), (COMMANDER, "commander"), (OTHER, "other")):
-        bot.standin.add_user(user, name)
-    await bot.ephemeral(f"role lead:supply_chain <@{ANA}>")
-    await bot.ephemeral(f"role lead:marketing <@{BEN}> <@{CHO}>")
+StartLive = Callable[..., Awaitable[Campaign]]
+Staff = Callable[[], Awaitable[None]]
+WriteRetro = Callable[..., Awaitable[dict[str, Any]]]
 
 
 def prompts(bot: SlackDriver) -> list[Call]:
@@ -63,31 +55,12 @@ def posts_starting(bot: SlackDriver, prefix: str) -> list[str]:
 
 
 def write_button(message: dict[str, Any]) -> dict[str, Any]:
-    return next(
-        element
-        for block in message["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element["action_id"] == ActionId.WRITE_RETRO
-    )
+    return button(message, ActionId.WRITE_RETRO)[0]
 
 
 async def open_retro(bot: SlackDriver, message_call: Call, user: str) -> dict[str, Any]:
     """Tap Write my retro on a prompt or reminder; the modal Slack was asked to open."""
-    before = len(bot.standin.ok_calls("views.open"))
-    response = await bot.send(
-        bot.requests.block_action(
-            action_id=ActionId.WRITE_RETRO,
-            value=write_button(message_call.args)["value"],
-            user_id=user,
-            channel_id=message_call.response["channel"],
-            message_ts=message_call.response["ts"],
-            block_id=BlockId.RETRO_ACTIONS,
-        )
-    )
-    assert response.status_code == 200, response.text
-    opened = await bot.standin.wait_for("views.open", count=before + 1)
-    return opened[-1].args["view"]
+    return await bot.open_form(message_call, ActionId.WRITE_RETRO, user)
 
 
 def initial_values(view: dict[str, Any]) -> dict[str, Any]:
@@ -97,53 +70,6 @@ def initial_values(view: dict[str, Any]) -> dict[str, Any]:
         or block["element"].get("initial_date")
         for block in view["blocks"]
         if block["type"] == "input"
-    }
-
-
-async def submit(
-    bot: SlackDriver,
-    view: dict[str, Any],
-    user: str,
-    *,
-    targets: str = "GMV at 95% of target; orders on track",
-    problems: str = "SKU-9 sold out at 22:00",
-    adjustments: str = "Raise the safety stock of SKU-9",
-    items: list[dict[ActionItemPart, str]] | None = None,
-) -> dict[str, Any]:
-    """Submit the retro modal as Slack sends it: every input, empty ones with no value."""
-    values: dict[str, dict[str, Any]] = {
-        BlockId.TARGETS_VS_ACTUAL: {ActionId.INPUT: {"type": "plain_text_input", "value": targets}},
-        BlockId.PROBLEMS: {ActionId.INPUT: {"type": "plain_text_input", "value": problems}},
-        BlockId.ADJUSTMENTS: {ActionId.INPUT: {"type": "plain_text_input", "value": adjustments}},
-    }
-    for index in (1, 2, 3):
-        item = (items or [])[index - 1] if index <= len(items or []) else {}
-        for part in ActionItemPart:
-            value = item.get(part)
-            if part == ActionItemPart.OWNER:
-                state = {"type": "users_select", "selected_user": value}
-            elif part == ActionItemPart.DUE:
-                state = {"type": "datepicker", "selected_date": value}
-            else:
-                state = {"type": "plain_text_input", "value": value}
-            values[action_item_block(index, part)] = {ActionId.INPUT: state}
-    response = await bot.send(
-        bot.requests.view_submission(
-            callback_id=CallbackId.RETRO, values=values, user_id=user, private_metadata=view["private_metadata"]
-        )
-    )
-    assert response.status_code == 200, response.text
-    await bot.tick()
-    return response.json() if response.content else {}
-
-
-def item(owner: str, due: str, action: str = "Move 2,000 units from the East warehouse") -> dict[ActionItemPart, str]:
-    return {
-        ActionItemPart.PROBLEM: "SKU-9 sold out",
-        ActionItemPart.CAUSE: "Safety stock set for a normal day",
-        ActionItemPart.ACTION: action,
-        ActionItemPart.OWNER: owner,
-        ActionItemPart.DUE: due,
     }
 
 
@@ -159,21 +85,14 @@ async def action_items(bot: SlackDriver) -> list[ActionItem]:
 
 def done_tap(bot: SlackDriver, listing: dict[str, Any], user: str) -> SignedRequest:
     """`user` tapping Done on the (only) action item of an `/warroom actions` listing."""
-    (done_button,) = [block["accessory"] for block in listing["blocks"] if "accessory" in block]
-    return bot.requests.block_action(
-        action_id=ActionId.CLOSE_ACTION_ITEM,
-        value=done_button["value"],
-        user_id=user,
-        channel_id=CHANNEL,
-        message_ts="1700000000.000100",
-    )
+    return bot.tap_request(listing, ActionId.CLOSE_ACTION_ITEM, user, channel=CHANNEL, ts="1700000000.000100")
 
 
 @pytest.mark.parametrize("zone", [SHANGHAI, "America/New_York"])
 async def test_the_prompt_comes_at_21_00_local_with_the_days_figures(
-    bot: SlackDriver, clock: ManualClock, zone: str
+    bot: SlackDriver, clock: ManualClock, zone: str, start_live: StartLive
 ) -> None:
-    await start_live(bot, clock, zone)
+    await start_live(zone)
     await bot.ephemeral("target gmv 1000000")
     await bot.ephemeral("metric gmv 250000")
     await bot.ephemeral("red Payment gateway timeouts", command="/escalate")
@@ -199,7 +118,7 @@ async def test_the_prompt_comes_at_21_00_local_with_the_days_figures(
     assert [p.args["text"][:35] for p in prompts(bot)][1] == "Daily retro of Double 11, Wed 11 No"
 
 
-async def test_no_prompt_in_warm_up_or_after_closing(bot: SlackDriver, clock: ManualClock) -> None:
+async def test_no_prompt_in_warm_up_or_after_closing(bot: SlackDriver, clock: ManualClock, with_roster: Staff) -> None:
     clock.set(local("2026-11-09T10:00"))
     await bot.ephemeral('start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai')
     for moment in ("2026-11-09T20:00", "2026-11-09T21:00", "2026-11-09T21:30"):
@@ -214,7 +133,7 @@ async def test_no_prompt_in_warm_up_or_after_closing(bot: SlackDriver, clock: Ma
     await bot.tick()
     assert len(prompts(bot)) == 1
 
-    await with_roster(bot)
+    await with_roster()
     await bot.ephemeral("phase closed")
     for moment in ("2026-11-10T22:00", "2026-11-11T09:00", "2026-11-11T21:00", "2026-11-12T09:00"):
         clock.set(local(moment))
@@ -224,22 +143,11 @@ async def test_no_prompt_in_warm_up_or_after_closing(bot: SlackDriver, clock: Ma
     assert posts_starting(bot, "Retro summary") == []  # and so was the summary
 
 
-async def prompted(bot: SlackDriver, clock: ManualClock) -> Call:
-    """A live campaign with a roster, at its first 21:00 prompt."""
-    await start_live(bot, clock)
-    await with_roster(bot)
-    clock.set(local("2026-11-10T21:00"))
-    await bot.tick()
-    (prompt,) = prompts(bot)
-    return prompt
-
-
 async def test_one_reminder_goes_only_to_roster_members_who_have_not_answered(
-    bot: SlackDriver, clock: ManualClock
+    bot: SlackDriver, clock: ManualClock, prompt: Call, write_retro: WriteRetro
 ) -> None:
-    prompt = await prompted(bot, clock)
-    await submit(bot, await open_retro(bot, prompt, ANA), ANA)
-    await submit(bot, await open_retro(bot, prompt, OTHER), OTHER)  # answered, but not on the roster
+    await write_retro(await open_retro(bot, prompt, ANA), ANA)
+    await write_retro(await open_retro(bot, prompt, OTHER), OTHER)  # answered, but not on the roster
 
     clock.set(local("2026-11-10T21:59"))
     await bot.tick()
@@ -259,7 +167,7 @@ async def test_one_reminder_goes_only_to_roster_members_who_have_not_answered(
 
     # The reminder's button opens the same day's modal.
     view = await open_retro(bot, dms_to(bot, BEN)[0], BEN)
-    await submit(bot, view, BEN)
+    await write_retro(view, BEN)
     assert {(e.user_id, e.day.isoformat()) for e in await entries(bot)} == {
         (ANA, "2026-11-10"),
         (OTHER, "2026-11-10"),
@@ -269,9 +177,11 @@ async def test_one_reminder_goes_only_to_roster_members_who_have_not_answered(
     assert shown["text"].endswith(f"Answered (3): <@{ANA}>, <@{OTHER}>, <@{BEN}>")
 
 
-async def test_no_reminder_in_quiet_hours_it_waits_for_their_end(bot: SlackDriver, clock: ManualClock) -> None:
-    await start_live(bot, clock)
-    await with_roster(bot)
+async def test_no_reminder_in_quiet_hours_it_waits_for_their_end(
+    bot: SlackDriver, clock: ManualClock, start_live: StartLive, with_roster: Staff
+) -> None:
+    await start_live()
+    await with_roster()
     await bot.ephemeral("config quiet 21:30-07:30")
     clock.set(local("2026-11-10T21:00"))
     await bot.tick()
@@ -286,23 +196,22 @@ async def test_no_reminder_in_quiet_hours_it_waits_for_their_end(bot: SlackDrive
     assert len(dms_to(bot, BEN)) == 1
 
 
-async def test_the_morning_summary_and_the_action_items_it_created(bot: SlackDriver, clock: ManualClock) -> None:
-    prompt = await prompted(bot, clock)
-    await submit(
-        bot,
+async def test_the_morning_summary_and_the_action_items_it_created(
+    bot: SlackDriver, clock: ManualClock, prompt: Call, write_retro: WriteRetro
+) -> None:
+    await write_retro(
         await open_retro(bot, prompt, ANA),
         ANA,
         problems="SKU-9 sold out at 22:00 (safety stock too low)\nCourier pickup late in the South",
         adjustments="Raise SKU-9 safety stock to 5,000",
-        items=[item(ANA, "2026-11-11")],
+        items=[action_item(ANA, "2026-11-11")],
     )
-    await submit(
-        bot,
+    await write_retro(
         await open_retro(bot, prompt, BEN),
         BEN,
         problems="Coupon banner <!channel> broke on iOS",
         adjustments="Ship the banner fix before 10:00",
-        items=[item(CHO, "2026-11-13", action="Fix the iOS banner")],
+        items=[action_item(CHO, "2026-11-13", action="Fix the iOS banner")],
     )
 
     clock.set(local("2026-11-11T08:59"))
@@ -338,9 +247,10 @@ async def test_the_morning_summary_and_the_action_items_it_created(bot: SlackDri
     assert "Fix the iOS banner" not in json.dumps(digest.args["blocks"])
 
 
-async def test_owners_close_action_items_from_the_list(bot: SlackDriver, clock: ManualClock) -> None:
-    prompt = await prompted(bot, clock)
-    await submit(bot, await open_retro(bot, prompt, ANA), ANA, items=[item(BEN, "2026-11-12")])
+async def test_owners_close_action_items_from_the_list(
+    bot: SlackDriver, clock: ManualClock, prompt: Call, write_retro: WriteRetro
+) -> None:
+    await write_retro(await open_retro(bot, prompt, ANA), ANA, items=[action_item(BEN, "2026-11-12")])
     (open_item,) = await action_items(bot)
 
     response = await bot.command("actions", user=BEN)
@@ -372,9 +282,10 @@ async def test_owners_close_action_items_from_the_list(bot: SlackDriver, clock: 
     )
 
 
-async def test_editing_replaces_the_entry_and_says_so(bot: SlackDriver, clock: ManualClock) -> None:
-    prompt = await prompted(bot, clock)
-    first = await submit(bot, await open_retro(bot, prompt, ANA), ANA, items=[item(ANA, "2026-11-11")])
+async def test_editing_replaces_the_entry_and_says_so(
+    bot: SlackDriver, clock: ManualClock, prompt: Call, write_retro: WriteRetro
+) -> None:
+    first = await write_retro(await open_retro(bot, prompt, ANA), ANA, items=[action_item(ANA, "2026-11-11")])
     assert first["response_action"] == "update"
     assert "Your retro for Tue 10 Nov is saved. Thank you!" in json.dumps(first["view"])
 
@@ -385,8 +296,8 @@ async def test_editing_replaces_the_entry_and_says_so(bot: SlackDriver, clock: M
     assert prefilled[action_item_block(1, ActionItemPart.OWNER)] == ANA
     assert "saving replaces it" in json.dumps(view)
 
-    second = await submit(
-        bot, view, ANA, problems="SKU-9 and SKU-12 sold out", items=[item(BEN, "2026-11-12", action="Reorder")]
+    second = await write_retro(
+        view, ANA, problems="SKU-9 and SKU-12 sold out", items=[action_item(BEN, "2026-11-12", action="Reorder")]
     )
     assert "It replaced the one you wrote at Tue 10 Nov 21:00." in json.dumps(second["view"])
     (entry,) = await entries(bot)
@@ -394,8 +305,10 @@ async def test_editing_replaces_the_entry_and_says_so(bot: SlackDriver, clock: M
     assert [(i.action, i.owner) for i in await action_items(bot)] == [("Reorder", BEN)]
 
 
-async def test_an_unwritten_retro_opens_with_the_days_figures(bot: SlackDriver, clock: ManualClock) -> None:
-    await start_live(bot, clock)
+async def test_an_unwritten_retro_opens_with_the_days_figures(
+    bot: SlackDriver, clock: ManualClock, start_live: StartLive
+) -> None:
+    await start_live()
     await bot.ephemeral("metric orders 1200")
     response = await bot.command("retro")
     assert response.status_code == 200
@@ -410,11 +323,11 @@ async def test_an_unwritten_retro_opens_with_the_days_figures(bot: SlackDriver, 
     [
         ({"problems": "   "}, BlockId.PROBLEMS, "Write the problems and their causes (or write `none`)."),
         (
-            {"items": [item("U0NOBODY01", "2026-11-12")]},
+            {"items": [action_item("U0NOBODY01", "2026-11-12")]},
             "item1.owner",
             "U0NOBODY01 is not a person in this Slack workspace",
         ),
-        ({"items": [item(ANA, "2026-11-09")]}, "item1.due", "Mon 09 Nov is in the past; pick today or later."),
+        ({"items": [action_item(ANA, "2026-11-09")]}, "item1.due", "Mon 09 Nov is in the past; pick today or later."),
         (
             {"items": [{ActionItemPart.PROBLEM: "Late couriers", ActionItemPart.OWNER: ANA}]},
             "item1.action",
@@ -423,22 +336,27 @@ async def test_an_unwritten_retro_opens_with_the_days_figures(bot: SlackDriver, 
     ],
 )
 async def test_a_bad_retro_is_refused_beside_its_field_and_nothing_is_stored(
-    bot: SlackDriver, clock: ManualClock, fields: dict[str, Any], block: str, message: str
+    bot: SlackDriver,
+    clock: ManualClock,
+    fields: dict[str, Any],
+    block: str,
+    message: str,
+    prompt: Call,
+    write_retro: WriteRetro,
 ) -> None:
-    prompt = await prompted(bot, clock)
-    answer = await submit(bot, await open_retro(bot, prompt, ANA), ANA, **fields)
+    answer = await write_retro(await open_retro(bot, prompt, ANA), ANA, **fields)
     assert answer["response_action"] == "errors"
     assert message in answer["errors"][block]
     assert await entries(bot) == [] and await action_items(bot) == []
 
 
 async def test_a_double_submitted_retro_and_a_double_tap_on_done_count_once(
-    bot: SlackDriver, clock: ManualClock
+    bot: SlackDriver, clock: ManualClock, prompt: Call, write_retro: WriteRetro
 ) -> None:
-    prompt = await prompted(bot, clock)
     view = await open_retro(bot, prompt, ANA)
     await asyncio.gather(
-        submit(bot, view, ANA, items=[item(BEN, "2026-11-12")]), submit(bot, view, ANA, items=[item(BEN, "2026-11-12")])
+        write_retro(view, ANA, items=[action_item(BEN, "2026-11-12")]),
+        write_retro(view, ANA, items=[action_item(BEN, "2026-11-12")]),
     )
     assert len(await entries(bot)) == 1
     (open_item,) = await action_items(bot)

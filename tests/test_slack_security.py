@@ -7,9 +7,9 @@ import time
 
 from sqlmodel import select
 
-from tests.conftest import CHANNEL, COMMANDER, OTHER, START_LINE, SlackDriver
 from warroom_bot.budget import service as budget
 from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext
+from warroom_bot.devtools.driver import CHANNEL, COMMANDER, OTHER, START_LINE, SlackDriver
 from warroom_bot.devtools.slack_requests import SignedRequest, SlackRequestFactory
 from warroom_bot.models import Campaign, Escalation
 

@@ -7,10 +7,10 @@ import contextlib
 
 from sqlmodel import select
 
-from tests.conftest import CHANNEL, COMMANDER, SIGNING_SECRET, START_LINE
 from warroom_bot.cli import _socket
 from warroom_bot.core.db import create_engine, create_sessions
 from warroom_bot.core.settings import load_settings
+from warroom_bot.devtools.driver import CHANNEL, COMMANDER, SIGNING_SECRET, START_LINE
 from warroom_bot.devtools.slack_requests import SlackRequestFactory
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.models import Campaign

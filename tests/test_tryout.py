@@ -3,65 +3,26 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
 from warroom_bot.cli import main
+from warroom_bot.devtools.driver import ANA, BEN, DAN, free_port, warroom
 
 pytestmark = pytest.mark.slow
 
-ANA, BEN, DAN = "U0ANA00001", "U0BEN00001", "U0DAN00001"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 @pytest.fixture
-def served(tmp_path) -> Iterator[tuple[str, str]]:
+def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """`warroom serve --standin` as a process; its service and stand-in URLs."""
-    port, standin_port = _free_port(), _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/tryout.db"}
-    env.pop("SLACK_SIGNING_SECRET", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "warroom_bot.cli",
-            "serve",
-            "--standin",
-            "--port",
-            str(port),
-            "--standin-port",
-            str(standin_port),
-        ],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/slack/events", f"http://127.0.0.1:{standin_port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    standin_port = free_port()
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/tryout.db", "SLACK_SIGNING_SECRET": ""}
+    with warroom("serve", "--standin", "--standin-port", str(standin_port), env=env, cwd=tmp_path) as server:
+        yield f"{server.url}/slack/events", f"http://127.0.0.1:{standin_port}/"
 
 
 def run(served: tuple[str, str], *args: str) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
@@ -24,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from warroom_bot import __version__, handlers
 from warroom_bot.api import routes as api
+from warroom_bot.core import telemetry
 from warroom_bot.core.clock import Clock
 from warroom_bot.core.db import UNAVAILABLE, UNAVAILABLE_ERRORS, unavailable, upgrade_async
 from warroom_bot.core.runtime import Runtime
@@ -254,6 +256,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         The signature is checked here, on the raw bytes, before anything parses them: Bolt parses
         the body before its own check (kept as a second line), so a forged body used to reach its
         JSON parser and end as a 500 with a traceback. A signed body Bolt cannot read is a 400."""
+        with telemetry.REQUEST_LATENCY.labels(route="/slack/events").time():
+            return await _slack_events(request)
+
+    async def _slack_events(request: Request) -> Response:
         body = await request.body()
         if verifier is not None and not _signed(verifier, body, request.headers):
             if _ssl_check(body):
@@ -284,5 +290,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         except Exception as error:
             return JSONResponse({"status": "unavailable", "database": type(error).__name__}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
+
+    @app.get("/metrics", tags=["health"], include_in_schema=False)
+    async def metrics() -> Response:
+        """Prometheus metrics (the README lists them): operational figures only, no campaign data."""
+        async with service.runtime.sessions() as session:
+            await telemetry.sample_outbox(session, service.runtime.clock.now())
+        return Response(generate_latest(telemetry.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     return app

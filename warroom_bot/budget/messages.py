@@ -28,7 +28,7 @@ from warroom_bot.budget.service import (
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.outbox import enqueue
-from warroom_bot.models import OutboxMessage
+from warroom_bot.models import OutboxMessage, Priority
 
 PLAN_USAGE = "/budget plan <total> [online=50% offline=30% materials=20%] [reserve=10%]"
 
@@ -59,9 +59,10 @@ async def _requested(session: AsyncSession, requested: Requested, now: datetime)
     """The request card in the channel and to each approver; the copies are kept to be updated."""
     campaign, request = requested.campaign, requested.request
     card = render.request_card(request)
-    copies = [await enqueue(session, card, now=now, channel=campaign.channel_id, campaign_id=campaign.id)]
-    for approver in requested.approvers:
-        copies.append(await enqueue(session, card, now=now, channel=approver, campaign_id=campaign.id))
+    copies = [
+        await enqueue(session, card, now=now, channel=channel, campaign_id=campaign.id, priority=Priority.URGENT)
+        for channel in (campaign.channel_id, *requested.approvers)
+    ]
     request.message_ids = [stored_id(copy) for copy in copies]
 
 

@@ -32,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
+from warroom_bot.core import due
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.parsing import did_you_mean, parse_amount, parse_percent
@@ -358,11 +359,11 @@ async def expire(session: AsyncSession, *, request_id: int, now: datetime) -> De
     return Decided(await campaigns.get(session, pending.campaign_id), pending)
 
 
-async def due_expiries(session: AsyncSession, now: datetime) -> list[int]:
-    query = select(ApprovalRequest.id).where(
+async def due_expiries(session: AsyncSession, now: datetime) -> list[due.Due]:
+    query = select(ApprovalRequest.id, ApprovalRequest.expires_at).where(
         ApprovalRequest.status == ApprovalStatus.PENDING, col(ApprovalRequest.expires_at) <= now
     )
-    return [request_id for request_id in (await session.exec(query)).all() if request_id is not None]
+    return due.listed((await session.exec(query)).all())
 
 
 async def _settle(

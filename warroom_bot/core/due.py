@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, update
 from sqlmodel import col
@@ -41,3 +41,15 @@ async def claim(
     for name, value in changes.items():
         setattr(row, name, value)
     return True
+
+
+class Due(NamedTuple):
+    """A row whose deadline has come: its id, and the deadline (None: it has none scheduled yet)."""
+
+    id: int
+    at: datetime | None
+
+
+def listed(rows: Iterable[tuple[int | None, datetime | None]]) -> list[Due]:
+    """The rows of a `select(Model.id, deadline)` query, as `Due` pairs."""
+    return [Due(row_id, at) for row_id, at in rows if row_id is not None]

@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.core import telemetry
 from warroom_bot.core.clock import Clock, ScaledClock, SystemClock
 from warroom_bot.core.db import Sessions, create_engine, create_sessions
 from warroom_bot.core.outbox import OutboxSender, enqueued_in
@@ -36,14 +37,21 @@ class Runtime:
         engine = create_engine(settings.database_url)
         sessions = create_sessions(engine)
         client = create_client(settings)
-        return cls(
-            settings, clock, engine, sessions, client, OutboxSender(sessions, client, clock), People(client, clock)
+        outbox = OutboxSender(
+            sessions,
+            client,
+            clock,
+            concurrency=settings.outbox_concurrency,
+            channel_rate=settings.outbox_channel_rate,
         )
+        return cls(settings, clock, engine, sessions, client, outbox, People(client, clock))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session that commits on success and then, if it enqueued messages, wakes the outbox."""
         async with self.sessions() as session:
+            with telemetry.DB_WAIT.time():
+                await session.connection()
             yield session
             await session.commit()
             if enqueued_in(session):

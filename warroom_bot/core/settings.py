@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./warroom.db"
     tick_seconds: float = Field(default=1.0, gt=0, alias="WARROOM_TICK_SECONDS")
     log_level: str = Field(default="INFO", alias="WARROOM_LOG_LEVEL")
+    # The outbox delivers this many channels at once; each channel gets about `channel_rate`
+    # messages a second (Slack's pacing of chat.postMessage), in bursts of up to 4.
+    outbox_concurrency: int = Field(default=8, ge=1, le=64, alias="WARROOM_OUTBOX_CONCURRENCY")
+    outbox_channel_rate: float = Field(default=1.0, gt=0, alias="WARROOM_OUTBOX_CHANNEL_RATE")
     # A simulated clock, for rehearsals and for tests that run several processes: the service's
     # time is SIMULATED_START at the wall-clock moment SIMULATED_ANCHOR (Unix seconds; default: when
     # the process starts) and runs SIMULATED_SPEED times faster. Never set in production.

@@ -32,12 +32,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import uvicorn
 
-from warroom_bot.api import tokens
 from warroom_bot.app import create_app
 from warroom_bot.core.clock import ScaledClock
-from warroom_bot.core.ids import ActionId, ActionItemPart, BlockId, CallbackId, action_item_block
+from warroom_bot.core.ids import ActionId, ActionItemPart
 from warroom_bot.core.settings import load_settings
-from warroom_bot.devtools.slack_requests import SlackRequestFactory
+from warroom_bot.devtools.driver import ANA, BEN, CHO, DAN, EVA, MEI, SlackDriver, action_item, button, retro_answers
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.devtools.transcript import Entry, Transcript
 
@@ -46,7 +45,6 @@ ZONE = ZoneInfo(TIMEZONE)
 CHANNEL = "C0DOUBLE11"
 SIGNING_SECRET = "warroom-demo-signing-secret"
 BOT_TOKEN = "xoxb-warroom-demo"
-MEI, ANA, BEN, CHO, DAN, EVA = "U0MEI00001", "U0ANA00001", "U0BEN00001", "U0CHO00001", "U0DAN00001", "U0EVA00001"
 CAST = {
     MEI: "Mei (commander)",
     ANA: "Ana (supply chain)",
@@ -112,12 +110,12 @@ class Demo:
         self.echo = echo
         self.clock = ScaledClock(local(10, "22:00"), speed)
         self.transcript = Transcript(self.clock, TIMEZONE, CAST, {CHANNEL: "double-11"}, echo)
-        self.requests = SlackRequestFactory(SIGNING_SECRET)
         self.restocked: datetime | None = None
         self.pace = [pace * (1 + self.random.uniform(-0.03, 0.03)) for pace in PACE]
         self.sent: list[dict[str, Any]] = []
         self.http: httpx.AsyncClient
         self.standin: SlackStandIn
+        self.slack: SlackDriver
         self.api_headers: dict[str, str] = {}
         self.campaign_id = 0
 
@@ -157,6 +155,7 @@ class Demo:
                 slack_bot_token=BOT_TOKEN,
                 slack_signing_secret=SIGNING_SECRET,
                 tick_seconds=max(0.02, 30 / self.speed),  # every 30 simulated seconds
+                outbox_channel_rate=self.speed,  # Slack's one message a second, in simulated time
             )
             app = create_app(settings, self.clock)
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
@@ -168,11 +167,14 @@ class Demo:
                     await asyncio.sleep(0.01)
                 port = server.servers[0].sockets[0].getsockname()[1]
                 async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as self.http:
-                    async with app.state.runtime.transaction() as session:
-                        value, _ = await tokens.create(
-                            session, name="demo-bi-feed", campaign_id=None, now=self.clock.now()
-                        )
-                    self.api_headers = {"Authorization": f"Bearer {value}"}
+                    self.slack = SlackDriver(
+                        self.http,
+                        signing_secret=SIGNING_SECRET,
+                        standin=self.standin,
+                        runtime=app.state.runtime,
+                        channel=CHANNEL,
+                    )
+                    self.api_headers = await self.slack.bearer(name="demo-bi-feed")
                     self.clock.restart()  # the story begins now that everything is up
                     yield
             finally:
@@ -188,35 +190,27 @@ class Demo:
 
     async def command(self, user_id: str, text: str, command: str = "/warroom") -> None:
         self.transcript.person(user_id, CHANNEL, f"{command} {text}")
-        request = self.requests.slash_command(command, text, user_id=user_id, channel_id=CHANNEL)
-        response = await self.http.post("/slack/events", content=request.body, headers=request.headers)
+        response = await self.slack.command(text, user=user_id, command=command)
         if response.status_code != 200:
             raise DemoError(f"{command} {text} was answered {response.status_code}: {response.text}")
         answer = response.json().get("text") if response.content else None
         if answer:
             self.transcript.ephemeral(user_id, CHANNEL, answer)
 
+    def _tapping(self, user_id: str, entry: Entry, action_id: ActionId) -> tuple[str, str]:
+        """Show `user_id` tapping a button of a message; the message's channel and ts."""
+        try:
+            element, _block_id = button({"text": entry.text, "blocks": entry.blocks}, action_id)
+        except LookupError as missing:
+            raise DemoError(str(missing)) from None
+        self.transcript.person(user_id, entry.channel, f"tapped [{element['text']['text']}]")
+        return entry.channel, entry.ts or ""
+
     async def tap(self, user_id: str, entry: Entry, action_id: ActionId) -> None:
         """Tap a button on a message as it shows now."""
-        button, block_id = next(
-            (element, block.get("block_id", ""))
-            for block in entry.blocks
-            if block.get("type") == "actions"
-            for element in block["elements"]
-            if element.get("action_id") == action_id
-        )
-        self.transcript.person(user_id, entry.channel, f"tapped [{button['text']['text']}]")
-        request = self.requests.block_action(
-            action_id=action_id,
-            value=button["value"],
-            user_id=user_id,
-            channel_id=entry.channel,
-            message_ts=entry.ts or "",
-            block_id=block_id,
-        )
-        response = await self.http.post("/slack/events", content=request.body, headers=request.headers)
+        response = await self.slack.tap(self._tapping(user_id, entry, action_id), action_id, user_id)
         if response.status_code != 200:
-            raise DemoError(f"a tap on {button['text']['text']} was answered {response.status_code}")
+            raise DemoError(f"a tap on {action_id} was answered {response.status_code}")
 
     async def seen(self, what: str, matches: Callable[[Entry], bool], *, within: timedelta) -> Entry:
         """Wait for a message the story needs; `within` is simulated time."""
@@ -228,26 +222,15 @@ class Demo:
             await asyncio.sleep(0.01)
         raise DemoError(f"The demo waited for {what}, and it did not come.")
 
-    async def write_retro(self, user_id: str, prompt: Entry, *, problems: str, adjustments: str, item: dict) -> None:
+    async def write_retro(
+        self, user_id: str, prompt: Entry, *, problems: str, adjustments: str, item: dict[ActionItemPart, str] | None
+    ) -> None:
         """Tap Write my retro, then fill in and send the form Slack was asked to open."""
-        opened = len(self.standin.ok_calls("views.open"))
-        await self.tap(user_id, prompt, ActionId.WRITE_RETRO)
-        view = (await self.standin.wait_for("views.open", count=opened + 1))[-1].args["view"]
-        answers: dict[str, str] = {BlockId.PROBLEMS: problems, BlockId.ADJUSTMENTS: adjustments}
-        answers |= {action_item_block(1, part): value for part, value in item.items()}
-        values = {}
-        for block in view["blocks"]:
-            if block["type"] != "input":
-                continue
-            element = block["element"]
-            value = answers.get(block["block_id"], element.get("initial_value"))
-            key = {"users_select": "selected_user", "datepicker": "selected_date"}.get(element["type"], "value")
-            values[block["block_id"]] = {ActionId.INPUT: {"type": element["type"], key: value}}
+        where = self._tapping(user_id, prompt, ActionId.WRITE_RETRO)
+        view = await self.slack.open_form(where, ActionId.WRITE_RETRO, user_id)
         self.transcript.person(user_id, f"D{user_id[1:]}", "sent the retro form")
-        request = self.requests.view_submission(
-            callback_id=CallbackId.RETRO, values=values, user_id=user_id, private_metadata=view["private_metadata"]
-        )
-        response = await self.http.post("/slack/events", content=request.body, headers=request.headers)
+        answers = retro_answers(problems=problems, adjustments=adjustments, items=[item] if item else [])
+        response = await self.slack.submit(view, answers, user_id)
         body = response.json() if response.content else {}
         if body.get("response_action") != "update":
             raise DemoError(f"The retro form of {CAST[user_id]} was refused: {body}")
@@ -404,13 +387,13 @@ class Demo:
             prompt,
             problems="SKU-9 sold out at 09:30: safety stock was set for a normal day",
             adjustments="Raise safety stock of the top 20 SKUs to 2 hours of peak sales",
-            item={
-                ActionItemPart.PROBLEM: "SKU-9 sold out at 09:30",
-                ActionItemPart.CAUSE: "Safety stock set for a normal day",
-                ActionItemPart.ACTION: "Recompute safety stock of the top 20 SKUs",
-                ActionItemPart.OWNER: ANA,
-                ActionItemPart.DUE: "2026-11-12",
-            },
+            item=action_item(
+                ANA,
+                "2026-11-12",
+                "Recompute safety stock of the top 20 SKUs",
+                problem="SKU-9 sold out at 09:30",
+                cause="Safety stock set for a normal day",
+            ),
         )
         await self.at(local(11, "21:25"))
         await self.write_retro(
@@ -418,7 +401,7 @@ class Demo:
             prompt,
             problems="The livestream peak came 30 minutes late",
             adjustments="Start the livestream warm-up at 19:30",
-            item={},
+            item=None,
         )
 
         await self.at(LIVE_ENDS)

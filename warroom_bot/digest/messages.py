@@ -11,11 +11,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.digest import render
 from warroom_bot.digest.snapshot import Snapshot
-from warroom_bot.models import Campaign, OutboxMessage
+from warroom_bot.models import Campaign, OutboxMessage, Priority
 
 
 async def post_digest(session: AsyncSession, campaign: Campaign, snapshot: Snapshot, *, now: datetime) -> OutboxMessage:
     """The status digest, posted in the campaign's channel."""
     return await enqueue(
-        session, render.digest(snapshot), now=now, channel=campaign.channel_id, campaign_id=campaign.id
+        session,
+        render.digest(snapshot),
+        now=now,
+        channel=campaign.channel_id,
+        campaign_id=campaign.id,
+        priority=Priority.BULK,
     )

@@ -133,13 +133,13 @@ def next_slot(campaign: Campaign, after: datetime) -> datetime:
     raise ValueError("no digest slot in three days: the quiet hours cover the whole day")
 
 
-async def due_slots(session: AsyncSession, now: datetime) -> list[int]:
+async def due_slots(session: AsyncSession, now: datetime) -> list[due.Due]:
     """Campaigns whose slot has come, or that have none scheduled yet."""
-    query = select(Campaign.id).where(
+    query = select(Campaign.id, Campaign.next_digest_at).where(
         col(Campaign.phase).in_(DIGEST_PHASES),
         (col(Campaign.next_digest_at).is_(None)) | (col(Campaign.next_digest_at) <= now),
     )
-    return [campaign_id for campaign_id in (await session.exec(query)).all() if campaign_id is not None]
+    return due.listed((await session.exec(query)).all())
 
 
 async def post_slot(session: AsyncSession, *, campaign_id: int, now: datetime, pulled: Pulled | None = None) -> bool:

@@ -19,7 +19,7 @@ from warroom_bot.core.db import stored_id
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.escalations import render
 from warroom_bot.escalations.service import Acknowledged, Exhausted, Outcome, Raised, Resolved, Unchanged
-from warroom_bot.models import EscalationEvent, EscalationPage, EventKind, OutboxMessage
+from warroom_bot.models import EscalationEvent, EscalationPage, EventKind, OutboxMessage, Priority
 
 
 async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> None:
@@ -32,6 +32,7 @@ async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> 
             now=now,
             channel=campaign.channel_id,
             campaign_id=campaign.id,
+            priority=Priority.URGENT,
         )
         escalation.channel_message_id = post.id
         session.add(escalation)
@@ -43,7 +44,9 @@ async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> 
         elif event.kind == EventKind.EXHAUSTED:
             alert = render.exhausted_alert(escalation, event.data["told"])
             for channel in (campaign.channel_id, *event.data["told"]):
-                await enqueue(session, alert, now=now, channel=channel, campaign_id=campaign.id)
+                await enqueue(
+                    session, alert, now=now, channel=channel, campaign_id=campaign.id, priority=Priority.URGENT
+                )
         await enqueue(
             session,
             render.thread_line(render.event_line(event)),
@@ -72,6 +75,7 @@ async def _page(session: AsyncSession, outcome: Outcome, event: EscalationEvent,
         now=now,
         channel=event.data["user"],
         campaign_id=outcome.campaign.id,
+        priority=Priority.URGENT,
     )
     session.add(
         EscalationPage(

@@ -215,10 +215,10 @@ def _page_step(session: AsyncSession, outcome: Outcome, roster: Roster, now: dat
     escalation.next_step_at = now + deadline
 
 
-async def due_steps(session: AsyncSession, now: datetime) -> list[int]:
+async def due_steps(session: AsyncSession, now: datetime) -> list[due.Due]:
     """Escalations whose deadline passed without an acknowledgement, in campaigns still running."""
     query = (
-        select(Escalation.id)
+        select(Escalation.id, Escalation.next_step_at)
         .join(Campaign, col(Campaign.id) == Escalation.campaign_id)
         .where(
             Escalation.status == EscalationStatus.OPEN,
@@ -228,7 +228,7 @@ async def due_steps(session: AsyncSession, now: datetime) -> list[int]:
         .order_by(col(Escalation.next_step_at))
         .limit(500)
     )
-    return [escalation_id for escalation_id in (await session.exec(query)).all() if escalation_id is not None]
+    return due.listed((await session.exec(query)).all())
 
 
 async def fire_step(session: AsyncSession, *, escalation_id: int, now: datetime) -> Paged | Exhausted | None:

@@ -19,7 +19,7 @@ from warroom_bot.core.blocks import mention
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import BlockId, action_item_block
 from warroom_bot.core.outbox import enqueue
-from warroom_bot.models import OutboxMessage
+from warroom_bot.models import OutboxMessage, Priority
 from warroom_bot.retros import render
 from warroom_bot.retros.schedule import Prompted, Reminded, Summarized
 from warroom_bot.retros.service import BadAnswer, BadItem, Form, Saved
@@ -40,11 +40,15 @@ async def announce(session: AsyncSession, outcome: Outcome | None, *, now: datet
     elif isinstance(outcome, Reminded):
         reminder = render.reminder(outcome.campaign, outcome.retro_day)
         for user_id in outcome.users:
-            await enqueue(session, reminder, now=now, channel=user_id, campaign_id=outcome.campaign.id)
+            await enqueue(
+                session, reminder, now=now, channel=user_id, campaign_id=outcome.campaign.id, priority=Priority.BULK
+            )
     elif isinstance(outcome, Summarized):
         campaign = outcome.campaign
         summary = render.summary(campaign, outcome.review)
-        await enqueue(session, summary, now=now, channel=campaign.channel_id, campaign_id=campaign.id)
+        await enqueue(
+            session, summary, now=now, channel=campaign.channel_id, campaign_id=campaign.id, priority=Priority.BULK
+        )
     elif isinstance(outcome, Saved):
         await _saved(session, outcome, now)
     elif isinstance(outcome, Closed):
@@ -64,6 +68,7 @@ async def _prompted(session: AsyncSession, prompted: Prompted, now: datetime) ->
         now=now,
         channel=campaign.channel_id,
         campaign_id=campaign.id,
+        priority=Priority.BULK,
     )
     retro_day.prompt_message_id = post.id
     session.add(retro_day)

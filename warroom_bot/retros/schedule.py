@@ -35,13 +35,13 @@ RETRO_PHASES = (Phase.LIVE, Phase.EXTENSION)
 # -- the prompt ----------------------------------------------------------------------------------------
 
 
-async def due_prompts(session: AsyncSession, now: datetime) -> list[int]:
+async def due_prompts(session: AsyncSession, now: datetime) -> list[due.Due]:
     """Campaigns whose prompt time has come, or that have none scheduled yet."""
-    query = select(Campaign.id).where(
+    query = select(Campaign.id, Campaign.next_retro_at).where(
         col(Campaign.phase).in_(RETRO_PHASES),
         (col(Campaign.next_retro_at).is_(None)) | (col(Campaign.next_retro_at) <= now),
     )
-    return [campaign_id for campaign_id in (await session.exec(query)).all() if campaign_id is not None]
+    return due.listed((await session.exec(query)).all())
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,10 @@ async def open_day(session: AsyncSession, campaign: Campaign, day: date, now: da
 # -- the reminder --------------------------------------------------------------------------------------
 
 
-async def due_reminders(session: AsyncSession, now: datetime) -> list[int]:
-    query = select(RetroDay.id).where(col(RetroDay.remind_at) <= now)
-    return [day_id for day_id in (await session.exec(query)).all() if day_id is not None]
+async def due_reminders(session: AsyncSession, now: datetime) -> list[due.Due]:
+    return due.listed(
+        (await session.exec(select(RetroDay.id, RetroDay.remind_at).where(col(RetroDay.remind_at) <= now))).all()
+    )
 
 
 def _quiet_until(campaign: Campaign, now: datetime) -> datetime | None:
@@ -135,9 +136,9 @@ async def send_reminders(session: AsyncSession, *, retro_day_id: int, now: datet
 # -- the morning summary -------------------------------------------------------------------------------
 
 
-async def due_summaries(session: AsyncSession, now: datetime) -> list[int]:
-    query = select(RetroDay.id).where(col(RetroDay.summary_at) <= now)
-    return [day_id for day_id in (await session.exec(query)).all() if day_id is not None]
+async def due_summaries(session: AsyncSession, now: datetime) -> list[due.Due]:
+    query = select(RetroDay.id, RetroDay.summary_at).where(col(RetroDay.summary_at) <= now)
+    return due.listed((await session.exec(query)).all())
 
 
 @dataclass(frozen=True)
