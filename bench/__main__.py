@@ -4,7 +4,8 @@
 
 Runs, one after another on this machine: slash-command acknowledgements under 50 concurrent clients
 against a bare Bolt app (`bench.load`), escalation page latency and re-escalation lateness
-(`bench.escalate`), the top-of-the-hour fan-out with a page raised during it (`bench.fanout`),
+(`bench.escalate`), the top-of-the-hour fan-out with a page raised during it (`bench.fanout`), the
+same on PostgreSQL with one replica and with two (`bench.replicas`, skipped without a server),
 digest cost against history length (`bench.digest`), REST ingestion against a
 raw sqlite3 insert (`bench.ingest`), and the service's resident memory idle and with campaigns loaded
 (`bench.memory`). Prints each module's own figures, then one table, and writes it all as JSON with
@@ -27,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import digest, escalate, fanout, ingest, load, memory
+from bench import digest, escalate, fanout, ingest, load, memory, replicas
 
 RESULTS = Path(__file__).with_name("results.json")  # tracked: the README's table comes from it
 QUICK_RESULTS = Path(__file__).with_name("results-quick.json")
@@ -63,7 +64,7 @@ class Row:
 
 def _rows(results: dict[str, Any]) -> list[Row]:
     slash, pages, digests = results["load"], results["escalate"], results["digest"]
-    ingestion, rss, fan = results["ingest"], results["memory"], results["fanout"]
+    ingestion, rss, fan, pair = results["ingest"], results["memory"], results["fanout"], results["replicas"]
     ours, bare = slash["warroom"], slash["bare_bolt"]
     return [
         Row(
@@ -139,6 +140,14 @@ def _rows(results: dict[str, Any]) -> list[Row]:
             "≤ 8 s",
             fan["last_digest_s"] <= 8.0,
         ),
+        Row(
+            f"last of {fan['rooms']} digests, two replicas on PostgreSQL",
+            "skipped: no PostgreSQL" if pair["skipped"] else f"{pair['replicas_2']['last_digest_s']:.2f} s",
+            "" if pair["skipped"] else f"{pair['replicas_1']['last_digest_s']:.2f} s (one replica)",
+            "" if pair["skipped"] else f"{1 / pair['speedup']:.2f}",
+            "< 1",
+            None if pair["skipped"] else pair["speedup"] > 1,
+        ),
         Row("resident memory, idle", f"{rss['idle_mb']:.0f} MiB", "", "", "≤ 150 MiB", rss["idle_mb"] <= 150),
         Row(f"resident memory, {rss['campaigns']} campaigns", f"{rss['loaded_mb']:.0f} MiB", "", "", "—", None),
     ]
@@ -175,6 +184,11 @@ def run(size: Size) -> dict[str, Any]:
         ("load", lambda: asyncio.run(load.run(50, size.load_seconds)), load.report),
         ("escalate", lambda: asyncio.run(escalate.run(size.pages, size.steps)), escalate.report),
         ("fanout", lambda: asyncio.run(fanout.run(size.rooms, size.latency)), fanout.report),
+        (
+            "replicas",
+            lambda: asyncio.run(replicas.run(size.rooms, size.latency, os.environ.get(replicas.SERVER_VARIABLE))),
+            replicas.report,
+        ),
         ("digest", lambda: digest.run(size.campaigns), digest.report),
         ("ingest", lambda: asyncio.run(ingest.run(size.readings)), ingest.report),
         ("memory", lambda: asyncio.run(memory.run(size.campaigns, size.settle_seconds)), memory.report),

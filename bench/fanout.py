@@ -9,7 +9,10 @@ the Slack stand-in answering every Web API call after `latency` seconds. Measure
 - time to the last digest: from 12:00 to the N-th digest arriving at the stand-in;
 - the floor: N × latency / the outbox's concurrency (`WARROOM_OUTBOX_CONCURRENCY`).
 
-    python -m bench.fanout [--rooms 200] [--latency 0.15] [--json results.json]
+With `--replicas 2 --postgres URL` the same scene runs on PostgreSQL with two `warroom serve`
+processes sharing the work (`bench.replicas` compares one with two).
+
+    python -m bench.fanout [--rooms 200] [--latency 0.15] [--replicas 1] [--postgres URL] [--json results.json]
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import asyncio
 import json
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.common import service
+from bench.common import Running, service
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.core.db import create_engine, create_sessions, upgrade
 from warroom_bot.core.settings import Settings
@@ -32,7 +36,7 @@ from warroom_bot.metrics import service as metrics
 from warroom_bot.models import Role, RoleAssignment
 
 HOUR = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
-LEAD_SECONDS = 8.0  # simulated time starts this long before the hour (the process starts meanwhile)
+LEAD_SECONDS = 6.0  # simulated time starts this long before the hour (the process starts meanwhile)
 COMMANDER, TIER1 = "U0FANCMD01", "U0FANTIER1"
 CONCURRENCY = Settings.model_fields["outbox_concurrency"].default
 
@@ -65,9 +69,8 @@ class Arrivals:
                 await self.changed.wait()
 
 
-async def prepare(database: Path, rooms: int) -> None:
+async def prepare(url: str, rooms: int) -> None:
     """N live campaigns, each with its digest slot at the hour; tier 1 set in the first room."""
-    url = f"sqlite+aiosqlite:///{database}"
     await asyncio.to_thread(upgrade, url)
     engine = create_engine(url)
     async with create_sessions(engine)() as session:
@@ -98,24 +101,30 @@ async def prepare(database: Path, rooms: int) -> None:
     await engine.dispose()
 
 
-async def run(rooms: int, latency: float) -> dict[str, Any]:
+async def run(rooms: int, latency: float, *, replicas: int = 1, database_url: str | None = None) -> dict[str, Any]:
+    """The scene on an SQLite file (one process), or on `database_url` with `replicas` processes."""
     arrivals = Arrivals(rooms)
     standin = await SlackStandIn(on_message=arrivals).start()
     with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "fanout.db"
-        await prepare(database, rooms)
-        anchor = time.time() + 2.0  # simulated time starts (LEAD_SECONDS before the hour) then
+        url = database_url or f"sqlite+aiosqlite:///{folder}/fanout.db"
+        await prepare(url, rooms)
+        anchor = time.time() + 2.0 + replicas  # simulated time starts (LEAD_SECONDS before the hour) then
         hour_at = anchor + LEAD_SECONDS
         env = {
+            "DATABASE_URL": url,
             "WARROOM_SIMULATED_START": (HOUR - timedelta(seconds=LEAD_SECONDS)).isoformat(),
             "WARROOM_SIMULATED_ANCHOR": str(anchor),
         }
         try:
-            async with service(standin.api_url, database, **env) as running:
+            async with AsyncExitStack() as stack:
+                served: list[Running] = [
+                    await stack.enter_async_context(service(standin.api_url, Path(folder) / "fanout.db", **env))
+                    for _ in range(replicas)
+                ]
                 standin.delay_seconds = latency
                 await asyncio.sleep(max(0.0, hour_at + 2.0 - time.time()))
                 sent = time.time()
-                await running.slack(room(0), COMMANDER).ephemeral("red Checkout is failing", command="/escalate")
+                await served[0].slack(room(0), COMMANDER).ephemeral("red Checkout is failing", command="/escalate")
                 await arrivals.wait(lambda: arrivals.page is not None and len(arrivals.digests) == rooms)
         finally:
             await standin.stop()
@@ -123,21 +132,23 @@ async def run(rooms: int, latency: float) -> dict[str, Any]:
     return {
         "rooms": rooms,
         "latency_s": latency,
+        "replicas": replicas,
         "concurrency": CONCURRENCY,
         "page_s": arrivals.page - sent,
         "last_digest_s": max(arrivals.digests.values()) - hour_at,
-        "floor_s": rooms * latency / CONCURRENCY,
+        "floor_s": rooms * latency / (CONCURRENCY * replicas),
     }
 
 
 def report(figures: dict[str, Any]) -> None:
     print(
-        f"{figures['rooms']} rooms at the top of the hour, Slack answering after {figures['latency_s'] * 1000:.0f} ms:"
+        f"{figures['rooms']} rooms at the top of the hour, Slack answering after {figures['latency_s'] * 1000:.0f} ms, "
+        f"{figures['replicas']} replica(s):"
     )
     print(f"  page raised at :02 arrived {figures['page_s']:.2f} s after the request")
     print(
         f"  last digest {figures['last_digest_s']:.2f} s after the hour "
-        f"(floor {figures['floor_s']:.2f} s = rooms × latency / {figures['concurrency']})"
+        f"(floor {figures['floor_s']:.2f} s = rooms × latency / {figures['concurrency']} / replicas)"
     )
 
 
@@ -145,9 +156,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rooms", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.15, help="seconds the stand-in takes per Web API call")
+    parser.add_argument("--replicas", type=int, default=1, help="`warroom serve` processes (2 needs --postgres)")
+    parser.add_argument("--postgres", help="a PostgreSQL database URL to run on (emptied and migrated)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     arguments = parser.parse_args()
-    figures = asyncio.run(run(arguments.rooms, arguments.latency))
+    figures = asyncio.run(
+        run(arguments.rooms, arguments.latency, replicas=arguments.replicas, database_url=arguments.postgres)
+    )
     report(figures)
     if arguments.json:
         arguments.json.write_text(json.dumps(figures, indent=2))

@@ -63,6 +63,8 @@ class Ticker:
                 await job()
             except Exception:
                 log.exception("%s failed; it runs again on the next tick", name)
+            except asyncio.CancelledError:  # shutting down: the work is in the database, done after a restart
+                log.info("%s stopped at shutdown", name)
             finally:
                 del self._running[name]
 

@@ -22,7 +22,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -153,9 +153,8 @@ async def _administer(server: str, statement: str) -> None:
         await connection.close()
 
 
-def _create(server: str, name: str, template: str | None = None) -> str:
-    clause = f' TEMPLATE "{template}"' if template else ""
-    _apart(asyncio.run, _administer(server, f'CREATE DATABASE "{name}"{clause}'))
+def _create(server: str, name: str) -> str:
+    _apart(asyncio.run, _administer(server, f'CREATE DATABASE "{name}"'))
     return _postgres_url(server, name)
 
 
@@ -173,16 +172,51 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+class PostgresCopies:
+    """Copies of a migrated template database, each made while the test before it runs and dropped
+    while the test after it runs: one thread of their own does both, in turn."""
+
+    def __init__(self, server: str, template: str) -> None:
+        self.server, self.template = server, template
+        self._thread = ThreadPoolExecutor(1)
+        self._next = self._thread.submit(self._copy)
+        self._dropped: list[Future[None]] = []
+
+    def _copy(self) -> str:
+        name = f"warroom_test_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_administer(self.server, f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
+        return name
+
+    def take(self) -> str:
+        """A copy of this test's own (the next one is begun at once); its URL."""
+        name, self._next = self._next.result(), self._thread.submit(self._copy)
+        return _postgres_url(self.server, name)
+
+    def give_back(self, url: str) -> None:
+        statement = f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'
+        self._dropped.append(self._thread.submit(asyncio.run, _administer(self.server, statement)))
+
+    def close(self) -> None:
+        self.give_back(_postgres_url(self.server, self._next.result()))
+        self._thread.shutdown(wait=True)
+        for dropped in self._dropped:
+            dropped.result()  # a copy that could not be dropped says so
+
+
 @pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
-    """A PostgreSQL database migrated once for the session, that nobody connects to afterwards
-    (`CREATE DATABASE … TEMPLATE` needs that); its name."""
+def postgres_copies() -> Iterator[PostgresCopies]:
+    """A PostgreSQL database migrated once for the session, and the copies each test gets of it.
+    Nobody connects to the template once it is migrated: `CREATE DATABASE … TEMPLATE` needs that."""
     server = _postgres_server()
     name = f"warroom_template_{uuid.uuid4().hex[:12]}"
     _apart(upgrade, _create(server, name))
+    # Nor does autovacuum then, which would hold up every copy while it worked on the new tables.
+    _apart(asyncio.run, _administer(server, f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+    copies = PostgresCopies(server, name)
     try:
-        yield name
+        yield copies
     finally:
+        copies.close()
         _drop(server, name)
 
 
@@ -194,14 +228,19 @@ def _database(request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool)
         if migrated:
             shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite+aiosqlite:///{path}"
-        return
-    server = _postgres_server()
-    template = request.getfixturevalue("postgres_template") if migrated else None
-    name = f"warroom_test_{uuid.uuid4().hex[:12]}"
-    try:
-        yield _create(server, name, template)
-    finally:
-        _drop(server, name)
+    elif migrated:
+        copies: PostgresCopies = request.getfixturevalue("postgres_copies")
+        url = copies.take()
+        try:
+            yield url
+        finally:
+            copies.give_back(url)
+    else:
+        server, name = _postgres_server(), f"warroom_test_{uuid.uuid4().hex[:12]}"
+        try:
+            yield _create(server, name)
+        finally:
+            _drop(server, name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

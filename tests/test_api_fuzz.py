@@ -9,13 +9,14 @@ import copy
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import schemathesis
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -128,3 +129,53 @@ def test_hostile_batches_get_a_422_that_says_why(case: Any, body: Any, running_s
         checks=[not_a_server_error],
     )
     assert response.status_code == 422 and response.json()["detail"]["message"], response.text
+
+
+# -- and what is valid is accepted, with the right values ------------------------------------------------
+# "No 5xx" would hold for a service that refused everything.
+
+
+def test_every_read_of_a_campaign_that_exists_is_answered(running_service: dict[str, Any]) -> None:
+    reads = [path for path, operations in OPENAPI["paths"].items() if "get" in operations and "{" in path]
+    assert reads, "the schema names the campaign routes"
+    for path in reads:
+        url = running_service["base"] + path.format(campaign_id=running_service["campaign_id"])
+        response = httpx.get(url, headers=running_service["headers"])
+        assert response.status_code == 200, (path, response.text)
+
+
+@pytest.fixture(scope="module")
+def quiet_campaign(running_service: dict[str, Any]) -> int:
+    """A second campaign, which only the checks of valid readings write to: its latest values are theirs."""
+    request = SlackRequestFactory(SECRET).slash_command(
+        "/warroom", 'start "Quiet" 2026-01-01T00:00 2030-01-01T00:00', user_id="U0FUZZ0001", channel_id="C0QUIET"
+    )
+    httpx.post(f"{running_service['base']}/slack/events", content=request.body, headers=request.headers)
+    listed = httpx.get(f"{running_service['base']}/api/campaigns", headers=running_service["headers"]).json()
+    return next(campaign["id"] for campaign in listed if campaign["channel_id"] == "C0QUIET")
+
+
+# A KPI, a value as a BI feed sends it (a JSON number, or text in the KPI's unit), and its value.
+valid_readings = st.one_of(
+    st.integers(0, 10**12).map(lambda n: ("orders", n, float(n))),
+    st.floats(0, 1e9, allow_nan=False).map(lambda value: ("inventory", value, value)),
+    st.integers(1, 99_999).map(lambda n: ("gmv", f"¥{n}万", n * 10_000.0)),
+    st.integers(0, 100_000).map(lambda ms: ("response_time", f"{ms}ms", ms / 1000)),
+    st.integers(0, 100).map(lambda share: ("conversion", f"{share}%", float(share))),
+)
+
+
+@given(reading=valid_readings)
+@settings(max_examples=25, deadline=None)
+def test_valid_readings_are_stored_and_served_back(
+    reading: tuple[str, Any, float], running_service: dict[str, Any], quiet_campaign: int
+) -> None:
+    kpi, sent, value = reading
+    base, headers = f"{running_service['base']}/api/campaigns/{quiet_campaign}", running_service["headers"]
+    row = {"kpi": kpi, "value": sent, "at": datetime.now(UTC).isoformat()}  # each one later than the last
+    stored = httpx.post(f"{base}/metrics", json={"readings": [row]}, headers=headers)
+    assert stored.status_code == 200 and stored.json() == {"stored": 1}, stored.text
+    (shown,) = [
+        status for status in httpx.get(f"{base}/status", headers=headers).json()["kpis"] if status["key"] == kpi
+    ]
+    assert shown["value"] == pytest.approx(value)

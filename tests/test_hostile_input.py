@@ -153,6 +153,7 @@ def test_action_items_from_the_retro_form_are_understood_or_refused(slots: list[
 def test_user_text_cannot_mention_everyone_or_break_the_layout(summary: str) -> None:
     escaped = escape(summary)
     assert "<" not in escaped and ">" not in escaped  # so no <!channel>, <!here> or <@U…> of the user's own
+    assert escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == summary  # and nothing lost
     escalation = Escalation(
         id=1,
         campaign_id=1,

@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from datetime import timedelta
+
+import pytest
 
 from warroom_bot.core.blocks import notice
 from warroom_bot.core.outbox import OutboxSender, enqueue
+from warroom_bot.core.pacing import SlackPacing
 from warroom_bot.devtools.driver import SlackDriver
 from warroom_bot.models import OutboxMessage, OutboxStatus, Priority
 
 CHANNELS = [f"C0ROOM{n:04d}" for n in range(12)]
+
+
+@pytest.fixture
+async def bot(bot: SlackDriver) -> SlackDriver:
+    """The service, its own sender done with the delivery it started with: here the tests' senders deliver."""
+    await bot.runtime.outbox.close()
+    return bot
 
 
 def sender(bot: SlackDriver, *, concurrency: int = 4, channel_rate: float = 1000.0) -> OutboxSender:
@@ -95,6 +106,7 @@ async def test_the_most_urgent_channel_goes_first_and_a_page_written_mid_fan_out
         outbox.wake()
 
     await asyncio.gather(outbox.drain(), page_during_the_fan_out())
+    await outbox.close()  # the delivery the wake started (nothing left for it)
     texts = [text for _channel, text in posted(bot)]
     # The channel with a normal message waiting went before the other digests (its own order kept);
     assert texts[:2] == [f"digest {CHANNELS[5]}", "thread line"]
@@ -121,18 +133,37 @@ async def test_two_senders_at_once_deliver_every_message_exactly_once(bot: Slack
 
 
 async def test_a_channel_is_paced_after_a_burst_and_others_are_not_held_up(bot: SlackDriver) -> None:
+    bot.standin.channel_limit = (5.0, 4)  # Slack's limit, as the stand-in enforces it: no 429 may come
     for n in range(7):
         await write(bot, f"busy {n}", CHANNELS[0])
     await write(bot, "quiet", CHANNELS[1])
 
-    await sender(bot, concurrency=4, channel_rate=5.0).drain()
+    await sender(bot, concurrency=4, channel_rate=4.0).drain()  # a little under the limit Slack enforces
 
     busy = [call for call in bot.standin.ok_calls("chat.postMessage") if call.args["channel"] == CHANNELS[0]]
     assert [call.args["text"] for call in busy] == [f"busy {n}" for n in range(7)]
-    # A burst of four, then one every 1/5 s: the last three waited for their tokens.
-    assert busy[-1].at - busy[3].at >= 3 / 5.0 - 0.05
+    # A burst of four, then one every 1/4 s: the last three waited for their tokens.
+    assert busy[-1].at - busy[0].at >= 3 / 4.0 - 0.1
     quiet = next(call for call in bot.standin.ok_calls("chat.postMessage") if call.args["text"] == "quiet")
     assert quiet.at < busy[4].at
+    assert [call for call in bot.standin.calls if call.status == 429] == []
+
+
+async def test_without_pacing_slack_answers_429_and_the_channel_still_gets_everything_in_order(
+    bot: SlackDriver,
+) -> None:
+    bot.standin.channel_limit = (10.0, 2)
+    for n in range(5):
+        await write(bot, f"busy {n}", CHANNELS[0])
+
+    unpaced = sender(bot, concurrency=4, channel_rate=1000.0)
+    for _ in range(5):
+        await unpaced.drain()
+        bot.runtime.clock.advance(timedelta(seconds=2))  # the Retry-After, on the service's clock
+        await asyncio.sleep(0.3)  # and Slack's own bucket refilling, in real time
+
+    assert [call.status for call in bot.standin.calls if call.method == "chat.postMessage"][:3] == [200, 200, 429]
+    assert [text for _channel, text in posted(bot)] == [f"busy {n}" for n in range(5)]
 
 
 async def test_metrics_show_the_outbox_deliveries_and_latencies(bot: SlackDriver) -> None:
@@ -149,3 +180,24 @@ async def test_metrics_show_the_outbox_deliveries_and_latencies(bot: SlackDriver
     assert 'warroom_outbox_latency_seconds_count{priority="urgent"}' in after
     for name in ("warroom_due_lateness_seconds", "warroom_request_seconds", "warroom_slack_rate_limited_total"):
         assert f"# TYPE {name.removesuffix('_total')}" in after
+
+
+def test_429s_from_three_channels_within_a_second_pause_every_channel() -> None:
+    pacing = SlackPacing(rate=1.0, burst=4)
+    assert pacing.rate_limited("C1", timedelta(seconds=5), now=100.0) == "channel"
+    assert pacing.rate_limited("C2", timedelta(seconds=5), now=100.5) == "channel"
+    assert pacing.paused_for(100.5) == 0
+    assert pacing.rate_limited("C3", timedelta(seconds=5), now=100.9) == "workspace"
+    assert pacing.paused_for(101.0) == pytest.approx(4.9)
+    assert pacing.rate_limited("C4", None, now=110.0) == "channel"  # the earlier ones are over a second old
+
+
+def test_a_channel_takes_a_burst_then_one_message_a_second() -> None:
+    pacing = SlackPacing(rate=1.0, burst=2)
+    for _ in range(2):
+        assert pacing.wait("C1", 0.0) == 0
+        pacing.take("C1")
+    assert pacing.wait("C1", 0.0) == 1.0
+    assert pacing.wait("C2", 0.0) == 0  # another channel is not held up
+    assert pacing.wait("C1", 0.5) == 0.5
+    assert pacing.wait("C1", 1.0) == 0

@@ -43,7 +43,7 @@ def prompts(bot: SlackDriver) -> list[Call]:
 
 
 def dms_to(bot: SlackDriver, user: str) -> list[Call]:
-    return [c for c in bot.standin.ok_calls("chat.postMessage") if c.args["channel"] == user]
+    return bot.posts(channel=user)
 
 
 def posts_starting(bot: SlackDriver, prefix: str) -> list[str]:

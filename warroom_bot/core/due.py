@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, update
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.core.db import stored_id
@@ -30,6 +30,11 @@ async def claim(
     `also` holds); True for the one worker that got it, with `changes` set on `row`. A deadline not
     set yet (None) is claimed while it is still None: that is how a first one is scheduled."""
     model = type(row)
+    key = col(model.id)
+    # A row another worker is claiming (on PostgreSQL: locked by its transaction) is theirs: skip it
+    # at once rather than wait for their commit, so that replicas share a fan-out instead of queueing.
+    if (await session.exec(select(key).where(key == stored_id(row)).with_for_update(skip_locked=True))).first() is None:
+        return False
     column = col(getattr(model, deadline))
     seen = getattr(row, deadline)
     unchanged = column.is_(None) if seen is None else (column == seen) & (column <= now)

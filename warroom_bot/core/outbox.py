@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,7 @@ from warroom_bot.core import telemetry
 from warroom_bot.core.blocks import Message
 from warroom_bot.core.clock import Clock
 from warroom_bot.core.db import Sessions, stored_id
+from warroom_bot.core.pacing import SlackPacing
 from warroom_bot.models import OutboxMessage, OutboxStatus, Priority
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=5)
 MAX_PACING_WAIT = 2.0  # seconds a drain waits for a paced channel before leaving it to the next tick
-WORKSPACE_LIMIT_CHANNELS = 3  # 429s from this many channels within a second pause every channel
 ENQUEUED = "warroom.outbox.enqueued"  # the session.info key `enqueue` sets
 
 
@@ -97,26 +98,6 @@ class _Retry(Exception):
         self.rate_limited = rate_limited
 
 
-@dataclass
-class _Pacing:
-    """Slack's pacing of one channel, in this process: about one message a second, short bursts
-    allowed (a token bucket of `burst` messages refilled at `rate` a second)."""
-
-    rate: float
-    burst: int
-    tokens: float = 0.0
-    at: float = 0.0
-
-    def wait(self, now: float) -> float:
-        """Seconds until the channel may take a message (0: now)."""
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
-
-    def take(self) -> None:
-        self.tokens -= 1
-
-
 @dataclass(frozen=True)
 class _Head:
     """The oldest undelivered message of a channel, and the most urgent priority waiting there."""
@@ -124,6 +105,7 @@ class _Head:
     row: OutboxMessage
     parent: OutboxMessage | None
     priority: int
+    more: bool  # the channel has other messages waiting behind this one
 
 
 class OutboxSender:
@@ -144,10 +126,8 @@ class OutboxSender:
         self._client = client
         self._clock = clock
         self._concurrency = concurrency
-        self._channel_rate, self._channel_burst = channel_rate, channel_burst
-        self._pacing: dict[str, _Pacing] = {}
-        self._rate_limited: dict[str, float] = {}  # channel -> when its last 429 came (monotonic)
-        self._paused_until = 0.0  # every channel waits (a workspace-wide 429)
+        self._pacing = SlackPacing(channel_rate, channel_burst)
+        self._salt = random.random()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._again = False
@@ -189,46 +169,72 @@ class OutboxSender:
         fan-out of digests is the next message to go."""
         async with self._lock:
             settled = 0
-            busy: dict[asyncio.Task[bool], str] = {}
+            busy: dict[asyncio.Task[bool], _Head] = {}
+            waiting: list[_Head] = []  # found by the last look, not started yet (most urgent first)
+            soonest: float | None = None
+            look = True
             while True:
-                self._woken.clear()
-                heads, soonest = await self._due_heads(exclude=set(busy.values()))
-                for head in heads[: self._concurrency - len(busy)]:
-                    self._pace(head.row.channel).take()
-                    busy[asyncio.create_task(self._deliver_head(head))] = head.row.channel
+                if look and len(busy) < self._concurrency:
+                    # Look again only when a slot is free and something may have changed: a new
+                    # message (a wake), or the last look's channels all started.
+                    self._woken.clear()
+                    waiting, soonest = await self._due_heads(exclude={head.row.channel for head in busy.values()})
+                    look = False
+                moment = time.monotonic()
+                while waiting and len(busy) < self._concurrency:
+                    head = waiting.pop(0)
+                    if self._pacing.wait(head.row.channel, moment) > 0:
+                        look = True  # paced since the look found it: the next look says for how long
+                        continue
+                    self._pacing.take(head.row.channel)
+                    busy[asyncio.create_task(self._deliver_head(head))] = head
                 if not busy:
+                    if look:
+                        continue
                     if soonest is None or soonest > MAX_PACING_WAIT:
                         return settled
                     await asyncio.sleep(soonest)  # a channel paced for a moment: wait rather than leave it to the tick
+                    look = True
                     continue
-                woken = asyncio.create_task(self._woken.wait())
-                done, _ = await asyncio.wait({*busy, woken}, return_when=asyncio.FIRST_COMPLETED)
-                woken.cancel()
-                for task in done & busy.keys():
-                    del busy[task]
+                waiters: set[asyncio.Future[Any]] = set(busy)
+                woken = None if self._woken.is_set() else asyncio.ensure_future(self._woken.wait())
+                if woken is not None:
+                    waiters.add(woken)
+                done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                if woken is not None:
+                    woken.cancel()
+                for task in [task for task in busy if task in done]:
+                    finished = busy.pop(task)
                     settled += task.result()
-
-    def _pace(self, channel: str) -> _Pacing:
-        return self._pacing.setdefault(
-            channel, _Pacing(self._channel_rate, self._channel_burst, float(self._channel_burst), time.monotonic())
-        )
+                    # A channel with more waiting may now offer a more urgent message than those found.
+                    look = look or finished.more
+                look = look or self._woken.is_set() or not waiting
 
     async def _due_heads(self, exclude: set[str]) -> tuple[list[_Head], float | None]:
         """Each channel's oldest undelivered message that may go now, most urgent channel first; and
         how long until the soonest channel held back only by pacing may take one."""
         now, moment = self._clock.now(), time.monotonic()
-        if moment < self._paused_until:
-            return [], self._paused_until - moment
+        if (paused := self._pacing.paused_for(moment)) > 0:
+            return [], paused
         undelivered = col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
         async with self._sessions() as session:
             per_channel = (
                 await session.exec(
-                    select(OutboxMessage.channel, func.min(OutboxMessage.id), func.min(OutboxMessage.priority))
+                    select(
+                        OutboxMessage.channel,
+                        func.min(OutboxMessage.id),
+                        func.min(OutboxMessage.priority),
+                        func.count(),
+                    )
                     .where(undelivered)
                     .group_by(col(OutboxMessage.channel))
                 )
             ).all()
-            urgency = {first: priority for channel, first, priority in per_channel if channel not in exclude}
+            urgency = {
+                first: (priority, count > 1)
+                for channel, first, priority, count in per_channel
+                if channel not in exclude
+            }
             rows = (await session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(urgency)))).all()
             needed = {row.thread_of_id or row.updates_id for row in rows} - {None}
             parents = (
@@ -241,12 +247,14 @@ class OutboxSender:
             parent = parents.get(row.thread_of_id or row.updates_id or 0)
             if not self._is_due(row, parent, now):
                 continue
-            wait = self._pace(row.channel).wait(moment)
+            wait = self._pacing.wait(row.channel, moment)
             if wait > 0:
                 soonest = wait if soonest is None else min(soonest, wait)
                 continue
-            heads.append(_Head(row, parent, urgency[stored_id(row)]))
-        heads.sort(key=lambda head: (head.priority, head.row.id))
+            heads.append(_Head(row, parent, *urgency[stored_id(row)]))
+        # Most urgent first; among equals, in an order of this process's own, so that replicas
+        # sharing the outbox start on different channels instead of racing for the same ones.
+        heads.sort(key=lambda head: (head.priority, hash((self._salt, head.row.channel))))
         return heads, soonest
 
     async def _deliver_head(self, head: _Head) -> bool:
@@ -284,19 +292,6 @@ class OutboxSender:
         row.attempts += 1
         return result.rowcount == 1
 
-    def _rate_limited_at(self, channel: str, retry_after: timedelta | None) -> None:
-        """A 429 for `channel`; when several channels get one within a second, the limit is the
-        workspace's: every channel waits (Retry-After, else a second)."""
-        moment = time.monotonic()
-        self._rate_limited = {c: at for c, at in self._rate_limited.items() if moment - at < 1.0}
-        self._rate_limited[channel] = moment
-        if len(self._rate_limited) >= WORKSPACE_LIMIT_CHANNELS:
-            wait = retry_after.total_seconds() if retry_after else 1.0
-            self._paused_until = max(self._paused_until, moment + wait)
-            telemetry.RATE_LIMITED.labels(scope="workspace").inc()
-        else:
-            telemetry.RATE_LIMITED.labels(scope="channel").inc()
-
     async def _deliver(self, row: OutboxMessage, parent: OutboxMessage | None) -> bool:
         """Send one claimed row and record the outcome; True if it is settled (sent or failed for good)."""
         if row.method == "chat.update" and (parent is None or parent.status != OutboxStatus.SENT):
@@ -307,7 +302,8 @@ class OutboxSender:
             response = await self._send(row, parent)
         except _Retry as retry:
             if retry.rate_limited:
-                self._rate_limited_at(row.channel, retry.delay)
+                scope = self._pacing.rate_limited(row.channel, retry.delay, time.monotonic())
+                telemetry.RATE_LIMITED.labels(scope=scope).inc()
             telemetry.DELIVERIES.labels(outcome="retried").inc()
             delay = retry.delay or min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
             log.warning("outbox message %s not delivered (%s); retrying in %s", row.id, retry, delay)

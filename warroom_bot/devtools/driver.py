@@ -379,9 +379,9 @@ class SlackDriver:
             if containing in call.args["text"] and channel in (None, call.args["channel"])
         ]
 
-    def digests(self, channel: str = CHANNEL) -> list[dict[str, Any]]:
-        """The status digests posted in `channel`, as posted."""
-        return [call.args for call in self.posts("— status", channel=channel)]
+    def digests(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """The status digests posted in `channel` (the driver's own by default), as posted."""
+        return [call.args for call in self.posts("— status", channel=channel or self.channel)]
 
     def thread(self, ts: str) -> list[str]:
         """The replies the bot posted in the thread of `ts`."""

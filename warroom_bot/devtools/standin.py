@@ -96,6 +96,10 @@ class SlackStandIn(SlackWorkspace):
         super().__init__(on_message, scopes=scopes)
         self.calls: list[Call] = []
         self.delay_seconds = 0.0
+        # Slack's per-channel limit on chat.postMessage, when set: (messages a second, burst). A post
+        # beyond it is answered 429 with Retry-After, as Slack does. Off by default.
+        self.channel_limit: tuple[float, int] | None = None
+        self._channel_budget: dict[str, tuple[float, float]] = {}  # channel -> (tokens, at)
         self._faults: list[Fault] = []
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
@@ -237,7 +241,23 @@ class SlackStandIn(SlackWorkspace):
             return self._answer(method, args, token, fault.status, body, headers)
         if not token:
             return self._answer(method, args, token, 200, self._error("not_authed"))
+        if method == "chat.postMessage" and not self._within_channel_limit(str(args.get("channel", ""))):
+            return self._answer(method, args, token, 429, self._error("ratelimited"), {"Retry-After": "1"})
         return self._answer(method, args, token, 200, self.call(method, token, args))
+
+    def _within_channel_limit(self, channel: str) -> bool:
+        """Take one message from `channel`'s bucket; False when it is empty (Slack's 429)."""
+        if self.channel_limit is None:
+            return True
+        rate, burst = self.channel_limit
+        now = time.monotonic()
+        tokens, at = self._channel_budget.get(channel, (float(burst), now))
+        tokens = min(float(burst), tokens + (now - at) * rate)
+        if tokens < 1:
+            self._channel_budget[channel] = (tokens, now)
+            return False
+        self._channel_budget[channel] = (tokens - 1, now)
+        return True
 
     def _answer(
         self,
