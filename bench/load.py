@@ -7,9 +7,10 @@ status` (reads every KPI, the budget and the escalations), `/warroom metric` (a 
 list` and `/budget`. Prints throughput, p50/p99 acknowledgement latency and errors for both, and the
 ratio of the p99s (target ≤ 1.5; Slack allows 3 s).
 
-While the clients run, red escalations are raised in a second war room whose `ack.red` is 3 s; how
-late each backup's page comes after its deadline is the due work's lateness under command load
-(target ≤ 2 s).
+While the clients run, a red escalation is raised every `STEP_EVERY` seconds in a second war room
+whose `ack.red` is 3 s; how late each backup's page comes after its deadline is the due work's
+lateness under command load (target ≤ 2 s). Not faster: each page is a DM to the same two people,
+and Slack (and the outbox) pace a conversation at about one message a second.
 
 The clients run in this process and share the machine with the server, as they would on loopback.
 
@@ -36,6 +37,7 @@ from warroom_bot.devtools.standin import SlackStandIn
 
 CHANNEL, COMMANDER = "C0LOADROOM", "U0LOADCMD1"
 STEP_CHANNEL = "C0LOADSTEP"
+STEP_EVERY = 2.0  # seconds between escalations raised during the load
 MIX = [
     ("/warroom", "status"),
     ("/warroom", "metric inventory {n}"),  # a gauge: concurrent clients send totals out of order
@@ -100,14 +102,14 @@ async def prepare(running: Running) -> None:
 
 
 async def escalate_during(running: Running, pages: PageClock, seconds: float) -> list[float]:
-    """Raise a red escalation every second in the second war room while the load runs; how late
-    (seconds after its deadline) each one's backup was paged."""
+    """Raise a red escalation every STEP_EVERY seconds in the second war room while the load runs;
+    how late (seconds after its deadline) each one's backup was paged."""
     slack = running.slack(STEP_CHANNEL, COMMANDER)
     deadlines: dict[int, float] = {}
-    for number in range(1, max(2, int(seconds - ACK_SECONDS)) + 1):
+    for number in range(1, max(2, int((seconds - ACK_SECONDS) / STEP_EVERY)) + 1):
         await slack.ephemeral(f"red Load step {number}", command="/escalate")
         deadlines[number] = time.time() + ACK_SECONDS
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(STEP_EVERY)
     return [await pages.wait(number, BACKUP) - deadline for number, deadline in deadlines.items()]
 
 

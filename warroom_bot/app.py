@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-import aiohttp
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -53,9 +52,6 @@ class Service:
     async def running(self) -> AsyncIterator[Service]:
         """Migrate the database, start the tick, and on exit stop it all cleanly."""
         await upgrade_async(self.runtime.settings.database_url)
-        # One connection pool for every Web API call: kept-alive connections instead of a new
-        # session (and TCP connection) per call, slack_sdk's default.
-        self.runtime.client.session = aiohttp.ClientSession()
         self.ticker.start()
         self.runtime.outbox.wake()
         try:
@@ -63,7 +59,6 @@ class Service:
         finally:
             await self.ticker.stop()
             await self.runtime.outbox.close()
-            await self.runtime.client.session.close()
             await self.runtime.engine.dispose()
             log.info("warroom-bot stopped cleanly")
 
