@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,8 @@ from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -123,5 +125,25 @@ def _sqlite_migration_lock(database_url: str) -> Iterator[None]:
 
 
 async def upgrade_async(database_url: str) -> None:
-    """`upgrade` from inside a running event loop: Alembic's async env needs a loop of its own."""
-    await asyncio.to_thread(upgrade, database_url)
+    """`upgrade` from inside a running event loop (Alembic's async env needs a loop of its own),
+    skipped when the database is already at the latest revision: the usual start, which then costs
+    one query instead of Alembic's whole run."""
+    if await _revision(database_url) != head_revision():
+        await asyncio.to_thread(upgrade, database_url)
+
+
+@functools.cache
+def head_revision() -> str | None:
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+async def _revision(database_url: str) -> str | None:
+    """The database's Alembic revision; None for a new database (or one that cannot say)."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+    except DBAPIError:
+        return None
+    finally:
+        await engine.dispose()
