@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from warroom_bot.devtools.driver import ServerProcess, SlackDriver, free_port, warroom
+from warroom_bot.devtools.driver import SlackDriver
+from warroom_bot.devtools.processes import ServerProcess, free_port, warroom
 
 SECRET = "bench-signing-secret"
 ROOT = Path(__file__).resolve().parent.parent

@@ -45,13 +45,12 @@ from warroom_bot.devtools.driver import (
     SHANGHAI,
     SIGNING_SECRET,
     START_LINE,
-    ServerProcess,
     SlackDriver,
     in_process,
     local,
     retro_answers,
-    warroom,
 )
+from warroom_bot.devtools.processes import ServerProcess, warroom
 from warroom_bot.devtools.standin import Call, SlackStandIn
 from warroom_bot.models import Campaign
 

@@ -24,7 +24,7 @@ from schemathesis.generation import GenerationMode
 from warroom_bot.app import create_app
 from warroom_bot.core.settings import load_settings
 from warroom_bot.core.unstorable import UNSTORABLE
-from warroom_bot.devtools.driver import WARROOM_ARGV, warroom
+from warroom_bot.devtools.processes import WARROOM_ARGV, warroom
 from warroom_bot.devtools.slack_requests import SlackRequestFactory
 
 pytestmark = pytest.mark.slow

@@ -24,7 +24,8 @@ from warroom_bot import app as edge
 from warroom_bot import cli
 from warroom_bot.cli import main
 from warroom_bot.core.ids import ActionId
-from warroom_bot.devtools.driver import CHANNEL, COMMANDER, ServerProcess, SlackDriver
+from warroom_bot.devtools.driver import CHANNEL, COMMANDER, SlackDriver
+from warroom_bot.devtools.processes import ServerProcess
 from warroom_bot.devtools.slack_requests import SlackRequestFactory
 from warroom_bot.digest import snapshot as digest
 from warroom_bot.metrics import service as metrics

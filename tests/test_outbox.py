@@ -10,7 +10,8 @@ from warroom_bot.core.blocks import notice
 from warroom_bot.core.clock import ManualClock
 from warroom_bot.core.outbox import LEASE, enqueue
 from warroom_bot.core.settings import Settings
-from warroom_bot.devtools.driver import CHANNEL, START_LINE, SlackDriver, free_port, in_process
+from warroom_bot.devtools.driver import CHANNEL, START_LINE, SlackDriver, in_process
+from warroom_bot.devtools.processes import free_port
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.models import OutboxMessage, OutboxStatus
 

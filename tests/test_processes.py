@@ -18,7 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.core.clock import ScaledClock
 from warroom_bot.core.db import create_engine
-from warroom_bot.devtools.driver import COMMANDER, SlackDriver, local, warroom
+from warroom_bot.devtools.driver import COMMANDER, SlackDriver, local
+from warroom_bot.devtools.processes import warroom
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.models import Escalation, OutboxMessage, OutboxStatus
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from warroom_bot.devtools.driver import CHANNEL, START_LINE, ServerProcess, SlackDriver
+from warroom_bot.devtools.driver import CHANNEL, START_LINE, SlackDriver
+from warroom_bot.devtools.processes import ServerProcess
 from warroom_bot.devtools.standin import SlackStandIn
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from warroom_bot.cli import main
-from warroom_bot.devtools.driver import ANA, BEN, DAN, free_port, warroom
+from warroom_bot.devtools.driver import ANA, BEN, DAN
+from warroom_bot.devtools.processes import free_port, warroom
 
 pytestmark = pytest.mark.slow
 

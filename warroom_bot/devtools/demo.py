@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import uvicorn
@@ -36,44 +35,10 @@ from warroom_bot.app import create_app
 from warroom_bot.core.clock import ScaledClock
 from warroom_bot.core.ids import ActionId, ActionItemPart
 from warroom_bot.core.settings import load_settings
+from warroom_bot.devtools import demo_story as story
 from warroom_bot.devtools.driver import ANA, BEN, CHO, DAN, EVA, MEI, SlackDriver, action_item, button, retro_answers
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.devtools.transcript import Entry, Transcript
-
-TIMEZONE = "Asia/Shanghai"
-ZONE = ZoneInfo(TIMEZONE)
-CHANNEL = "C0DOUBLE11"
-SIGNING_SECRET = "warroom-demo-signing-secret"
-BOT_TOKEN = "xoxb-warroom-demo"
-CAST = {
-    MEI: "Mei (commander)",
-    ANA: "Ana (supply chain)",
-    BEN: "Ben (logistics)",
-    CHO: "Cho (HQ supervisor)",
-    DAN: "Dan (finance)",
-    EVA: "Eva (marketing)",
-}
-GMV_TARGET = 12_000_000
-ORDERS_TARGET = 58_000
-SAFETY_STOCK = 5_000
-# Percent of the day's sales in each local hour 0–23: the midnight peak, the night, the day, the evening peak.
-HOURLY_WEIGHTS = [20, 6, 2.5, 1, 0.5, 0.5, 0.5, 1, 2, 3, 4, 4, 3.5, 3.5, 3.5, 3.5, 3.5, 3.5, 4, 5, 7, 8, 6.5, 3.5]
-# How each hour sells against that plan (1 = as planned): the peak strains the site, the morning is slow
-# until the noon search ads, and the evening livestream peak comes late (the retros say so).
-PACE = [0.95] + [0.93] * 7 + [0.7] * 4 + [1.05] * 8 + [0.8, 1.15, 1.0, 1.0]
-# How often the BI feed sends readings: often in the midnight rush, less by day, once an hour at night.
-READING_EVERY, RUSH_READING_EVERY, RUSH_ENDS = timedelta(minutes=15), timedelta(minutes=5), "02:00"
-QUIET_HOURS = ("02:00", "08:00")
-STOCK_AT_START, SOLD_BEFORE_RESTOCK = 9_000, 4_000
-STOCK_AFTER_RESTOCK, SOLD_AFTER_RESTOCK = 7_400, 2_400
-
-
-def local(day: int, hhmm: str) -> datetime:
-    hour, minute = (int(part) for part in hhmm.split(":"))
-    return datetime(2026, 11, day, hour, minute, tzinfo=ZONE)
-
-
-LIVE_STARTS, LIVE_ENDS = local(11, "00:00"), local(12, "00:00")
 
 
 class DemoError(Exception):
@@ -88,30 +53,16 @@ class DemoResult:
     real_seconds: float
 
 
-def share_of_day(moment: datetime, pace: list[float] | None = None) -> float:
-    """How much of the day's planned sales come before `moment`, the hourly weights being the shape
-    of real sales; with `pace`, each hour's sales are its weight times that hour's pace (1 = plan)."""
-    if moment <= LIVE_STARTS:
-        return 0.0
-    hours = min((moment - LIVE_STARTS) / timedelta(hours=1), 24.0)
-    factors = pace or [1.0] * 24
-    whole = int(hours)
-    done = sum(w * f for w, f in zip(HOURLY_WEIGHTS[:whole], factors, strict=False))
-    if whole < 24:
-        done += HOURLY_WEIGHTS[whole] * factors[whole] * (hours - whole)
-    return done / sum(HOURLY_WEIGHTS)
-
-
 class Demo:
     def __init__(self, *, speed: float, seed: int, out: Path, echo: Callable[[str], None] = print) -> None:
         self.speed = speed
         self.random = random.Random(seed)
         self.out = out
         self.echo = echo
-        self.clock = ScaledClock(local(10, "22:00"), speed)
-        self.transcript = Transcript(self.clock, TIMEZONE, CAST, {CHANNEL: "double-11"}, echo)
+        self.clock = ScaledClock(story.local(10, "22:00"), speed)
+        self.transcript = Transcript(self.clock, story.TIMEZONE, story.CAST, {story.CHANNEL: "double-11"}, echo)
         self.restocked: datetime | None = None
-        self.pace = [pace * (1 + self.random.uniform(-0.03, 0.03)) for pace in PACE]
+        self.pace = [pace * (1 + self.random.uniform(-0.03, 0.03)) for pace in story.PACE]
         self.sent: list[dict[str, Any]] = []
         self.http: httpx.AsyncClient
         self.standin: SlackStandIn
@@ -146,14 +97,14 @@ class Demo:
     async def _service(self) -> AsyncIterator[None]:
         """The stand-in and the real service on loopback ports, a throwaway database; all stopped after."""
         self.standin = await SlackStandIn(on_message=self.transcript.on_message).start()
-        for user_id, name in CAST.items():
-            self.standin.add_user(user_id, name.split()[0].lower(), TIMEZONE)
+        for user_id, name in story.CAST.items():
+            self.standin.add_user(user_id, name.split()[0].lower(), story.TIMEZONE)
         with tempfile.TemporaryDirectory(prefix="warroom-demo-") as folder:
             settings = load_settings(
                 database_url=f"sqlite+aiosqlite:///{folder}/demo.db",
                 slack_api_url=self.standin.api_url,
-                slack_bot_token=BOT_TOKEN,
-                slack_signing_secret=SIGNING_SECRET,
+                slack_bot_token=story.BOT_TOKEN,
+                slack_signing_secret=story.SIGNING_SECRET,
                 tick_seconds=max(0.02, 30 / self.speed),  # every 30 simulated seconds
                 outbox_channel_rate=self.speed,  # Slack's one message a second, in simulated time
             )
@@ -169,10 +120,10 @@ class Demo:
                 async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as self.http:
                     self.slack = SlackDriver(
                         self.http,
-                        signing_secret=SIGNING_SECRET,
+                        signing_secret=story.SIGNING_SECRET,
                         standin=self.standin,
                         runtime=app.state.runtime,
-                        channel=CHANNEL,
+                        channel=story.CHANNEL,
                     )
                     self.api_headers = await self.slack.bearer(name="demo-bi-feed")
                     self.clock.restart()  # the story begins now that everything is up
@@ -189,13 +140,13 @@ class Demo:
         await asyncio.sleep(self.clock.real_seconds_until(moment))
 
     async def command(self, user_id: str, text: str, command: str = "/warroom") -> None:
-        self.transcript.person(user_id, CHANNEL, f"{command} {text}")
+        self.transcript.person(user_id, story.CHANNEL, f"{command} {text}")
         response = await self.slack.command(text, user=user_id, command=command)
         if response.status_code != 200:
             raise DemoError(f"{command} {text} was answered {response.status_code}: {response.text}")
         answer = response.json().get("text") if response.content else None
         if answer:
-            self.transcript.ephemeral(user_id, CHANNEL, answer)
+            self.transcript.ephemeral(user_id, story.CHANNEL, answer)
 
     def _tapping(self, user_id: str, entry: Entry, action_id: ActionId) -> tuple[str, str]:
         """Show `user_id` tapping a button of a message; the message's channel and ts."""
@@ -233,23 +184,25 @@ class Demo:
         response = await self.slack.submit(view, answers, user_id)
         body = response.json() if response.content else {}
         if body.get("response_action") != "update":
-            raise DemoError(f"The retro form of {CAST[user_id]} was refused: {body}")
+            raise DemoError(f"The retro form of {story.CAST[user_id]} was refused: {body}")
         self.transcript.ephemeral(user_id, f"D{user_id[1:]}", body["view"]["blocks"][0]["text"]["text"])
 
     # -- the readings a BI system would send ---------------------------------------------------------
 
     def readings(self, now: datetime) -> list[dict[str, Any]]:
         """What the BI system reports at `now`: running totals, stock and the site's response time."""
-        sold = share_of_day(now, self.pace)
-        gmv = GMV_TARGET * sold
+        sold = story.share_of_day(now, self.pace)
+        gmv = story.GMV_TARGET * sold
         if self.restocked is not None:
-            since = sold - share_of_day(self.restocked, self.pace)
-            inventory = STOCK_AFTER_RESTOCK - SOLD_AFTER_RESTOCK * since
-        elif now >= local(11, "09:30"):
+            since = sold - story.share_of_day(self.restocked, self.pace)
+            inventory = story.STOCK_AFTER_RESTOCK - story.SOLD_AFTER_RESTOCK * since
+        elif now >= story.local(11, "09:30"):
             inventory = 3_100  # SKU-9 is selling out
         else:
-            inventory = STOCK_AT_START - SOLD_BEFORE_RESTOCK * sold
-        rush = HOURLY_WEIGHTS[now.astimezone(ZONE).hour] / max(HOURLY_WEIGHTS)  # the site slows at the peaks
+            inventory = story.STOCK_AT_START - story.SOLD_BEFORE_RESTOCK * sold
+        rush = story.HOURLY_WEIGHTS[now.astimezone(story.ZONE).hour] / max(
+            story.HOURLY_WEIGHTS
+        )  # the site slows at the peaks
         at = now.isoformat()
         return [
             {"kpi": "gmv", "value": round(gmv, 2), "at": at},
@@ -271,9 +224,9 @@ class Demo:
         """Through the live day, as a BI feed would (the night's hourly readings are sent by the story)."""
         while True:
             now = self.clock.now()
-            if LIVE_STARTS <= now < LIVE_ENDS and self.campaign_id:
+            if story.LIVE_STARTS <= now < story.LIVE_ENDS and self.campaign_id:
                 await self.send_readings()
-            every = RUSH_READING_EVERY if now < local(11, RUSH_ENDS) else READING_EVERY
+            every = story.RUSH_READING_EVERY if now < story.local(11, story.RUSH_ENDS) else story.READING_EVERY
             await asyncio.sleep(every / timedelta(seconds=1) / self.speed)
 
     def _write_readings(self) -> None:
@@ -304,21 +257,21 @@ class Demo:
             await self.command(MEI, line)
         for unused in ("visitors", "conversion", "aov", "new_customers", "complaints"):
             await self.command(MEI, f"kpi remove {unused}")
-        curve = ",".join(str(weight) for weight in HOURLY_WEIGHTS)
+        curve = ",".join(str(weight) for weight in story.HOURLY_WEIGHTS)
         for line in (
             "target gmv 12m",
-            f"target orders {ORDERS_TARGET}",
-            f"target inventory {SAFETY_STOCK}",
+            f"target orders {story.ORDERS_TARGET}",
+            f"target inventory {story.SAFETY_STOCK}",
             f"kpi curve gmv {curve}",
             f"kpi curve orders {curve}",
-            f"config quiet {QUIET_HOURS[0]}-{QUIET_HOURS[1]}",
+            f"config quiet {story.QUIET_HOURS[0]}-{story.QUIET_HOURS[1]}",
         ):
             await self.command(MEI, line)
         await self.command(MEI, "plan 500k", "/budget")
         await self.command(MEI, "spend materials 60k posters and shelf talkers", "/budget")
         await self.command(MEI, "digest")
 
-        await self.at(LIVE_STARTS)
+        await self.at(story.LIVE_STARTS)
         self.narrate(
             "Midnight: Double 11 goes live, and a fifth of the day's sales come in the first hour. "
             "The BI feed sends readings through the REST API every 5 minutes, by day every 15."
@@ -326,24 +279,24 @@ class Demo:
         await self.command(MEI, "phase live")
         await self.seen("the phase change", lambda e: "to live" in e.text, within=timedelta(minutes=10))
         await self.seen("the 01:00 digest", lambda e: "— status Wed 11 Nov 01:" in e.text, within=timedelta(hours=1))
-        await self.at(local(11, QUIET_HOURS[0]))
+        await self.at(story.local(11, story.QUIET_HOURS[0]))
         self.narrate(
-            f"The first rush is over. Quiet hours {QUIET_HOURS[0]}–{QUIET_HOURS[1]}: no digests; the night's "
+            f"The first rush is over. Quiet hours {story.QUIET_HOURS[0]}–{story.QUIET_HOURS[1]}: no digests; the night's "
             "readings still come, one an hour, while the clock skips to the morning."
         )
-        night = local(11, QUIET_HOURS[0])
-        while night < local(11, QUIET_HOURS[1]):
+        night = story.local(11, story.QUIET_HOURS[0])
+        while night < story.local(11, story.QUIET_HOURS[1]):
             self.clock.skip_to(night)
             await self.send_readings()
             night += timedelta(hours=1)
-        self.clock.skip_to(local(11, QUIET_HOURS[1]))
+        self.clock.skip_to(story.local(11, story.QUIET_HOURS[1]))
 
         await self.seen(
             "a digest with inventory red",
             lambda e: "— status" in e.text and "Inventory vs safety stock green → red" in e.text,
             within=timedelta(hours=3),
         )
-        await self.at(local(11, "10:05"))
+        await self.at(story.local(11, "10:05"))
         self.narrate("SKU-9 is below the safety line. Eva escalates; Ana (tier 1) does not answer in 5 minutes.")
         await self.command(EVA, "red Inventory of SKU-9 below safety line", "/escalate")
         page = await self.seen(
@@ -351,17 +304,17 @@ class Demo:
             lambda e: e.channel == f"D{BEN[1:]}" and e.text.startswith("RED #1"),
             within=timedelta(minutes=15),
         )
-        await self.at(local(11, "10:12"))
+        await self.at(story.local(11, "10:12"))
         await self.tap(BEN, page, ActionId.ACKNOWLEDGE)
         await self.seen("the acknowledgement", lambda e: "Acknowledged by" in e.text, within=timedelta(minutes=5))
-        await self.at(local(11, "10:40"))
+        await self.at(story.local(11, "10:40"))
         self.restocked = self.clock.now()
         await self.send_readings()
         await self.command(BEN, "resolve 1 Moved 2,000 units of SKU-9 from the East warehouse", "/escalate")
 
-        await self.at(local(11, "12:00"))
+        await self.at(story.local(11, "12:00"))
         await self.command(EVA, "spend online 180k search ads, morning wave", "/budget")
-        await self.at(local(11, "14:00"))
+        await self.at(story.local(11, "14:00"))
         self.narrate("Eva asks for reserve money for the evening livestream; finance decides from a phone.")
         await self.command(EVA, "reserve 20k online livestream boost for the evening peak", "/budget")
         request = await self.seen(
@@ -369,19 +322,19 @@ class Demo:
             lambda e: e.channel == f"D{DAN[1:]}" and e.text.startswith("Budget request"),
             within=timedelta(minutes=5),
         )
-        await self.at(local(11, "14:06"))
+        await self.at(story.local(11, "14:06"))
         await self.tap(DAN, request, ActionId.APPROVE)
         await self.seen("the approval", lambda e: "approved by" in e.text, within=timedelta(minutes=5))
-        await self.at(local(11, "15:00"))
+        await self.at(story.local(11, "15:00"))
         await self.command(MEI, "chart gmv")
-        await self.at(local(11, "16:00"))
+        await self.at(story.local(11, "16:00"))
         await self.command(EVA, "spend offline 90k mall booths in Shanghai and Hangzhou", "/budget")
 
         prompt = await self.seen(
             "the 21:00 retro prompt", lambda e: e.text.startswith("Daily retro"), within=timedelta(hours=7)
         )
         self.narrate("21:00: the daily retro. Ana and Eva answer; the others get one reminder at 22:00.")
-        await self.at(local(11, "21:10"))
+        await self.at(story.local(11, "21:10"))
         await self.write_retro(
             ANA,
             prompt,
@@ -395,7 +348,7 @@ class Demo:
                 cause="Safety stock set for a normal day",
             ),
         )
-        await self.at(local(11, "21:25"))
+        await self.at(story.local(11, "21:25"))
         await self.write_retro(
             EVA,
             prompt,
@@ -404,15 +357,15 @@ class Demo:
             item=None,
         )
 
-        await self.at(LIVE_ENDS)
+        await self.at(story.LIVE_ENDS)
         self.narrate("Midnight: the live day ends; Mei moves the campaign to wrap-up. The clock skips the night.")
         await self.command(MEI, "phase wrapup")
         await self.seen(
             "the phase change", lambda e: "phase changed from live to" in e.text, within=timedelta(minutes=10)
         )
-        self.clock.skip_to(local(12, "08:55"))
+        self.clock.skip_to(story.local(12, "08:55"))
         await self.seen("the morning summary", lambda e: e.text.startswith("Retro summary"), within=timedelta(hours=1))
-        await self.at(local(12, "09:10"))
+        await self.at(story.local(12, "09:10"))
         await self.command(MEI, "report")
         await self.seen("the report file", lambda e: bool(e.files) and "report" in e.text, within=timedelta(hours=1))
 
