@@ -31,16 +31,18 @@ async def claim(
     set yet (None) is claimed while it is still None: that is how a first one is scheduled."""
     model = type(row)
     key = col(model.id)
-    # A row another worker is claiming (on PostgreSQL: locked by its transaction) is theirs: skip it
-    # at once rather than wait for their commit, so that replicas share a fan-out instead of queueing.
-    if (await session.exec(select(key).where(key == stored_id(row)).with_for_update(skip_locked=True))).first() is None:
-        return False
+    row_id = stored_id(row)
+    # On PostgreSQL a row another worker is claiming is locked by its transaction: skip it at once
+    # rather than wait for their commit, so that replicas share a fan-out instead of queueing.
+    # (SQLite has one writer at a time and no row locks: there the UPDATE below is the whole claim.)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        locked = select(key).where(key == row_id).with_for_update(skip_locked=True)
+        if (await session.exec(locked)).first() is None:
+            return False
     column = col(getattr(model, deadline))
     seen = getattr(row, deadline)
     unchanged = column.is_(None) if seen is None else (column == seen) & (column <= now)
-    claimed = await session.exec(
-        update(model).where(col(model.id) == stored_id(row), unchanged, *also).values(**changes)
-    )
+    claimed = await session.exec(update(model).where(key == row_id, unchanged, *also).values(**changes))
     if claimed.rowcount != 1:
         return False
     for name, value in changes.items():
