@@ -2,7 +2,7 @@
 
     python -m bench [--quick] [--json FILE]
 
-Runs, one after another on this machine: slash-command acknowledgements under 50 concurrent clients
+Runs, one after another on this machine: slash-command acknowledgements under 30 concurrent clients
 against a bare Bolt app (`bench.load`), escalation page latency and re-escalation lateness
 (`bench.escalate`), the top-of-the-hour fan-out with a page raised during it (`bench.fanout`), the
 same on PostgreSQL with one replica and with two (`bench.replicas`, skipped without a server),
@@ -181,7 +181,7 @@ def _met(met: bool | None) -> str:
 
 def run(size: Size) -> dict[str, Any]:
     steps: list[tuple[str, Callable[[], dict[str, Any]], Callable[[dict[str, Any]], None]]] = [
-        ("load", lambda: asyncio.run(load.run(50, size.load_seconds)), load.report),
+        ("load", lambda: asyncio.run(load.run(load.CLIENTS, size.load_seconds)), load.report),
         ("escalate", lambda: asyncio.run(escalate.run(size.pages, size.steps)), escalate.report),
         ("fanout", lambda: asyncio.run(fanout.run(size.rooms, size.latency)), fanout.report),
         (

@@ -8,6 +8,10 @@ one second) against the Slack stand-in in this process, and prints:
 - re-escalation lateness: with `ack.red` set to a few seconds, how long after each escalation's
   deadline the backup's page arrives (median, max).
 
+The escalations go round `ROOMS` war rooms, each with its own tier-1 primary and backup: Slack (and
+the outbox) pace a conversation at about one message a second, so 200 pages to one person in a few
+seconds would measure that pacing, not the service; a real night pages many people.
+
     python -m bench.escalate [--pages 200] [--steps 20] [--json results.json]
 """
 
@@ -21,15 +25,41 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import percentile, service
+from bench.common import Running, percentile, service
+from warroom_bot.devtools.driver import SlackDriver
 from warroom_bot.devtools.standin import SlackStandIn
 
-CHANNEL, COMMANDER, TIER1, BACKUP = "C0BENCHROOM", "U0BENCHCMD", "U0BENCHT1P", "U0BENCHT1B"
+COMMANDER = "U0BENCHCMD"
 ACK_SECONDS = 3
+ROOMS = 20
+
+
+@dataclass(frozen=True)
+class Room:
+    """A war room with its own tier-1 primary and backup."""
+
+    slack: SlackDriver
+    tier1: str
+    backup: str
+
+
+async def open_rooms(running: Running, count: int, tag: str, ack_seconds: int | None = None) -> list[Room]:
+    """`count` war rooms (ids made from `tag`, a few capital letters), each with its own tier-1 pair
+    and, if given, `ack.red` of `ack_seconds`."""
+    rooms = []
+    for number in range(1, count + 1):
+        room = Room(running.slack(f"C0{tag}{number:03d}", COMMANDER), f"U0{tag}P{number:03d}", f"U0{tag}B{number:03d}")
+        await room.slack.ephemeral(f'start "{tag} {number}" 2026-01-01T00:00 2030-01-01T00:00')
+        await room.slack.ephemeral(f"role tier1 <@{room.tier1}> <@{room.backup}>")
+        if ack_seconds is not None:
+            await room.slack.ephemeral(f"config ack.red {ack_seconds}s")
+        rooms.append(room)
+    return rooms
 
 
 class PageClock:
@@ -60,28 +90,28 @@ async def run(pages: int, steps: int) -> dict[str, Any]:
         database = Path(folder) / "bench.db"
         try:
             async with service(standin.api_url, database) as running:
-                slack = running.slack(CHANNEL, COMMANDER)
-                await slack.ephemeral('start "Bench" 2026-01-01T00:00 2030-01-01T00:00')
-                await slack.ephemeral(f"role tier1 <@{TIER1}> <@{BACKUP}>")
-
+                rooms = await open_rooms(running, ROOMS, "PAGE")
                 latencies = []
-                for number in range(1, pages + 1):
+                for sent in range(pages):
+                    room, number = rooms[sent % ROOMS], sent // ROOMS + 1
                     started = time.time()
-                    await slack.ephemeral(f"red Bench page {number}", command="/escalate")
-                    latencies.append(await clock.wait(number, TIER1) - started)
+                    await room.slack.ephemeral(f"red Bench page {sent + 1}", command="/escalate")
+                    latencies.append(await clock.wait(number, room.tier1) - started)
 
-                await slack.ephemeral(f"config ack.red {ACK_SECONDS}s")
-                first = pages + 1
-                for number in range(first, first + steps):
-                    await slack.ephemeral(f"red Bench step {number}", command="/escalate")
+                stepped = await open_rooms(running, steps, "STEP", ack_seconds=ACK_SECONDS)
+                for room in stepped:
+                    await room.slack.ephemeral(f"red Bench step {room.slack.channel}", command="/escalate")
                     await asyncio.sleep(0.1)
-                backup_pages = {n: await clock.wait(n, BACKUP) for n in range(first, first + steps)}
+                backup_pages = {room.slack.channel: await clock.wait(1, room.backup) for room in stepped}
         finally:
             await standin.stop()
         with sqlite3.connect(database) as db:
-            raised = dict(db.execute("SELECT number, raised_at FROM escalation WHERE number >= ?", (first,)))
+            raised = dict(
+                db.execute("SELECT c.channel_id, e.raised_at FROM escalation e JOIN campaign c ON c.id = e.campaign_id")
+            )
     lateness = [
-        arrival - (datetime.fromisoformat(raised[n]).timestamp() + ACK_SECONDS) for n, arrival in backup_pages.items()
+        arrival - (datetime.fromisoformat(raised[channel]).timestamp() + ACK_SECONDS)
+        for channel, arrival in backup_pages.items()
     ]
     return {
         "page_latency_ms": {

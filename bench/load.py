@@ -1,20 +1,19 @@
 """Slash-command acknowledgements under load, beside the framework's floor.
 
-50 concurrent clients send signed slash commands for a while to `warroom serve` (SQLite, a campaign
-with a roster, readings and a budget) and then, with the same client, to a bare Bolt app in FastAPI
+30 concurrent clients (the load the targets are set for) send signed slash commands for a while to
+`warroom serve` (SQLite, a campaign with a roster, readings and a budget) and then, with the same client, to a bare Bolt app in FastAPI
 that only acknowledges (`bench.bare_bolt`). The commands are a war room's usual mix: `/warroom
 status` (reads every KPI, the budget and the escalations), `/warroom metric` (a write), `/escalate
 list` and `/budget`. Prints throughput, p50/p99 acknowledgement latency and errors for both, and the
 ratio of the p99s (target ≤ 1.5; Slack allows 3 s).
 
-While the clients run, a red escalation is raised every `STEP_EVERY` seconds in a second war room
-whose `ack.red` is 3 s; how late each backup's page comes after its deadline is the due work's
-lateness under command load (target ≤ 2 s). Not faster: each page is a DM to the same two people,
-and Slack (and the outbox) pace a conversation at about one message a second.
+While the clients run, a red escalation is raised every `STEP_EVERY` seconds, each in a war room of
+its own (its own responders, `ack.red` 3 s); how late each backup's page comes after its deadline is
+the due work's lateness under command load (target ≤ 2 s).
 
 The clients run in this process and share the machine with the server, as they would on loopback.
 
-    python -m bench.load [--clients 50] [--seconds 60] [--json results.json]
+    python -m bench.load [--clients 30] [--seconds 60] [--json results.json]
 """
 
 from __future__ import annotations
@@ -32,11 +31,11 @@ from typing import Any
 import httpx
 
 from bench.common import Running, bare_bolt, percentile, service
-from bench.escalate import ACK_SECONDS, BACKUP, TIER1, PageClock
+from bench.escalate import ACK_SECONDS, PageClock, Room, open_rooms
 from warroom_bot.devtools.standin import SlackStandIn
 
 CHANNEL, COMMANDER = "C0LOADROOM", "U0LOADCMD1"
-STEP_CHANNEL = "C0LOADSTEP"
+CLIENTS = 30
 STEP_EVERY = 2.0  # seconds between escalations raised during the load
 MIX = [
     ("/warroom", "status"),
@@ -101,16 +100,19 @@ async def prepare(running: Running) -> None:
         await slack.ephemeral(text, command=command)
 
 
-async def escalate_during(running: Running, pages: PageClock, seconds: float) -> list[float]:
-    """Raise a red escalation every STEP_EVERY seconds in the second war room while the load runs;
-    how late (seconds after its deadline) each one's backup was paged."""
-    slack = running.slack(STEP_CHANNEL, COMMANDER)
-    deadlines: dict[int, float] = {}
-    for number in range(1, max(2, int((seconds - ACK_SECONDS) / STEP_EVERY)) + 1):
-        await slack.ephemeral(f"red Load step {number}", command="/escalate")
-        deadlines[number] = time.time() + ACK_SECONDS
+def step_count(seconds: float) -> int:
+    return max(2, int((seconds - ACK_SECONDS) / STEP_EVERY))
+
+
+async def escalate_during(rooms: list[Room], pages: PageClock) -> list[float]:
+    """Raise a red escalation every STEP_EVERY seconds, one in each room, while the load runs; how
+    late (seconds after its deadline) each one's backup was paged."""
+    deadlines: dict[str, float] = {}
+    for room in rooms:
+        await room.slack.ephemeral(f"red Load step in {room.slack.channel}", command="/escalate")
+        deadlines[room.backup] = time.time() + ACK_SECONDS
         await asyncio.sleep(STEP_EVERY)
-    return [await pages.wait(number, BACKUP) - deadline for number, deadline in deadlines.items()]
+    return [await pages.wait(1, backup) - deadline for backup, deadline in deadlines.items()]
 
 
 async def run(clients: int, seconds: float) -> dict[str, Any]:
@@ -121,13 +123,10 @@ async def run(clients: int, seconds: float) -> dict[str, Any]:
         try:
             async with service(standin.api_url, folder / "load.db") as running:
                 await prepare(running)
-                steps = running.slack(STEP_CHANNEL, COMMANDER)
-                await steps.ephemeral('start "Steps" 2026-01-01T00:00 2030-01-01T00:00')
-                await steps.ephemeral(f"role tier1 <@{TIER1}> <@{BACKUP}>")
-                await steps.ephemeral(f"config ack.red {ACK_SECONDS}s")
+                rooms = await open_rooms(running, step_count(seconds), "LOAD", ack_seconds=ACK_SECONDS)
                 await hammer(running, clients, min(seconds / 3, 2.0))  # warm up
                 warroom, lateness = await asyncio.gather(
-                    hammer(running, clients, seconds), escalate_during(running, pages, seconds)
+                    hammer(running, clients, seconds), escalate_during(rooms, pages)
                 )
             async with bare_bolt(standin.api_url, folder) as running:
                 await hammer(running, clients, min(seconds / 3, 2.0))
@@ -162,7 +161,7 @@ def report(figures: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     arguments = parser.parse_args()

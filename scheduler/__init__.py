@@ -22,27 +22,29 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.scheduler.jobs import DUE_WORK, for_each_due
+from warroom_bot.scheduler.jobs import DUE_WORK, HOUSEKEEPING_SECONDS, for_each_due, housekeeping
 
 log = logging.getLogger(__name__)
 
 
 class Ticker:
-    """Runs each kind of due work and the outbox every `WARROOM_TICK_SECONDS`, each on its own; on
-    stop, lets the runs under way finish."""
+    """Runs each kind of due work and the outbox every `WARROOM_TICK_SECONDS`, each on its own, and
+    the housekeeping every `HOUSEKEEPING_SECONDS`; on stop, lets the runs under way finish."""
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
         self._running: dict[str, asyncio.Task[object]] = {}
         self.scheduler = AsyncIOScheduler(timezone="UTC")
-        jobs: list[tuple[str, Callable[[], Awaitable[object]]]] = [
-            *((work.name, partial(for_each_due, runtime, work)) for work in DUE_WORK),
-            ("outbox", runtime.outbox.drain),
+        tick = runtime.settings.tick_seconds
+        jobs: list[tuple[str, Callable[[], Awaitable[object]], float]] = [
+            *((work.name, partial(for_each_due, runtime, work), tick) for work in DUE_WORK),
+            ("outbox", runtime.outbox.drain, tick),
+            ("housekeeping", partial(housekeeping, runtime), HOUSEKEEPING_SECONDS),
         ]
-        for name, job in jobs:
+        for name, job, seconds in jobs:
             self.scheduler.add_job(
                 self._tracked(name, job),
-                IntervalTrigger(seconds=runtime.settings.tick_seconds),
+                IntervalTrigger(seconds=seconds),
                 id=name,
                 name=name,
                 misfire_grace_time=None,

@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.budget import messages as budget_messages
 from warroom_bot.budget import service as budget
 from warroom_bot.campaigns.config import pull_url
-from warroom_bot.core import telemetry
+from warroom_bot.core import events, telemetry
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.due import Due
 from warroom_bot.core.runtime import Runtime
@@ -137,12 +137,22 @@ DUE_WORK = [  # escalation steps first: they are what the war room cannot wait f
 ]
 
 
+# How often what is kept only for a while is pruned.
+HOUSEKEEPING_SECONDS = 300.0
+
+
+async def housekeeping(runtime: Runtime) -> None:
+    """Forget Slack delivery ids older than `events.KEEP` (the replay guards' memory)."""
+    async with runtime.transaction() as session:
+        await events.prune(session, runtime.clock.now())
+
+
 async def tick(runtime: Runtime) -> None:
-    """Each kind of due work in turn, then deliver what it wrote to the outbox."""
+    """Each kind of due work in turn, the housekeeping, then deliver what they wrote to the outbox."""
     steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
         (work.name, partial(for_each_due, runtime, work)) for work in DUE_WORK
     ]
-    for name, step in [*steps, ("outbox", runtime.outbox.drain)]:
+    for name, step in [*steps, ("housekeeping", partial(housekeeping, runtime)), ("outbox", runtime.outbox.drain)]:
         try:
             await step()
         except Exception:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import select
 
+from warroom_bot.core import events
+from warroom_bot.core.clock import ManualClock
 from warroom_bot.devtools.driver import CHANNEL, SlackDriver
 from warroom_bot.models import Campaign, OutboxStatus, SlackEvent
 
@@ -51,3 +55,17 @@ async def test_a_mention_outside_a_war_room_says_how_to_start_one(bot: SlackDriv
     bot.standin.messages[("C0ELSEWHERE", TS)] = {"ts": TS, "text": "hi"}
     await bot.mention("Ev0NOWHERE1", channel="C0ELSEWHERE")
     assert await replies(bot) == ["This channel has no campaign yet; start one with `/warroom start`."]
+
+
+async def test_delivery_ids_are_forgotten_after_a_day_by_the_housekeeping_not_before(
+    bot: SlackDriver, campaign: Campaign, clock: ManualClock
+) -> None:
+    bot.standin.messages[(CHANNEL, TS)] = {"ts": TS, "text": "question"}
+    await bot.mention("Ev0YESTERDAY")
+    clock.advance(events.KEEP - timedelta(minutes=1))
+    await bot.tick()
+    assert await handled_events(bot) == ["Ev0YESTERDAY"]
+
+    clock.advance(timedelta(minutes=2))
+    await bot.tick()
+    assert await handled_events(bot) == []

@@ -46,7 +46,7 @@ class Service:
         # Before the listeners' own middleware: text no database can store never reaches them.
         self.bolt.middleware(refuse_unstorable_text)
         handlers.register(self.bolt, self.runtime)
-        self.ticker = Ticker(self.runtime)
+        self.ticker = Ticker(self.runtime.background())
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[Service]:
@@ -59,7 +59,7 @@ class Service:
         finally:
             await self.ticker.stop()
             await self.runtime.outbox.close()
-            await self.runtime.engine.dispose()
+            await self.runtime.dispose()
             log.info("warroom-bot stopped cleanly")
 
 

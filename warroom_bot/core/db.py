@@ -84,6 +84,12 @@ def _sqlite_file(url: URL) -> bool:
     return url.database not in (None, "", ":memory:")
 
 
+def own_pool_possible(engine: AsyncEngine) -> bool:
+    """Whether a second engine on `engine`'s URL reaches the same database (an in-memory SQLite
+    database exists only inside its own engine)."""
+    return engine.dialect.name != "sqlite" or _sqlite_file(engine.url)
+
+
 def unavailable(error: BaseException) -> bool:
     """Whether `error` is the database being locked or out of reach: worth a retry, not a bug."""
     if isinstance(error, DBAPIError):

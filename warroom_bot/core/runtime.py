@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.core import telemetry
 from warroom_bot.core.clock import Clock, ScaledClock, SystemClock
-from warroom_bot.core.db import Sessions, create_engine, create_sessions
+from warroom_bot.core.db import Sessions, create_engine, create_sessions, own_pool_possible
 from warroom_bot.core.outbox import OutboxSender, enqueued_in
 from warroom_bot.core.people import People
 from warroom_bot.core.settings import Settings
@@ -28,6 +28,9 @@ class Runtime:
     client: AsyncWebClient
     outbox: OutboxSender
     people: People
+    # The scheduler's due work and the outbox use their own connection pool (`background`): under a
+    # burst of slash commands they never queue for a connection behind the requests.
+    background_engine: AsyncEngine
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -35,16 +38,26 @@ class Runtime:
             clock = ScaledClock(settings.simulated_start, settings.simulated_speed, anchor=settings.simulated_anchor)
         clock = clock or SystemClock()
         engine = create_engine(settings.database_url)
-        sessions = create_sessions(engine)
+        background_engine = create_engine(settings.database_url) if own_pool_possible(engine) else engine
         client = create_client(settings)
         outbox = OutboxSender(
-            sessions,
+            create_sessions(background_engine),
             client,
             clock,
             concurrency=settings.outbox_concurrency,
             channel_rate=settings.outbox_channel_rate,
         )
-        return cls(settings, clock, engine, sessions, client, outbox, People(client, clock))
+        people = People(client, clock)
+        return cls(settings, clock, engine, create_sessions(engine), client, outbox, people, background_engine)
+
+    def background(self) -> Runtime:
+        """This runtime on the background pool, for the scheduler's jobs."""
+        return replace(self, engine=self.background_engine, sessions=create_sessions(self.background_engine))
+
+    async def dispose(self) -> None:
+        """Close every pooled connection (at shutdown)."""
+        await self.engine.dispose()
+        await self.background_engine.dispose()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
