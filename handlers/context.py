@@ -14,7 +14,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
+from warroom_bot.core import i18n
 from warroom_bot.core.blocks import Message
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.ids import ActionId, ModalContext
@@ -58,6 +60,9 @@ def inject_context(runtime: Runtime) -> Callable[..., Awaitable[None]]:
         if channel_id:
             async with runtime.sessions() as session:
                 context["campaign"] = await campaigns.open_campaign_in(session, channel_id)
+        # Everything this request writes is in the campaign's language (outside one: the default's).
+        campaign = context["campaign"]
+        i18n.use(config.language(campaign.config) if campaign else runtime.settings.default_language)
         await next()
 
     return middleware

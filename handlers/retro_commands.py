@@ -11,9 +11,10 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from warroom_bot.actions import service as actions
-from warroom_bot.core.blocks import escape, mention, notice, plural
+from warroom_bot.core.blocks import escape, mention, notice
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import tr_n
 from warroom_bot.core.ids import ActionItemPart, BlockId, action_item_block, parse_retro_tap
 from warroom_bot.core.people import People
 from warroom_bot.core.runtime import Runtime
@@ -174,8 +175,8 @@ async def report(call: Invocation) -> None:
             title=f"{campaign.name}: campaign report",
             initial_comment=(
                 f"Campaign report of *{escape(campaign.name)}*, requested by {mention(call.user_id)}: "
-                f"overall {built.results.overall or 'no light'}, {render_report.roi_line(built)}, {plural(len(built.escalations), 'escalation')}, "
-                f"{plural(len(built.action_items), 'action item')}."
+                f"overall {built.results.overall or 'no light'}, {render_report.roi_line(built)}, {tr_n('{count} escalation', '{count} escalations', len(built.escalations))}, "
+                f"{tr_n('{count} action item', '{count} action items', len(built.action_items))}."
             ),
         )
 

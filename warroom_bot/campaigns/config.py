@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import ENGLISH, language_of, tr
 from warroom_bot.core.outbound_urls import RefusedUrl, check_url, shown
 from warroom_bot.core.parsing import (
     did_you_mean,
@@ -108,6 +109,13 @@ def _normalise_quiet(raw: str) -> str:
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
+def _normalise_language(raw: str) -> str:
+    language = language_of(raw)
+    if language is None:
+        raise UserError(tr("`{raw}` is not a language this bot speaks: use `en` or `zh-CN`.", raw=raw))
+    return language
+
+
 def _normalise_duration(raw: str) -> str:
     return format_duration(parse_duration(raw))
 
@@ -145,6 +153,7 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             "times the whole response chain is paged again when nobody acknowledges",
             _normalise_repeat,
         ),
+        ConfigKey("lang", "<en|zh-CN>", ENGLISH, "the language of the war room's messages", _normalise_language),
         ConfigKey("retro.time", "<HH:MM>", "21:00", "daily retrospective prompt", _normalise_clock_time),
         ConfigKey(
             "retro.remind",
@@ -254,6 +263,11 @@ def approval_threshold(stored: dict[str, Any]) -> tuple[Decimal, bool]:
 def pull_url(stored: dict[str, Any]) -> str | None:
     raw = _value(stored, "pull.url")
     return None if raw == "none" else raw
+
+
+def language(stored: dict[str, Any]) -> str:
+    """The campaign's language (`lang`); a campaign started before languages existed speaks English."""
+    return _value(stored, "lang")
 
 
 def ack_deadline(stored: dict[str, Any], severity: Severity) -> timedelta:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import local_datetime, tr
 from warroom_bot.core.ids import ActionId
 from warroom_bot.core.parsing import format_duration
 
@@ -60,7 +60,7 @@ def header(text: str) -> dict[str, Any]:
 
 def message(text: str, blocks: Blocks) -> Message:
     if len(blocks) > MAX_BLOCKS:
-        blocks = [*blocks[: MAX_BLOCKS - 1], context(f"…and {len(blocks) - MAX_BLOCKS + 1} more")]
+        blocks = [*blocks[: MAX_BLOCKS - 1], context(tr("…and {count} more", count=len(blocks) - MAX_BLOCKS + 1))]
     return Message(text=truncate(text, 4000), blocks=blocks)
 
 
@@ -70,13 +70,8 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def plural(count: int, noun: str) -> str:
-    """`1 action item`, `2 action items`."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 def mention(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "_nobody_"
+    return f"<@{user_id}>" if user_id else tr("_nobody_")
 
 
 def slack_time(moment: datetime) -> str:
@@ -85,14 +80,14 @@ def slack_time(moment: datetime) -> str:
 
 
 def local_time(moment: datetime, timezone: str) -> str:
-    """`Tue 10 Nov 20:00` in the campaign's time zone."""
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%a %d %b %H:%M")
+    """`Tue 10 Nov 20:00` (`11月10日 周二 20:00`) in the campaign's time zone."""
+    return local_datetime(moment, timezone)
 
 
 def user_error(error: UserError) -> Message:
     text = f":warning: {error.message}"
     if error.usage:
-        text += f"\nUsage: `{error.usage}`"
+        text += "\n" + tr("Usage: `{usage}`", usage=error.usage)
     return message(text, [section(text)])
 
 

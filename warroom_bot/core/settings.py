@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from warroom_bot.core.errors import ConfigError
+from warroom_bot.core.i18n import LANGUAGES, language_of
 
 # Synchronous driver names people write by habit, and the async driver the service needs instead.
 _ASYNC_DRIVERS = {
@@ -48,6 +49,16 @@ class Settings(BaseSettings):
     # or other non-public address. Off in production, where it would let a campaign manager make the
     # service fetch internal URLs (cloud metadata, admin ports); for tests and local demos.
     pull_allow_private: bool = Field(default=False, alias="WARROOM_PULL_ALLOW_PRIVATE")
+    # The language of a new campaign (`en` or `zh-CN`); each campaign then has its own (`lang`).
+    default_language: str = Field(default="en", alias="WARROOM_LANG")
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        language = language_of(value)
+        if language is None:
+            raise ValueError(f"WARROOM_LANG must be one of {', '.join(LANGUAGES)}")
+        return language
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -17,10 +17,10 @@ from warroom_bot.core.blocks import (
     local_time,
     mention,
     message,
-    plural,
     section,
     sentence,
 )
+from warroom_bot.core.i18n import tr_n
 from warroom_bot.digest.snapshot import Snapshot, SourceProblem
 from warroom_bot.escalations.render import open_counts, open_summary
 from warroom_bot.metrics.render import LIGHT_EMOJI, kpi_line
@@ -62,7 +62,11 @@ def digest(snapshot: Snapshot) -> Message:
     title = f"{snapshot.campaign_name} — status {when} ({snapshot.timezone})"
     changed = worsened_line(snapshot)
     problem = f" {escape(source_problem(snapshot.source_problem))}" if snapshot.source_problem else ""
-    due = f" {plural(len(snapshot.actions_due), 'action item')} due today." if snapshot.actions_due else ""
+    due = (
+        f" {tr_n('{count} action item', '{count} action items', len(snapshot.actions_due))} due today."
+        if snapshot.actions_due
+        else ""
+    )
     escalations = open_summary(snapshot.escalations)
     text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {sentence(escalations)}.{due}"
     blocks = [

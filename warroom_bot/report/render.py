@@ -16,8 +16,9 @@ from markdown_it import MarkdownIt
 
 from warroom_bot.budget.render import VERBS, yuan
 from warroom_bot.campaigns.config import retro_time
-from warroom_bot.core.blocks import ago, plural
+from warroom_bot.core.blocks import ago
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import tr_n
 from warroom_bot.metrics.chart import attainment_png
 from warroom_bot.metrics.render import amount, goal, lower_is_better, measure, score, shown_attainment
 from warroom_bot.models import Campaign, EscalationStatus, Phase, Role
@@ -126,7 +127,7 @@ def _timeline(report: Report) -> list[str]:
         events.append(
             (
                 datetime.combine(day.day, retro_time(campaign.config), tzinfo=ZoneInfo(campaign.timezone)),
-                f"Retro of {day_name(day.day)}: {len(day.entries)} answered, {plural(len(day.items), 'action item')}",
+                f"Retro of {day_name(day.day)}: {len(day.entries)} answered, {tr_n('{count} action item', '{count} action items', len(day.items))}",
             )
         )
     return [

@@ -17,12 +17,12 @@ from warroom_bot.core.blocks import (
     local_time,
     mention,
     message,
-    plural,
     section,
     text_input,
     truncate,
 )
 from warroom_bot.core.db import stored_id
+from warroom_bot.core.i18n import tr_n
 from warroom_bot.core.ids import (
     ActionId,
     ActionItemPart,
@@ -224,7 +224,7 @@ def saved(campaign: Campaign, result: Saved) -> dict[str, Any]:
     else:
         done = f"Your retro for {day} is saved. Thank you!"
     if result.items:
-        done += f" {plural(len(result.items), 'action item')}: " + "; ".join(
+        done += f" {tr_n('{count} action item', '{count} action items', len(result.items))}: " + "; ".join(
             f"#{item.id} {escape(item.action)}" for item in result.items
         )
     return {
@@ -260,8 +260,8 @@ def summary(campaign: Campaign, review: DayReview) -> Message:
     ]
     text = (
         f"Retro summary of {escape(campaign.name)}, {day}: {len(answered)} answered, "
-        f"{plural(sum(map(len, problems.values())), 'problem')}, {plural(len(adjustments), 'adjustment')}, "
-        f"{plural(len(review.items), 'action item')}."
+        f"{tr_n('{count} problem', '{count} problems', sum(map(len, problems.values())))}, {tr_n('{count} adjustment', '{count} adjustments', len(adjustments))}, "
+        f"{tr_n('{count} action item', '{count} action items', len(review.items))}."
     )
     blocks = [header(f"Retro summary — {day}"), section(who)]
     if problems:
@@ -313,7 +313,7 @@ def action_list(items: list[ActionItem], today: date) -> Message:
                 },
             }
         )
-    text = f"{plural(len(items), 'open action item')}: " + "; ".join(
+    text = f"{tr_n('{count} open action item', '{count} open action items', len(items))}: " + "; ".join(
         f"#{item.id} {escape(item.action)}" for item in items
     )
     return message(text, blocks)
