@@ -19,6 +19,7 @@ from warroom_bot.campaigns import service as campaigns
 from warroom_bot.core import i18n
 from warroom_bot.core.blocks import Message
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import tr
 from warroom_bot.core.ids import ActionId, ModalContext
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.handlers.errors import after_ack
@@ -83,7 +84,7 @@ def modal_context(runtime: Runtime, body: dict[str, Any], view: dict[str, Any]) 
     to the person and the channel that opened it."""
     context, _, seal = view.get("private_metadata", "").rpartition("|")
     if not hmac.compare_digest(seal, _seal(runtime, body["user"]["id"], context).rpartition("|")[2]):
-        raise UserError("This form could not be verified, so nothing was changed; open it again.")
+        raise UserError(tr("This form could not be verified, so nothing was changed; open it again."))
     return ModalContext.load(context)
 
 
@@ -98,7 +99,10 @@ def _seal(runtime: Runtime, user_id: str, context: str) -> str:
 def require_campaign(campaign: Campaign | None) -> Campaign:
     if campaign is None:
         raise UserError(
-            "This channel has no campaign. Run this in a campaign's channel, or start one here with `/warroom start`."
+            tr(
+                "This channel has no campaign. Run this in a campaign's channel, "
+                "or start one here with `/warroom start`."
+            )
         )
     return campaign
 

@@ -19,6 +19,7 @@ from slack_bolt.response import BoltResponse
 from warroom_bot.core.blocks import notice, user_error
 from warroom_bot.core.db import UNAVAILABLE, unavailable
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ async def handle_error(
         answer = user_error(error)
     elif unavailable(error):
         log.warning("database unavailable handling %s: %s", body.get("command") or body.get("type"), error)
-        answer = notice(f":hourglass: {UNAVAILABLE}")
+        answer = notice(":hourglass: " + tr(UNAVAILABLE))
     else:
         error_id = secrets.token_hex(4)
         log.error(
@@ -41,7 +42,10 @@ async def handle_error(
             body.get("command") or body.get("type"),
             exc_info=error,
         )
-        answer = notice(f":boom: Something went wrong on our side (error id `{error_id}`); nothing was changed.")
+        answer = notice(
+            ":boom: "
+            + tr("Something went wrong on our side (error id `{error_id}`); nothing was changed.", error_id=error_id)
+        )
     if response is not None and body.get("command"):
         # Not acknowledged yet: the answer rides on the acknowledgement itself.
         return BoltResponse(
@@ -85,11 +89,11 @@ def _modal_errors(error: Exception, body: dict[str, Any]) -> BoltResponse:
         field = error.field
     elif unavailable(error):
         log.warning("database unavailable in a modal: %s", error)
-        message, field = UNAVAILABLE, None
+        message, field = tr(UNAVAILABLE), None
     else:
         error_id = secrets.token_hex(4)
         log.error("unexpected error %s in a modal", error_id, exc_info=error)
-        message = f"Something went wrong on our side (error id {error_id}); nothing was changed."
+        message = tr("Something went wrong on our side (error id {error_id}); nothing was changed.", error_id=error_id)
         field = None
     blocks = list(body["view"]["state"]["values"])
     if field not in blocks:

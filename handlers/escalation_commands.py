@@ -10,12 +10,17 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.render import help_message
+from warroom_bot.core import i18n
 from warroom_bot.core.blocks import notice
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.ids import BlockId, parse_tap
 from warroom_bot.core.parsing import did_you_mean, parse_severity
 from warroom_bot.core.runtime import Runtime
@@ -26,7 +31,7 @@ from warroom_bot.handlers.context import amended, modal_context, modal_value, op
 from warroom_bot.handlers.errors import after_ack
 from warroom_bot.models import Campaign, Escalation
 
-USAGE = (
+USAGE = N_(
     "/escalate <blue|yellow|orange|red> <summary> · /escalate list · /escalate ack <id> · /escalate resolve <id> [note]"
 )
 
@@ -44,10 +49,32 @@ def explained(now: datetime) -> Iterator[None]:
         raise UserError(messages.refusal(refused, now)) from None
 
 
+def _speak_as(campaign: Campaign) -> None:
+    """Write the rest of this request in `campaign`'s language."""
+    i18n.use(config.language(campaign.config))
+
+
+async def _speak_as_campaign_of(session: AsyncSession, escalation_id: int, campaign: Campaign | None) -> None:
+    """A tap on a DM page, or a form, comes from no campaign's channel: write the answer, the
+    refusal and the updated copies in the language of the escalation's campaign (one query, and
+    none for a tap in the channel, whose campaign the middleware already found)."""
+    if campaign is not None:
+        return
+    stored = (
+        await session.exec(
+            select(Campaign.config)
+            .join(Escalation, col(Escalation.campaign_id) == col(Campaign.id))
+            .where(col(Escalation.id) == escalation_id)
+        )
+    ).first()
+    if stored is not None:
+        i18n.use(config.language(dict(stored)))
+
+
 def _number(text: str) -> int:
     word = text.strip().removeprefix("#")
     if not word.isdigit() or len(word) > 9:
-        raise UserError(f"`{text}` is not an escalation number: write it like `7` or `#7`.")
+        raise UserError(tr("`{text}` is not an escalation number: write it like `7` or `#7`.", text=text))
     return int(word)
 
 
@@ -86,7 +113,8 @@ async def escalate_command(
         return
     if word in ("ack", "acknowledge", "resolve"):
         number_text, _, note = rest.strip().partition(" ")
-        with amended(usage=f"/escalate {word} <id>" + (" [note]" if word == "resolve" else "")):
+        usage = tr("/escalate resolve <id> [note]") if word == "resolve" else tr("/escalate {word} <id>", word=word)
+        with amended(usage=usage):
             number = _number(number_text)
         async with runtime.transaction() as session:
             with explained(now):
@@ -105,8 +133,10 @@ async def escalate_command(
         return
     hint = did_you_mean(word, SUBCOMMANDS)
     if hint:
-        raise UserError(f"`{first}` is not a severity or an /escalate command.{hint}", usage=USAGE)
-    with amended(usage=USAGE):
+        raise UserError(
+            tr("`{word}` is not a severity or an /escalate command.{hint}", word=first, hint=hint), usage=tr(USAGE)
+        )
+    with amended(usage=tr(USAGE)):
         severity = parse_severity(first)
     async with runtime.transaction() as session:
         raised = await escalations.raise_escalation(
@@ -114,16 +144,18 @@ async def escalate_command(
         )
         await messages.publish(session, raised, now=now)
     headline = render.headline(raised.escalation)
-    await reply(ack, notice(f":rotating_light: Raised *{headline}*; its timeline is in the thread."))
+    raised_text = tr("Raised *{headline}*; its timeline is in the thread.", headline=headline)
+    await reply(ack, notice(f":rotating_light: {raised_text}"))
 
 
 async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
     channel_id = modal_context(runtime, body, view).channel_id or ""
-    with amended(field=BlockId.SEVERITY):
-        severity = parse_severity(modal_value(view, BlockId.SEVERITY))
     now = runtime.clock.now()
     async with runtime.transaction() as session:
         campaign = require_campaign(await campaigns.open_campaign_in(session, channel_id))
+        _speak_as(campaign)  # a form's submission comes from no channel; the form's campaign speaks
+        with amended(field=BlockId.SEVERITY):
+            severity = parse_severity(modal_value(view, BlockId.SEVERITY))
         with amended(field=BlockId.SUMMARY):
             summary = escalations.clean_summary(modal_value(view, BlockId.SUMMARY))
         with amended(field=BlockId.AREA):
@@ -144,11 +176,14 @@ async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, A
     await ack()
 
 
-async def acknowledge_tapped(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime) -> None:
+async def acknowledge_tapped(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime, campaign: Campaign | None
+) -> None:
     """The change is committed before Slack hears back (milliseconds); a refusal goes to the tapper only."""
     escalation_id, shown_status = parse_tap(action["value"])
     now = runtime.clock.now()
     async with runtime.transaction() as session:
+        await _speak_as_campaign_of(session, escalation_id, campaign)
         with explained(now):
             acknowledged = await escalations.acknowledge(
                 session, escalation_id=escalation_id, user_id=body["user"]["id"], now=now, shown_status=shown_status
@@ -164,13 +199,15 @@ async def resolve_tapped(
     action: dict[str, Any],
     runtime: Runtime,
     client: AsyncWebClient,
+    campaign: Campaign | None,
 ) -> None:
     """Resolve asks for an optional note first; the modal remembers the state the message showed."""
     escalation_id, shown_status = parse_tap(action["value"])
     async with runtime.sessions() as session:
+        await _speak_as_campaign_of(session, escalation_id, campaign)
         escalation = await session.get(Escalation, escalation_id)
     if escalation is None:
-        raise UserError("That escalation no longer exists.")
+        raise UserError(tr("That escalation no longer exists."))
     shown = escalation.model_copy(update={"status": shown_status})
     await ack()
     opening = open_modal(
@@ -179,14 +216,17 @@ async def resolve_tapped(
     after_ack(opening, body, respond)
 
 
-async def resolve_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
+async def resolve_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime, campaign: Campaign | None
+) -> None:
     context = modal_context(runtime, body, view)
     if context.escalation_id is None:
-        raise UserError("This form lost track of its escalation; tap Resolve again.")
-    with amended(field=BlockId.NOTE):
-        note = escalations.clean_note(modal_value(view, BlockId.NOTE))
+        raise UserError(tr("This form lost track of its escalation; tap Resolve again."))
     now = runtime.clock.now()
     async with runtime.transaction() as session:
+        await _speak_as_campaign_of(session, context.escalation_id, campaign)
+        with amended(field=BlockId.NOTE):
+            note = escalations.clean_note(modal_value(view, BlockId.NOTE))
         with explained(now):
             resolved = await escalations.resolve(
                 session,

@@ -6,13 +6,14 @@ from typing import Any
 
 from warroom_bot.core import events
 from warroom_bot.core.blocks import notice
+from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.digest import render
 from warroom_bot.digest.snapshot import snapshot
 from warroom_bot.models import Campaign
 
-NO_CAMPAIGN = "This channel has no campaign yet; start one with `/warroom start`."
+NO_CAMPAIGN = N_("This channel has no campaign yet; start one with `/warroom start`.")
 
 
 async def app_mentioned(
@@ -23,7 +24,7 @@ async def app_mentioned(
     async with runtime.transaction() as session:
         if not await events.first_delivery(session, event_id=body["event_id"], now=now):
             return
-        answer = render.digest(await snapshot(session, campaign, now)) if campaign else notice(NO_CAMPAIGN)
+        answer = render.digest(await snapshot(session, campaign, now)) if campaign else notice(tr(NO_CAMPAIGN))
         await enqueue(
             session,
             answer,

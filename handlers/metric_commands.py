@@ -11,25 +11,27 @@ from warroom_bot.campaigns.config import pull_url
 from warroom_bot.core.blocks import escape, local_time, mention, notice
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.parsing import format_duration
+from warroom_bot.core.i18n import N_, tr
+from warroom_bot.core.parsing import say_duration
 from warroom_bot.digest import schedule as digest
 from warroom_bot.handlers.context import Invocation, amended, require_campaign
 from warroom_bot.metrics import chart as charts
 from warroom_bot.metrics import pull
 from warroom_bot.metrics import service as metrics
-from warroom_bot.metrics.render import amount
+from warroom_bot.metrics.render import amount, kpi_name
 from warroom_bot.models import KpiKind
 
-TARGET_USAGE = "/warroom target <kpi> <value> [dimension]"
-METRIC_USAGE = "/warroom metric <kpi> <value> [dimension]"
+TARGET_USAGE = N_("/warroom target <kpi> <value> [dimension]")
+METRIC_USAGE = N_("/warroom metric <kpi> <value> [dimension]")
+CHART_USAGE = N_("/warroom chart <kpi>")
 
 
 async def target(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
     if len(call.args) not in (2, 3):
-        raise UserError("`target` takes a KPI, a value and optionally a dimension.", usage=TARGET_USAGE)
+        raise UserError(tr("`target` takes a KPI, a value and optionally a dimension."), usage=tr(TARGET_USAGE))
     async with call.runtime.transaction() as session:
-        with amended(usage=TARGET_USAGE):
+        with amended(usage=tr(TARGET_USAGE)):
             kpi = await metrics.set_target(
                 session,
                 campaign=campaign,
@@ -40,17 +42,26 @@ async def target(call: Invocation) -> None:
                 now=call.runtime.clock.now(),
             )
         await messages.announce_changes(session, now=call.runtime.clock.now())
-    where = f" for {escape(call.args[2])}" if len(call.args) == 3 else ""
-    await call.reply(notice(f":dart: Target of *{escape(kpi.label)}*{where} set to {escape(call.args[1])}."))
+    label, value = escape(kpi_name(kpi.label)), escape(call.args[1])
+    if len(call.args) == 3:
+        answer = tr(
+            ":dart: Target of *{kpi}* for {dimension} set to {value}.",
+            kpi=label,
+            dimension=escape(call.args[2]),
+            value=value,
+        )
+    else:
+        answer = tr(":dart: Target of *{kpi}* set to {value}.", kpi=label, value=value)
+    await call.reply(notice(answer))
 
 
 async def metric(call: Invocation) -> None:
     campaign = require_campaign(call.campaign)
     if len(call.args) not in (2, 3):
-        raise UserError("`metric` takes a KPI, a value and optionally a dimension.", usage=METRIC_USAGE)
+        raise UserError(tr("`metric` takes a KPI, a value and optionally a dimension."), usage=tr(METRIC_USAGE))
     row = {"kpi": call.args[0], "value": call.args[1], "dimension": " ".join(call.args[2:])}
     async with call.runtime.transaction() as session:
-        with amended(usage=METRIC_USAGE):
+        with amended(usage=tr(METRIC_USAGE)):
             kpi = await metrics.kpi_by_key(session, stored_id(campaign), call.args[0])
         kpi_id = stored_id(kpi)
         last = (await metrics.latest(session, [kpi_id]))[kpi_id].get(row["dimension"])
@@ -58,17 +69,36 @@ async def metric(call: Invocation) -> None:
         try:
             await metrics.record(session, campaign=campaign, rows=[row], now=call.runtime.clock.now(), source="slack")
         except metrics.BatchRejected as rejected:
-            raise UserError(rejected.errors[0].error, usage=METRIC_USAGE) from None
+            raise UserError(rejected.errors[0].error, usage=tr(METRIC_USAGE)) from None
         after = (await metrics.latest(session, [kpi_id]))[kpi_id][row["dimension"]]
-    where = f" ({escape(call.args[2])})" if len(call.args) == 3 else ""
-    answer = f":white_check_mark: Recorded {escape(call.args[0])} = {escape(call.args[1])}{where}."
+    values = {"kpi": escape(call.args[0]), "value": escape(call.args[1])}
+    if len(call.args) == 3:
+        answer = tr(
+            ":white_check_mark: Recorded {kpi} = {value} ({dimension}).", dimension=escape(call.args[2]), **values
+        )
+    else:
+        answer = tr(":white_check_mark: Recorded {kpi} = {value}.", **values)
     if kpi.kind == KpiKind.CUMULATIVE and before is not None and after.value < before[0]:
-        answer += (
-            f"\n:warning: That is less than the previous reading ({amount(before[0], kpi.unit)} at "
-            f"{local_time(before[1], campaign.timezone)}). A cumulative KPI's reading is its running total "
-            "to date: if you sent an increment, send the new total instead."
+        answer += "\n" + tr(
+            ":warning: That is less than the previous reading ({previous} at {when}). A cumulative KPI's "
+            "reading is its running total to date: if you sent an increment, send the new total instead.",
+            previous=amount(before[0], kpi.unit),
+            when=local_time(before[1], campaign.timezone),
         )
     await call.reply(notice(answer))
+
+
+# How a KPI is shaped, as words: `cumulative, higher is better` (`累计型，越高越好`).
+SHAPES = {
+    ("cumulative", "higher"): N_("cumulative, higher is better"),
+    ("cumulative", "lower"): N_("cumulative, lower is better"),
+    ("gauge", "higher"): N_("gauge, higher is better"),
+    ("gauge", "lower"): N_("gauge, lower is better"),
+}
+
+
+def shape_of(kind: str, direction: str) -> str:
+    return tr(SHAPES.get((kind, direction), "{kind}, {direction} is better"), kind=kind, direction=direction)
 
 
 async def kpi(call: Invocation) -> None:
@@ -87,24 +117,33 @@ async def kpi(call: Invocation) -> None:
                 user_id=user_id,
                 now=now,
             )
-            answer = f":heavy_plus_sign: Added KPI `{added.key}` ({added.kind}, {added.direction} is better)."
+            answer = tr(
+                ":heavy_plus_sign: Added KPI `{key}` ({shape}).",
+                key=added.key,
+                shape=shape_of(added.kind, added.direction),
+            )
         elif action == "curve" and len(call.args) == 3:
             shaped = await metrics.set_curve(
                 session, campaign=campaign, key=call.args[1], raw=call.args[2], user_id=user_id, now=now
             )
-            shape = "follows the hourly curve" if shaped.hourly_weights else "grows linearly"
-            answer = f":chart_with_upwards_trend: `{shaped.key}`'s target to date now {shape}."
+            if shaped.hourly_weights:
+                answer = tr(
+                    ":chart_with_upwards_trend: `{key}`'s target to date now follows the hourly curve.", key=shaped.key
+                )
+            else:
+                answer = tr(":chart_with_upwards_trend: `{key}`'s target to date now grows linearly.", key=shaped.key)
         elif action == "remove" and len(call.args) == 2:
             removed = await metrics.remove_kpi(session, campaign=campaign, key=call.args[1], user_id=user_id, now=now)
-            answer = (
-                f":heavy_minus_sign: Removed KPI `{removed.key}`; its readings are kept: "
-                f"`/warroom kpi restore {removed.key}` brings it back."
+            answer = tr(
+                ":heavy_minus_sign: Removed KPI `{key}`; its readings are kept: "
+                "`/warroom kpi restore {key}` brings it back.",
+                key=removed.key,
             )
         elif action == "restore" and len(call.args) == 2:
             restored = await metrics.restore_kpi(session, campaign=campaign, key=call.args[1], user_id=user_id, now=now)
-            answer = f":heavy_plus_sign: Restored KPI `{restored.key}` with its readings."
+            answer = tr(":heavy_plus_sign: Restored KPI `{key}` with its readings.", key=restored.key)
         else:
-            raise UserError("`kpi` adds or removes a KPI.", usage=metrics.KPI_USAGE)
+            raise UserError(tr("`kpi` adds or removes a KPI."), usage=tr(metrics.KPI_USAGE))
         await messages.announce_changes(session, now=now)
     await call.reply(notice(answer))
 
@@ -118,9 +157,12 @@ async def post_digest(call: Invocation) -> None:
         wait = pull.puller(call.runtime).ask(stored_id(campaign), call.runtime.clock.now())
         if wait is not None:
             raise UserError(
-                "A digest of this campaign fetches its pull source, so it can be asked for once every "
-                f"{format_duration(pull.MANUAL_DIGEST_INTERVAL)}: ask again in {math.ceil(wait.total_seconds())} s. "
-                "Scheduled digests come as usual."
+                tr(
+                    "A digest of this campaign fetches its pull source, so it can be asked for once every "
+                    "{interval}: ask again in {seconds} s. Scheduled digests come as usual.",
+                    interval=say_duration(pull.MANUAL_DIGEST_INTERVAL),
+                    seconds=math.ceil(wait.total_seconds()),
+                )
             )
 
     async def pull_and_post() -> None:
@@ -130,27 +172,34 @@ async def post_digest(call: Invocation) -> None:
                 session, await campaigns.get(session, stored_id(campaign)), call.runtime.clock.now(), pulled
             )
 
-    await call.reply_then(notice(":bar_chart: Posting the status digest in the channel…"), pull_and_post())
+    await call.reply_then(notice(tr(":bar_chart: Posting the status digest in the channel…")), pull_and_post())
 
 
 async def chart(call: Invocation) -> None:
     """The data is checked before the acknowledgement; drawing and uploading come after it."""
     campaign = require_campaign(call.campaign)
     if len(call.args) != 1:
-        raise UserError("`chart` takes one KPI.", usage="/warroom chart <kpi>")
+        raise UserError(tr("`chart` takes one KPI."), usage=tr(CHART_USAGE))
     async with call.runtime.sessions() as session:
         kpi = await metrics.kpi_by_key(session, stored_id(campaign), call.args[0])
         actual, target = await charts.series(session, campaign, kpi, call.runtime.clock.now())
-    title = f"{campaign.name}: {kpi.label}"
+    title = charts.kpi_title(campaign.name, kpi.label)
+    label = escape(kpi_name(kpi.label))
+    comment = tr("{kpi}: actual against target to date, requested by {who}.", kpi=label, who=mention(call.user_id))
+
+    def draw() -> bytes:
+        with charts.chart_language():  # English when no font can draw Chinese
+            drawn_title = charts.kpi_title(campaign.name, kpi.label)
+        return charts.render_png(drawn_title, actual, target, campaign.timezone, kpi.unit or "")
 
     async def draw_and_upload() -> None:
-        png = await asyncio.to_thread(charts.render_png, title, actual, target, campaign.timezone)
+        png = await asyncio.to_thread(draw)  # the thread runs in a copy of this context: the same language
         await call.client.files_upload_v2(
             channel=campaign.channel_id,
             file=png,
             filename=f"{kpi.key}.png",
             title=title,
-            initial_comment=f"{escape(kpi.label)}: actual against target to date, requested by {mention(call.user_id)}.",
+            initial_comment=comment,
         )
 
-    await call.reply_then(notice(f":chart_with_upwards_trend: Drawing {escape(kpi.label)}…"), draw_and_upload())
+    await call.reply_then(notice(tr(":chart_with_upwards_trend: Drawing {kpi}…", kpi=label)), draw_and_upload())

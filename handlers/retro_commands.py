@@ -11,13 +11,16 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from warroom_bot.actions import service as actions
+from warroom_bot.campaigns.config import language
+from warroom_bot.core import i18n
 from warroom_bot.core.blocks import escape, mention, notice
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.i18n import tr_n
+from warroom_bot.core.i18n import tr, tr_n
 from warroom_bot.core.ids import ActionItemPart, BlockId, action_item_block, parse_retro_tap
 from warroom_bot.core.people import People
 from warroom_bot.core.runtime import Runtime
+from warroom_bot.digest.render import NO_LIGHT, light_word
 from warroom_bot.handlers.context import Invocation, modal_context, modal_value, open_modal, require_campaign
 from warroom_bot.handlers.errors import after_ack
 from warroom_bot.models import Campaign, Phase
@@ -73,8 +76,10 @@ async def write_tapped(
     campaign_id, day = parse_retro_tap(action["value"])
     async with runtime.sessions() as session:
         campaign = await session.get(Campaign, campaign_id)
+    if campaign is not None:  # a reminder's button is in a DM, where the request knows no campaign
+        i18n.use(language(campaign.config))
     if campaign is None or campaign.phase == Phase.CLOSED:
-        raise UserError("That campaign is closed; its retrospectives can no longer change.")
+        raise UserError(tr("That campaign is closed; its retrospectives can no longer change."))
     await _open_modal(
         ack=ack,
         respond=respond,
@@ -90,7 +95,10 @@ async def write_tapped(
 async def _check_person(people: People, user_id: str, field: str) -> None:
     """An owner must be a person in the workspace: not unknown, deactivated, or a bot."""
     if not (await people.get(user_id)).active:
-        raise UserError(f"{user_id} is not a person in this Slack workspace; pick someone who can own it.", field=field)
+        raise UserError(
+            tr("{user} is not a person in this Slack workspace; pick someone who can own it.", user=user_id),
+            field=field,
+        )
 
 
 async def retro_submitted(
@@ -98,12 +106,13 @@ async def retro_submitted(
 ) -> None:
     context = modal_context(runtime, body, view)
     if context.campaign_id is None or context.day is None:
-        raise UserError("This form lost track of its day; open the retro again.")
+        raise UserError(tr("This form lost track of its day; open the retro again."))
     now = runtime.clock.now()
     async with runtime.sessions() as session:
         campaign = await session.get(Campaign, context.campaign_id)
     if campaign is None:
-        raise UserError("That campaign no longer exists.")
+        raise UserError(tr("That campaign no longer exists."))
+    i18n.use(language(campaign.config))  # a modal's submission comes from no channel: speak the campaign's
     slots = [
         {part: modal_value(view, action_item_block(index, part)) for part in ActionItemPart}
         for index in range(1, render.MODAL_ACTION_ITEMS + 1)
@@ -172,12 +181,16 @@ async def report(call: Invocation) -> None:
             channel=campaign.channel_id,
             content=text,
             filename=render_report.filename(campaign, "md"),
-            title=f"{campaign.name}: campaign report",
-            initial_comment=(
-                f"Campaign report of *{escape(campaign.name)}*, requested by {mention(call.user_id)}: "
-                f"overall {built.results.overall or 'no light'}, {render_report.roi_line(built)}, {tr_n('{count} escalation', '{count} escalations', len(built.escalations))}, "
-                f"{tr_n('{count} action item', '{count} action items', len(built.action_items))}."
+            title=tr("{name}: campaign report", name=campaign.name),
+            initial_comment=tr(
+                "Campaign report of *{name}*, requested by {user}: overall {light}, {roi}, {escalations}, {items}.",
+                name=escape(campaign.name),
+                user=mention(call.user_id),
+                light=light_word(built.results.overall, NO_LIGHT),
+                roi=render_report.roi_line(built),
+                escalations=tr_n("{count} escalation", "{count} escalations", len(built.escalations)),
+                items=tr_n("{count} action item", "{count} action items", len(built.action_items)),
             ),
         )
 
-    await call.reply_then(notice(":page_facing_up: Writing the campaign report…"), write_and_upload())
+    await call.reply_then(notice(":page_facing_up: " + tr("Writing the campaign report…")), write_and_upload())

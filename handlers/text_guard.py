@@ -17,11 +17,17 @@ from slack_bolt.response import BoltResponse
 
 from warroom_bot.core import unstorable
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, tr
 
 log = logging.getLogger(__name__)
 
-REFUSAL = f"That text {unstorable.REFUSAL}; nothing was changed. Please type it again."
-MODAL_REFUSAL = "This holds a character that cannot be stored (a NUL or half of a surrogate pair)."
+# Answered before the campaign is looked up (its channel id may be the unstorable text), so in the
+# language the request has so far: English, the default.
+REFUSAL = N_(
+    "That text holds a character that cannot be stored (a NUL or half of a surrogate pair); "
+    "nothing was changed. Please type it again."
+)
+MODAL_REFUSAL = N_("This holds a character that cannot be stored (a NUL or half of a surrogate pair).")
 
 
 async def refuse_unstorable_text(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
@@ -32,9 +38,9 @@ async def refuse_unstorable_text(body: dict[str, Any], next: Callable[[], Awaita
     if body.get("type") == "view_submission":
         # ("view", "state", "values", block_id, action_id, "value"): shown beside that input.
         field = str(where[3]) if where[:3] == ("view", "state", "values") and len(where) > 3 else None
-        raise UserError(MODAL_REFUSAL, field=field)
+        raise UserError(tr(MODAL_REFUSAL), field=field)
     if body.get("command") or body.get("response_url") or body.get("response_urls"):
-        raise UserError(REFUSAL)  # answered only to the person who sent it
+        raise UserError(tr(REFUSAL))  # answered only to the person who sent it
     # An event, say: nobody to answer. Acknowledged, so that Slack does not send it again.
     log.info("ignored a Slack %s holding unstorable text at %s", body.get("type"), unstorable.dotted(where))
     return BoltResponse(status=200, body="")

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.budget import messages as budget_messages
 from warroom_bot.budget import service as budget
-from warroom_bot.campaigns.config import pull_url
-from warroom_bot.core import events, telemetry
+from warroom_bot.campaigns.config import language, pull_url
+from warroom_bot.core import events, i18n, telemetry
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.due import Due
 from warroom_bot.core.runtime import Runtime
@@ -49,12 +51,23 @@ async def for_each_due(runtime: Runtime, work: DueWork) -> None:
             telemetry.DUE_LATENESS.labels(kind=work.name).observe(max(late.total_seconds(), 0.0))
 
 
+class _Outcome(Protocol):
+    @property
+    def campaign(self) -> Campaign: ...
+
+
+def in_its_language(outcome: _Outcome | None) -> AbstractContextManager[None]:
+    """Write what `outcome` tells people in its campaign's language (a job serves many campaigns)."""
+    return i18n.speaking(language(outcome.campaign.config) if outcome is not None else None)
+
+
 async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: datetime) -> bool:
     """Page the next responder of an escalation whose deadline passed."""
     async with runtime.transaction() as session:
         fired = await escalations.fire_step(session, escalation_id=escalation_id, now=now)
         if fired is not None:
-            await escalation_messages.publish(session, fired, now=now)
+            with in_its_language(fired):
+                await escalation_messages.publish(session, fired, now=now)
     return fired is not None
 
 
@@ -93,28 +106,32 @@ async def pull_and_post_digest(runtime: Runtime, campaign: Campaign) -> None:
 async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime) -> bool:
     async with runtime.transaction() as session:
         expired = await budget.expire(session, request_id=request_id, now=now)
-        await budget_messages.announce(session, expired, now=now)
+        with in_its_language(expired):
+            await budget_messages.announce(session, expired, now=now)
     return expired is not None
 
 
 async def post_retro_prompt(runtime: Runtime, campaign_id: int, now: datetime) -> bool:
     async with runtime.transaction() as session:
         prompted = await retros.post_prompt(session, campaign_id=campaign_id, now=now)
-        await retro_messages.announce(session, prompted, now=now)
+        with in_its_language(prompted):
+            await retro_messages.announce(session, prompted, now=now)
     return prompted is not None
 
 
 async def send_retro_reminders(runtime: Runtime, retro_day_id: int, now: datetime) -> bool:
     async with runtime.transaction() as session:
         reminded = await retros.send_reminders(session, retro_day_id=retro_day_id, now=now)
-        await retro_messages.announce(session, reminded, now=now)
+        with in_its_language(reminded):
+            await retro_messages.announce(session, reminded, now=now)
     return reminded is not None
 
 
 async def post_retro_summary(runtime: Runtime, retro_day_id: int, now: datetime) -> bool:
     async with runtime.transaction() as session:
         summarized = await retros.post_summary(session, retro_day_id=retro_day_id, now=now)
-        await retro_messages.announce(session, summarized, now=now)
+        with in_its_language(summarized):
+            await retro_messages.announce(session, summarized, now=now)
     return summarized is not None
 
 
@@ -150,9 +167,11 @@ async def housekeeping(runtime: Runtime) -> None:
 async def tick(runtime: Runtime) -> None:
     """Each kind of due work in turn, the housekeeping, then deliver what they wrote to the outbox."""
     steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
-        (work.name, partial(for_each_due, runtime, work)) for work in DUE_WORK
+        *((work.name, partial(for_each_due, runtime, work)) for work in DUE_WORK),
+        ("housekeeping", partial(housekeeping, runtime)),
+        ("outbox", runtime.outbox.drain),
     ]
-    for name, step in [*steps, ("housekeeping", partial(housekeeping, runtime)), ("outbox", runtime.outbox.drain)]:
+    for name, step in steps:
         try:
             await step()
         except Exception:

@@ -161,6 +161,28 @@ async def test_config_validates_and_stores_normalised_values(bot: SlackDriver, c
     assert stored.config == {"ack.red": "1h30m", "quiet": "23:00-07:00", "approval.threshold": "¥50,000"}
 
 
+async def test_config_alone_lists_every_setting_in_force(bot: SlackDriver, campaign: Campaign) -> None:
+    await bot.ephemeral("config ack.red 3m")
+    answer = await bot.ephemeral("config")
+    assert answer.startswith("*Settings of Double 11* — change one with `/warroom config <key> <value>`:")
+    assert "• `ack.red` `3m` — time to acknowledge a red escalation" in answer
+    assert "• `lang` `en` — the language of the war room's messages" in answer
+    await bot.ephemeral("config lang zh-CN")
+    assert "• `ack.red` `3m` —— 红色升级的确认时限" in await bot.ephemeral("config")
+
+
+async def test_changes_are_announced_in_the_campaigns_language(bot: SlackDriver, campaign: Campaign) -> None:
+    await bot.ephemeral("config lang zh-CN")
+    await bot.ephemeral("config ack.red 3m")
+    await bot.ephemeral("target gmv 1m")
+    await bot.ephemeral("role lead:supply-chain <@U0SUPPLY01>")
+    await bot.tick()
+    texts = [call.args["text"] for call in bot.standin.ok_calls("chat.postMessage")]
+    assert f"<@{COMMANDER}> 修改了设置 ack.red：`5m` → `3m`。" in texts
+    assert f"<@{COMMANDER}> 新增了目标（gmv）：`1,000,000`。" in texts
+    assert f"角色 供应链负责人：<@U0SUPPLY01>（由 <@{COMMANDER}> 设置）。" in texts
+
+
 async def test_help_lists_the_commands(bot: SlackDriver) -> None:
     for text in ("", "help"):
         answer = await bot.ephemeral(text)

@@ -387,3 +387,63 @@ def test_csv_import_is_all_or_nothing(tmp_path, monkeypatch: pytest.MonkeyPatch,
     assert "Imported 2 readings" in imported.output
     with sqlite3.connect(tmp_path / "csv.db") as db:
         assert db.execute("SELECT count(*) FROM reading").fetchone() == (2,)  # nothing from the refused file
+
+
+# -- in Chinese (`/warroom config lang zh-CN`) -----------------------------------------------------------------
+
+
+def chinese_digests(bot: SlackDriver) -> list[dict[str, Any]]:
+    return [call.args for call in bot.posts("战报", channel=bot.channel)]
+
+
+async def test_the_hourly_digest_speaks_the_campaigns_chinese(
+    bot: SlackDriver, live: Campaign, clock: ManualClock
+) -> None:
+    """The tick serves every campaign: the digest is written in this one's language, whatever the job's."""
+    await bot.ephemeral("config lang zh-CN")
+    await bot.ephemeral("target gmv 4m")
+    await bot.ephemeral("metric gmv 1m")
+    await bot.ephemeral("metric inventory 599")
+    await bot.ephemeral("target inventory 1000")
+    await bot.tick()  # schedules the first slot: 13:00
+    clock.advance(timedelta(hours=1))
+    await bot.tick()
+    (posted,) = chinese_digests(bot)
+    assert posted["text"].startswith("Double 11 战报 11月9日 周一 13:00（UTC）：整体紫灯。")
+    assert "与上一期战报相比，没有 KPI 变差。" in posted["text"]
+    assert posted["blocks"][0]["text"]["text"] == "Double 11 战报 11月9日 周一 13:00（UTC）"
+    assert posted["blocks"][1]["text"]["text"].startswith(":large_purple_circle: 整体 *紫灯* · ")
+    footer = posted["blocks"][-1]["elements"][0]["text"]
+    assert "阶段：" in footer
+    for english in ("overall", "Overall", "status", "phase", "Worse since", "No KPI"):
+        assert english not in posted["text"] + footer
+
+    clock.advance(timedelta(hours=1))  # 1.17m of GMV due now: 1m is no longer green
+    await bot.tick()
+    worse = chinese_digests(bot)[-1]["text"]
+    assert "与上一期战报相比变差：" in worse and "绿灯 → 黄灯。" in worse
+
+
+async def test_the_status_in_chinese(bot: SlackDriver, live: Campaign) -> None:
+    await bot.ephemeral("config lang zh-CN")
+    await bot.ephemeral("target gmv 4m")
+    await bot.ephemeral("metric gmv 640k")
+    await bot.ephemeral("red Checkout errors", command="/escalate")
+    body = (await bot.command("status")).json()
+    assert body["text"].startswith("Double 11：") and "整体红灯。" in body["text"]
+    assert "活动时间已过 25%" in body["text"]
+    shown = json.dumps(body["blocks"], ensure_ascii=False)
+    for chinese in (
+        "Double 11 活动状况",
+        "*阶段*",
+        "*时间进度*",
+        "*开始*",
+        "*结束*",
+        "*未解决的升级：*",
+        "*值班表*",
+        "设置：",
+    ):
+        assert chinese in shown, chinese
+    for english in ("*Phase*", "Open escalations", "*Roster*", "Settings:", "Overall"):
+        assert english not in shown, english
+    assert "整体 *红灯*" in shown

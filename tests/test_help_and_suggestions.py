@@ -55,3 +55,23 @@ async def test_a_typo_gets_the_close_word_suggested_and_changes_nothing(
 async def test_a_word_far_from_every_choice_gets_the_list_without_a_guess(bot: SlackDriver, campaign: Campaign) -> None:
     answer = await bot.ephemeral("role xyzzy <@U0DAN00001>")
     assert "Did you mean" not in answer and "Roles: commander, finance, tier1" in answer
+
+
+async def test_help_in_chinese_keeps_commands_and_keywords_in_code(bot: SlackDriver, campaign: Campaign) -> None:
+    await bot.ephemeral("config lang zh-CN")
+    answer = await bot.ephemeral("help")
+    for command in ("/warroom start", "/warroom config", "/escalate list", "/budget spend", "/budget reserve"):
+        assert f"`{command}" in answer
+    assert "切换活动阶段，也可直接写 预热/正式/返场/收尾/关闭" in answer and "`commander`（指挥官）" in answer
+    assert "`approval.threshold <百分比|金额>` —— 单人每天无需审批即可调拨、追加或削减的额度（默认 `5%`）" in answer
+    escalate = await bot.ephemeral("help", command="/escalate")
+    assert escalate.startswith("*/escalate* —— 需要有人立即处理时") and "`/escalate ack <id>`" in escalate
+    budget = await bot.ephemeral("help", command="/budget")
+    assert budget.startswith("*/budget* —— 活动预算") and "`/budget plan <总额> [online=50%" in budget
+
+
+async def test_a_typo_in_chinese_names_the_word_and_the_closest_command(bot: SlackDriver, campaign: Campaign) -> None:
+    await bot.ephemeral("config lang zh-CN")
+    answer = await bot.ephemeral("stauts")
+    assert "`stauts` 不是 /warroom 的子命令。" in answer and "`status`" in answer and "`/warroom help`" in answer
+    assert "`ack.rde` 不是可用的设置项。" in await bot.ephemeral("config ack.rde 5m")

@@ -1,4 +1,5 @@
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -9,8 +10,10 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from warroom_bot.budget.render import yuan
+from warroom_bot.core import i18n
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.parsing import (
+    DEPARTMENT_ALIASES,
     MAX_AMOUNT,
     MAX_DURATION,
     format_duration,
@@ -21,15 +24,18 @@ from warroom_bot.core.parsing import (
     parse_local_datetime,
     parse_mention,
     parse_percent,
+    parse_phase,
     parse_severity,
     parse_time_range,
     parse_timezone,
+    role_alias,
+    say_duration,
     split_args,
 )
 from warroom_bot.devtools.driver import SlackDriver
 from warroom_bot.metrics.render import amount
 from warroom_bot.metrics.service import DEFAULT_KPIS, BatchRejected, validate
-from warroom_bot.models import BudgetLine, Kpi, Reading, Severity
+from warroom_bot.models import BudgetLine, Department, Escalation, Kpi, Phase, Reading, Severity
 
 UNITS = ["¥", "%", "s", "", "pcs"]  # KPI units; "pcs": one the parser has no special forms for
 
@@ -183,8 +189,8 @@ def test_severities_and_aliases() -> None:
         ("sev1", "red"),
         ("SEV-1", "red"),
         ("p1", "red"),
-        ("紧急", "red"),
         ("major", "orange"),
+        ("严重", "orange"),
         ("p2", "orange"),
         ("warn", "yellow"),
         ("warning", "yellow"),
@@ -499,3 +505,177 @@ async def test_the_four_commands_a_chinese_team_types_first(bot: SlackDriver) ->
         stored = sorted((await session.exec(select(Reading.value))).all())
         planned = sum(line.planned for line in (await session.exec(select(BudgetLine))).all())
     assert stored == [2.5, 120_000_000] and planned == 50_000_000  # ¥500,000 in fen
+
+
+# Chinese input: the words are aliases of the ASCII ones, which stay what is stored and what scripts type.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        *[(word, Severity.RED) for word in ("红", "红色", "紧急", " 紅 ", "红色级")],
+        *[(word, Severity.ORANGE) for word in ("橙", "橙色", "高")],
+        *[(word, Severity.YELLOW) for word in ("黄", "黄色", "中")],
+        *[(word, Severity.BLUE) for word in ("蓝", "蓝色", "低")],
+    ],
+)
+def test_chinese_severities(text: str, expected: Severity) -> None:
+    assert parse_severity(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("预热", Phase.WARMUP),
+        ("预热期", Phase.WARMUP),
+        ("正式", Phase.LIVE),
+        ("正式期", Phase.LIVE),
+        ("返场", Phase.EXTENSION),
+        ("收尾", Phase.WRAPUP),
+        ("收尾阶段", Phase.WRAPUP),
+        ("关闭", Phase.CLOSED),
+        ("warmup", Phase.WARMUP),
+        ("Warm-Up", Phase.WARMUP),
+        ("wrap-up", Phase.WRAPUP),
+        (" LIVE ", Phase.LIVE),
+        ("extension", Phase.EXTENSION),
+        ("closed", Phase.CLOSED),
+    ],
+)
+def test_phases_in_english_and_chinese(text: str, expected: Phase) -> None:
+    assert parse_phase(text) is expected
+
+
+def test_a_phase_that_is_not_one_is_refused_with_the_close_one() -> None:
+    with pytest.raises(UserError) as refused:
+        parse_phase("lve")
+    assert refused.value.message == "`lve` is not a phase. Did you mean `live`?"
+    with i18n.speaking("zh-CN"), pytest.raises(UserError) as refused:
+        parse_phase("开业")
+    assert refused.value.message.startswith("`开业` 不是有效的阶段") and "预热" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("市场", Department.MARKETING),
+        ("销售", Department.SALES),
+        ("供应链", Department.SUPPLY_CHAIN),
+        ("客服", Department.CUSTOMER_SERVICE),
+        ("财务", Department.FINANCE),
+        ("技术", Department.TECH),
+        ("物流", Department.LOGISTICS),
+    ],
+)
+def test_chinese_departments(text: str, expected: Department) -> None:
+    assert DEPARTMENT_ALIASES[text] == expected.value
+    assert role_alias(f"lead:{text}") == role_alias(f"{text}负责人") == expected.lead
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("指挥官", "commander"),
+        ("一线", "tier1"),
+        ("二线", "tier2"),
+        ("三线", "tier3"),
+        ("财务", "finance"),
+        ("lead：客服", "lead:customer_service"),
+        (" Tier2 ", "tier2"),  # anything else as typed, for the roster to check
+        ("lead:sales", "lead:sales"),
+        ("市场", "市场"),  # a department alone is not a role (as `marketing` is not)
+    ],
+)
+def test_chinese_roles(text: str, expected: str) -> None:
+    assert role_alias(text) == expected
+
+
+def test_durations_are_said_in_the_readers_language_and_stored_in_ascii() -> None:
+    cases = {
+        timedelta(minutes=90): ("1h30m", "1小时30分钟"),
+        timedelta(minutes=5): ("5m", "5分钟"),
+        timedelta(minutes=2, seconds=15): ("2m15s", "2分15秒"),
+        timedelta(days=1): ("1d", "1天"),
+        timedelta(0): ("0s", "0秒"),
+    }
+    for delta, (english, chinese) in cases.items():
+        assert say_duration(delta) == english == format_duration(delta)
+        with i18n.speaking("zh-CN"):
+            assert (say_duration(delta), format_duration(delta)) == (chinese, english)
+            if delta:
+                assert parse_duration(say_duration(delta)) == delta
+
+
+@ENOUGH
+@given(st.integers(min_value=1, max_value=int(MAX_DURATION.total_seconds())))
+def test_a_duration_said_in_chinese_reads_back(seconds: int) -> None:
+    with i18n.speaking("zh-CN"):
+        said = say_duration(timedelta(seconds=seconds))
+    assert said.isascii() is False and parse_duration(said) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "english", "chinese"),
+    [
+        (parse_duration, "5x", "is not a duration", "不是有效的时长"),
+        (parse_duration, "0s", "A duration must be longer than zero.", "时长必须大于零。"),
+        (parse_duration, "31d", "A duration can be at most 30 days.", "时长最多为 30 天。"),
+        (parse_amount, "abc", "is not an amount", "不是有效的金额"),
+        (parse_amount, "0", "An amount must be more than zero.", "金额必须大于零。"),
+        (parse_amount, "10000亿", "is too large for an amount", "超出了金额上限"),
+        (parse_amount, "5.001", "has more than two decimal places", "小数超过两位"),
+        (parse_percent, "101%", "is not a percentage", "不是有效的百分比"),
+        (parse_clock_time, "25:00", "is not a time of day", "不是有效的时刻"),
+        (parse_time_range, "2300", "is not a time window", "不是有效的时段"),
+        (parse_time_range, "08:00-08:00", "must not start and end at the same minute", "不能是同一分钟"),
+        (parse_mention, "@dana", "is not a person", "请直接 @ 对方"),
+        (parse_timezone, "Mars/Olympus", "is not a time zone", "不是有效的时区"),
+        (split_args, '"open', "A quote is not closed", "引号没有闭合"),
+        (parse_severity, "purple", "is not a severity", "不是有效的严重级别"),
+    ],
+)
+def test_refusals_are_written_in_the_readers_language(
+    parse: Callable[[str], object], text: str, english: str, chinese: str
+) -> None:
+    with pytest.raises(UserError) as refused:
+        parse(text)
+    assert english in refused.value.message
+    with i18n.speaking("zh-CN"), pytest.raises(UserError) as refused:
+        parse(text)
+    assert chinese in refused.value.message and english not in refused.value.message
+
+
+def test_hints_and_units_in_chinese_refusals() -> None:
+    with i18n.speaking("zh-CN"):
+        with pytest.raises(UserError) as refused:
+            parse_severity("urgent")
+        assert refused.value.message.endswith("是不是要写 `red`？")
+        assert "红/橙/黄/蓝" in refused.value.message
+        with pytest.raises(UserError) as refused:
+            parse_local_datetime("tomorrow", ZoneInfo("UTC"))
+        assert refused.value.message == "`tomorrow` 不是有效的日期时间：请写成 `2026-11-10T20:00` 这样的形式。"
+        with pytest.raises(UserError) as refused:
+            parse_kpi_value("2.5s", "¥", kpi="gmv")
+        assert refused.value.message == (
+            "`2.5s` 是以秒计的时间，但 `gmv` 以元（¥）计：请写成 `120万`、`1.2亿元`、`5000` 或 `¥1.2m` 这样的形式。"
+        )
+        with pytest.raises(UserError) as refused:
+            parse_kpi_value("5万", "%")
+        assert refused.value.message == (
+            "`5万` 是带数量级（`k`、`m`、`万`、`亿`）的数字，但该指标是百分比（%）：请写成 `85%` 或 `85` 这样的形式。"
+        )
+        with pytest.raises(UserError) as refused:
+            parse_kpi_value("lots", "pcs")
+        assert refused.value.message == "`lots` 不是有效的数字：请写成 `1200`、`3万`、`5k` 或 `1.2m` 这样的形式。"
+        with pytest.raises(UserError) as refused:
+            parse_kpi_value("¥5", "pcs")
+        assert "但该指标以 pcs 计" in refused.value.message
+
+
+async def test_a_chinese_team_raises_with_a_chinese_severity_and_reads_chinese_errors(bot: SlackDriver) -> None:
+    await bot.ephemeral('start "Double 11" 2026-11-09T00:00 2026-11-11T00:00 Asia/Shanghai')
+    await bot.ephemeral("config lang zh-CN")
+    assert "不是有效的金额" in await bot.ephemeral("plan lots", command="/budget")
+    assert "不是有效的时长" in await bot.ephemeral("config ack.red soon")
+    await bot.ephemeral("红 支付接口超时", command="/escalate")
+    async with bot.runtime.sessions() as session:
+        raised = (await session.exec(select(Escalation))).all()
+    assert [escalation.severity for escalation in raised] == [Severity.RED]

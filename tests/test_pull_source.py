@@ -208,3 +208,40 @@ async def test_a_manual_digest_of_a_pulling_campaign_can_be_asked_for_once_a_min
         while len(bot.digests()) < 2:
             await asyncio.sleep(0.01)
     assert endpoint.hits == 2  # a refused request fetched nothing
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "delay", "problem", "logged"),
+    [
+        (500, {"error": "boom"}, 0.0, "它返回了 HTTP 错误状态", "it answered with an HTTP error status"),
+        (200, "<html>maintenance</html>", 0.0, "它返回的不是 JSON", "it did not answer JSON"),
+        (200, {"rows": []}, 0.0, '它的 JSON 里没有数据列表（应为 {"readings": [...]}）', "its JSON has no list"),
+        (200, [], 1.0, "0.2 秒内无响应", "no answer within 0.2 s"),
+    ],
+)
+async def test_a_chinese_campaign_reads_why_its_pull_source_failed_in_chinese(
+    bot: SlackDriver,
+    pulling: Campaign,
+    endpoint: BiEndpoint,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+    body: Any,
+    delay: float,
+    problem: str,
+    logged: str,
+) -> None:
+    """The digest says it in the campaign's language; the log keeps English for the operator."""
+    await bot.ephemeral("config lang zh-CN")
+    monkeypatch.setattr(pull, "PULL_TIMEOUT_SECONDS", 0.2)
+    endpoint.status, endpoint.body, endpoint.delay = status, body, delay
+    assert "正在频道里发布战报" in await bot.ephemeral("digest")
+    await pull.puller(bot.runtime).settle()
+    async with asyncio.timeout(10):
+        while not bot.posts(f"数据源 {endpoint.url} 拉取失败"):
+            await asyncio.sleep(0.01)
+    (posted,) = bot.posts(f"数据源 {endpoint.url} 拉取失败")
+    assert f"数据源 {endpoint.url} 拉取失败：{problem}" in posted.args["text"]
+    assert logged in caplog.text
+    assert "请 60 秒后再试" in await bot.ephemeral("digest")

@@ -175,3 +175,55 @@ async def test_names_are_asked_of_slack_once_an_hour(bot: SlackDriver, finished:
     clock.advance(timedelta(hours=1))
     await bot.http.get(report, headers=await bot.bearer())
     assert len(bot.standin.ok_calls("users.info")) > asked
+
+
+# -- in Chinese (`/warroom config lang zh-CN`) -----------------------------------------------------------------
+
+
+async def test_the_report_in_chinese_with_the_roi_as_chinese_teams_read_it(
+    bot: SlackDriver, finished: Campaign
+) -> None:
+    await bot.ephemeral("config lang zh-CN")
+    report = (await bot.http.get(f"/api/campaigns/{finished.id}/report", headers=await bot.bearer())).text
+    headings = [line for line in report.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## 一、活动背景与目标",
+        "## 二、执行回顾",
+        "## 三、活动成果",
+        "## 四、问题与挑战",
+        "## 五、经验总结",
+        "## 六、改进措施",
+    ]
+    assert report.startswith("# Double 11 活动总结报告\n")
+    # Both returns, labelled: the playbook's net ROI and GMV ÷ spend written `1 : N` (投入产出比).
+    assert "- ROI（(GMV − 花费) ÷ 花费）：17.0 · 投入产出比（GMV ÷ 花费）：1 : 18.0" in report
+    assert "| KPI | 实际 | 目标 | 达成率 | 亮灯 |" in report
+    assert "| 90.0% | 绿灯 |" in report
+    assert "| #1 | 红色 | Payment gateway timeouts | 11月10日 周二 21:10 |" in report
+    assert "| 已解决 |" in report
+    assert "红色升级 #1 Payment gateway timeouts，由 @commander 发起" in report
+    assert "11月10日 周二 复盘：1 人填写，待办 1 项" in report
+    assert "- **供应链**: Pre-warm the second gateway (@ana)" in report
+    assert "| 问题 | 原因 | 改进措施 | 负责人 | 截止日期 | 状态 |" in report
+    assert "| @ana | 11月11日 周三 | 待处理 |" in report
+    for english in ("Background and goals", "Timeline", "Overall light", "Revenue", "Commander:", "Retro of"):
+        assert english not in report, english
+
+    page = (await bot.http.get(f"/api/campaigns/{finished.id}/report?format=html", headers=await bot.bearer())).text
+    assert '<html lang="zh-CN">' in page and "<title>Double 11 活动总结报告</title>" in page
+    assert "<h2>一、活动背景与目标</h2>" in page and "<td>绿灯</td>" in page
+    assert "投入产出比（GMV ÷ 花费）：1 : 18.0" in page
+    assert '<img src="data:image/png;base64,iVBORw0KGgo' in page and 'alt="KPI 达成率"' in page
+
+
+async def test_warroom_report_in_chinese_uploads_a_chinese_report(bot: SlackDriver, finished: Campaign) -> None:
+    await bot.ephemeral("config lang zh-CN")
+    assert await bot.ephemeral("report") == ":page_facing_up: 正在生成活动总结报告……"
+    (completed,) = await bot.standin.wait_for("files.completeUploadExternal")
+    comment = completed.args["initial_comment"]
+    assert comment.startswith(
+        "*Double 11* 活动总结报告（<@U0COMMAND1> 发起）：整体绿灯，ROI（(GMV − 花费) ÷ 花费）：17.0"
+    )
+    assert "投入产出比（GMV ÷ 花费）：1 : 18.0，升级 1 起，待办 1 项。" in comment
+    (uploaded,) = bot.standin.uploads.values()
+    assert "## 三、活动成果" in uploaded.decode()

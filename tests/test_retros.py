@@ -367,3 +367,80 @@ async def test_a_double_submitted_retro_and_a_double_tap_on_done_count_once(
     await bot.tick()
     assert (await action_items(bot))[0].status == ActionStatus.DONE
     assert len(posts_starting(bot, f"Action item #{open_item.id} done")) == 1
+
+
+# -- in Chinese (`/warroom config lang zh-CN`) -----------------------------------------------------------------
+
+
+async def test_the_retro_in_chinese_prompt_form_reminder_summary_and_action_items(
+    bot: SlackDriver, clock: ManualClock, start_live: StartLive, with_roster: Staff, write_retro: WriteRetro
+) -> None:
+    await start_live()
+    await with_roster()
+    await bot.ephemeral("config lang zh-CN")
+    await bot.ephemeral("red Payment gateway timeouts", command="/escalate")
+    clock.set(local("2026-11-10T21:00"))
+    await bot.tick()
+    (prompt,) = bot.posts("每日复盘", channel=CHANNEL)
+    assert prompt.args["text"].startswith("Double 11 每日复盘（11月10日 周二）：今天打得怎么样？")
+    assert write_button(prompt.args)["text"]["text"] == "写复盘"
+    shown = json.dumps(prompt.args["blocks"], ensure_ascii=False)
+    assert "每日复盘 —— 11月10日 周二" in shown and "*当日数据*" in shown and "复盘三步：" in shown
+    assert "发起升级：1 起（红色 1 起）；均未确认" in shown
+    assert "Daily retro" not in shown and "Escalations raised" not in shown
+
+    view = await open_retro(bot, prompt, ANA)
+    assert view["title"]["text"] == "复盘 11月10日 周二" and view["submit"]["text"] == "保存"
+    labels = [block["label"]["text"] for block in view["blocks"] if block["type"] == "input"]
+    assert labels[:8] == [
+        "1. 目标与实际对比",
+        "2. 问题及原因",
+        "3. 明日调整",
+        "问题",
+        "原因",
+        "改进措施",
+        "负责人",
+        "截止日期",
+    ]
+    placeholders = json.dumps(view["blocks"], ensure_ascii=False)
+    assert "出了什么问题，原因是什么" in placeholders and "从华东仓调拨 2,000 件" in placeholders
+    assert "*待办 1*（选填）" in placeholders
+
+    refused = await write_retro(view, ANA, problems="  ")
+    assert refused["errors"][BlockId.PROBLEMS] == "请填写问题及原因（没有就写「无」）。"
+    past = await write_retro(view, ANA, items=[action_item(ANA, "2026-11-09")])
+    assert "11月9日 周一 已经过去" in past["errors"]["item1.due"]
+    saved = await write_retro(view, ANA, items=[action_item(ANA, "2026-11-11")])
+    done = json.dumps(saved["view"], ensure_ascii=False)
+    assert "你 11月10日 周二 的复盘已保存，辛苦了！ 待办 1 项：#" in done and "复盘已保存" in done
+
+    clock.set(local("2026-11-10T22:00"))
+    await bot.tick()
+    (reminder,) = dms_to(bot, BEN)
+    assert reminder.args["text"] == "提醒：你还没有填写 Double 11 11月10日 周二 的复盘，只需两分钟。"
+
+    clock.set(local("2026-11-11T09:00"))
+    await bot.tick()
+    (summary,) = bot.posts("复盘汇总", channel=CHANNEL)
+    assert summary.args["text"] == "Double 11 复盘汇总（11月10日 周二）：1 人已填写，问题 1 个，调整 1 项，待办 1 项。"
+    body = "\n".join(block["text"]["text"] for block in summary.args["blocks"] if block["type"] == "section")
+    assert f"已填写（1 人）：<@{ANA}>。 未填写：<@{BEN}>、<@{CHO}>、<@{COMMANDER}>。" in body
+    assert "*问题（按部门）*\n*供应链*\n• SKU-9 sold out at 22:00" in body
+    assert "*今日调整*" in body and "*新增待办*" in body
+    (item,) = await action_items(bot)
+    assert f"#{item.id} Move 2,000 units from the East warehouse —— <@{ANA}>，11月11日 周三 截止" in body
+
+    listing = (await bot.command("actions", user=ANA)).json()
+    assert listing["text"] == f"未完成的待办 1 项：#{item.id} Move 2,000 units from the East warehouse"
+    assert button(listing, ActionId.CLOSE_ACTION_ITEM)[0]["text"]["text"] == "完成"
+    await bot.ephemeral("digest")
+    await bot.tick()
+    digest = bot.posts("战报", channel=CHANNEL)[-1]
+    assert "今日到期待办 1 项。" in digest.args["text"]
+    assert "*今日到期的待办*" in json.dumps(digest.args["blocks"], ensure_ascii=False)
+
+    await bot.send(done_tap(bot, listing, ANA))
+    await bot.tick()
+    assert bot.posts(f"待办 #{item.id} 已完成：", channel=CHANNEL)
+    await bot.send(done_tap(bot, listing, ANA))
+    assert f"待办 #{item.id} 已由 <@{ANA}> 关闭。" in bot.standin.ok_calls("response_url")[-1].args["text"]

@@ -20,6 +20,7 @@ import uvicorn
 
 from warroom_bot import admin
 from warroom_bot.core.errors import ConfigError, UserError
+from warroom_bot.core.i18n import ENGLISH, LANGUAGES, tr
 from warroom_bot.core.settings import Settings, load_settings
 from warroom_bot.server import HEAD_TIMEOUT_SECONDS, MAX_CONCURRENCY, server_config
 
@@ -136,19 +137,31 @@ async def _serve_with_standin(host: str, port: int, standin_port: int) -> None:
     show_default=True,
     help="Folder for the channel as HTML and the report.",
 )
-def demo(speed: float, seed: int, out: str) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES, case_sensitive=False),
+    default=ENGLISH,
+    show_default=True,
+    help="The campaign's language, and the narration's and the page's.",
+)
+def demo(speed: float, seed: int, out: str, lang: str) -> None:
     """A whole campaign day in about two minutes: the real service, a local Slack stand-in, a fast clock."""
     from warroom_bot.devtools.demo import Demo, DemoError
 
     try:
-        result = asyncio.run(Demo(speed=speed, seed=seed, out=Path(out)).run())
+        result = asyncio.run(Demo(speed=speed, seed=seed, out=Path(out), lang=lang).run())
     except DemoError as error:
         click.echo(f"warroom demo: {error}", err=True)
         sys.exit(1)
     click.echo(
-        f"\nDemo finished in {result.real_seconds:.0f} s.\n"
-        f"  The channel as a web page: {result.transcript}\n"
-        f"  The campaign report:       {result.report_md} and {result.report_html}"
+        tr(
+            "\nDemo finished in {seconds} s.\n  The channel as a web page: {page}\n"
+            "  The campaign report:       {markdown} and {html}",
+            seconds=f"{result.real_seconds:.0f}",
+            page=result.transcript,
+            markdown=result.report_md,
+            html=result.report_html,
+        )
     )
 
 

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, tr
 from warroom_bot.models import ActionItem, ActionStatus, Campaign
 
 MAX_ITEM_TEXT = 300
@@ -98,7 +99,7 @@ class AlreadyClosed(UserError):
     """Someone closed the item first; `item` says who."""
 
     def __init__(self, item: ActionItem) -> None:
-        super().__init__(f"Action item #{item.id} was already closed; nothing was changed.")
+        super().__init__(tr("Action item #{id} was already closed; nothing was changed.", id=item.id))
         self.item = item
 
 
@@ -106,10 +107,10 @@ async def close(session: AsyncSession, *, item_id: int, user_id: str, now: datet
     """Close an open action item; only its owner or a campaign manager may."""
     item = await session.get(ActionItem, item_id)
     if item is None:
-        raise UserError("That action item no longer exists.")
+        raise UserError(tr("That action item no longer exists."))
     campaign = await campaigns.get(session, item.campaign_id)
     if user_id != item.owner:
-        (await campaigns.managers(session, campaign)).check(user_id, "close another person's action item")
+        (await campaigns.managers(session, campaign)).check(user_id, N_("close another person's action item"))
     closed = await session.exec(
         update(ActionItem)
         .where(col(ActionItem.id) == item_id, col(ActionItem.status) == ActionStatus.OPEN)

@@ -11,6 +11,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.api import tokens
+from warroom_bot.campaigns.config import language
+from warroom_bot.core import i18n
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.models import ApiToken, Campaign
 
@@ -57,8 +59,11 @@ Token = Annotated[ApiToken, Depends(token_of)]
 
 
 async def visible_campaign(session: AsyncSession, token: ApiToken, campaign_id: int) -> Campaign:
-    """The campaign, if this token may see it; a token scoped to another campaign gets 404 too."""
+    """The campaign, if this token may see it; a token scoped to another campaign gets 404 too.
+    What the request then writes for people (Slack messages, the report) is in its language; the
+    API's own answers stay English, for the scripts that read them."""
     campaign = await session.get(Campaign, campaign_id)
     if campaign is None or token.campaign_id not in (None, campaign_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"No campaign {campaign_id} for this token.")
+    i18n.use(language(campaign.config))
     return campaign

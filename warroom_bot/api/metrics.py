@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, PlainSerializer
 
 from warroom_bot.api.budget import yuan
 from warroom_bot.api.deps import MAX_JSON_DEPTH, CampaignId, Session, Token, runtime_of, visible_campaign
-from warroom_bot.core import unstorable
+from warroom_bot.core import i18n, unstorable
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.digest import snapshot as digest
@@ -94,7 +94,8 @@ async def ingest_metrics(
     campaign = await visible_campaign(session, token, campaign_id)
     rows = await _readings(request)
     try:
-        stored = await metrics.record(session, campaign=campaign, rows=rows, now=runtime.clock.now(), source="api")
+        with i18n.speaking(i18n.ENGLISH):  # the API's answers are for scripts: English whatever the campaign's
+            stored = await metrics.record(session, campaign=campaign, rows=rows, now=runtime.clock.now(), source="api")
     except metrics.BatchRejected as rejected:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,

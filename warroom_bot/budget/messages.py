@@ -27,10 +27,11 @@ from warroom_bot.budget.service import (
 )
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, in_chinese, tr
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.models import OutboxMessage, Priority
 
-PLAN_USAGE = "/budget plan <total> [online=50% offline=30% materials=20%] [reserve=10%]"
+PLAN_USAGE = N_("/budget plan <total> [online=50% offline=30% materials=20%] [reserve=10%]")
 
 
 async def announce(session: AsyncSession, outcome: Applied | Requested | Decided | None, *, now: datetime) -> None:
@@ -77,7 +78,8 @@ async def _decided(session: AsyncSession, decided: Decided, now: datetime) -> No
 
 
 def _names(deciders: list[str]) -> str:
-    return ", ".join(f"<@{user}>" for user in deciders) or "nobody yet (set `/warroom role finance`)"
+    names = ("、" if in_chinese() else ", ").join(f"<@{user}>" for user in deciders)
+    return names or tr("nobody yet (set `/warroom role finance`)")
 
 
 @contextmanager
@@ -86,18 +88,23 @@ def explained() -> Iterator[None]:
     try:
         yield
     except BadPlan as error:
-        raise UserError(error.message, usage=PLAN_USAGE) from None
+        raise UserError(error.message, usage=tr(PLAN_USAGE)) from None
     except NoBudget:
-        raise UserError("There is no budget yet: start with `/budget plan <total>`.", usage=PLAN_USAGE) from None
+        raise UserError(
+            tr("There is no budget yet: start with `/budget plan <total>`."), usage=tr(PLAN_USAGE)
+        ) from None
     except NotEnoughLeft as error:
         raise UserError(render.short(error.line, error.amount)) from None
     except AlreadyDecided as error:
         raise UserError(render.already_decided(error.request)) from None
     except OwnRequest as error:
         raise UserError(
-            f"You asked for this change, so another approver must decide it: {_names(error.deciders)}."
+            tr("You asked for this change, so another approver must decide it: {names}.", names=_names(error.deciders))
         ) from None
     except NotADecider as error:
         raise UserError(
-            f"Only the finance approver or the commander may decide this request: {_names(error.deciders)}."
+            tr(
+                "Only the finance approver or the commander may decide this request: {names}.",
+                names=_names(error.deciders),
+            )
         ) from None

@@ -35,18 +35,45 @@ from warroom_bot.campaigns import service as campaigns
 from warroom_bot.core import due
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, in_chinese, tr
 from warroom_bot.core.parsing import did_you_mean, parse_amount, parse_percent
 from warroom_bot.models import ApprovalRequest, ApprovalStatus, BudgetLine, Campaign, ChangeKind, LedgerEntry, Role
 
 RESERVE_LINE = "reserve"  # the line the reserve is held in (`ChangeKind.RESERVE` releases from it)
 DEFAULT_SPLIT = {"online": Decimal(50), "offline": Decimal(30), "materials": Decimal(20)}
 DEFAULT_RESERVE = Decimal(10)
+# The Chinese names of the default categories and the reserve: typed as aliases of the ASCII keys
+# (what is stored, and what scripts type, stays ASCII), and shown for those keys in Chinese.
+CATEGORY_ALIASES = {
+    **dict.fromkeys(["线上推广", "线上", "線上推廣"], "online"),
+    **dict.fromkeys(["线下活动", "线下", "線下活動"], "offline"),
+    **dict.fromkeys(["物料"], "materials"),
+    **dict.fromkeys(["预留金", "預留金"], RESERVE_LINE),
+}
+CHINESE_NAMES = {"online": "线上推广", "offline": "线下活动", "materials": "物料", RESERVE_LINE: "预留金"}
+INITIAL_PLAN = N_("initial plan")  # the reason a plan is recorded with (stored in English, shown with `tr`)
 CATEGORY_OVER = Decimal("1.03")
 TOTAL_OVER = Decimal("1.05")
 
 
 def fen(text: str) -> int:
     return int(parse_amount(text) * 100)
+
+
+def category_key(text: str) -> str:
+    """The key of a category as typed: `Online` → `online`, `线上推广` → `online`."""
+    word = text.strip()
+    return CATEGORY_ALIASES.get(word, word.lower())
+
+
+def category_name(key: str) -> str:
+    """A category as people read it: its key (`online`); in Chinese, the default ones' names (`线上推广`)."""
+    return CHINESE_NAMES.get(key, key) if in_chinese() else key
+
+
+def category_list(keys: list[str]) -> str:
+    """`online, offline, materials`; `线上推广、线下活动、物料`."""
+    return ("、" if in_chinese() else ", ").join(category_name(key) for key in keys)
 
 
 @dataclass(frozen=True)
@@ -103,18 +130,20 @@ class BadPlan(Refusal):
 
 class NoBudget(Refusal):
     def __init__(self) -> None:
-        super().__init__("There is no budget yet: plan one first.")
+        super().__init__(tr("There is no budget yet: plan one first."))
 
 
 class NotEnoughLeft(Refusal):
     def __init__(self, line: BudgetLine, amount: int) -> None:
-        super().__init__(f"The {line.name} category has too little left; nothing was changed.")
+        super().__init__(tr("The {category} category has too little left; nothing was changed.", category=line.name))
         self.line, self.amount = line, amount
 
 
 class AlreadyDecided(Refusal):
     def __init__(self, request: ApprovalRequest) -> None:
-        super().__init__(f"Budget request #{request.id} was already {request.status}; nothing was changed.")
+        super().__init__(
+            tr("Budget request #{id} was already {status}; nothing was changed.", id=request.id, status=request.status)
+        )
         self.request = request
 
 
@@ -122,13 +151,13 @@ class OwnRequest(Refusal):
     """The requester tried to decide their own request; `deciders` are those who may."""
 
     def __init__(self, deciders: list[str]) -> None:
-        super().__init__("You asked for this change, so another approver must decide it.")
+        super().__init__(tr("You asked for this change, so another approver must decide it."))
         self.deciders = deciders
 
 
 class NotADecider(Refusal):
     def __init__(self, deciders: list[str]) -> None:
-        super().__init__("Only the finance approver or the commander may decide this request.")
+        super().__init__(tr("Only the finance approver or the commander may decide this request."))
         self.deciders = deciders
 
 
@@ -144,23 +173,25 @@ async def lines_of(session: AsyncSession, campaign_id: int, *, lock: bool = Fals
 async def plan(session: AsyncSession, *, campaign: Campaign, args: list[str], user_id: str, now: datetime) -> Applied:
     """`<total> [name=share% …] [reserve=10%]`: the categories share what the reserve leaves."""
     if await lines_of(session, stored_id(campaign)):
-        raise UserError("The budget is already planned: change it with `move`, `add`, `cut` or `reserve`.")
-    await _check_manager(session, campaign, user_id, "plan the budget")
+        raise UserError(tr("The budget is already planned: change it with `move`, `add`, `cut` or `reserve`."))
+    await _check_manager(
+        session, campaign, user_id, tr("Only the finance approver or the commander may plan the budget.")
+    )
     if not args:
-        raise BadPlan("`plan` needs a total.")
+        raise BadPlan(tr("`plan` needs a total."))
     total = fen(args[0])
     shares, reserve = {}, DEFAULT_RESERVE
     for word in args[1:]:
         name, equals, share = word.partition("=")
         if not equals or not name:
-            raise BadPlan(f"`{word}` is not a share: write it like `online=50%`.")
-        if name.lower() == RESERVE_LINE:
+            raise BadPlan(tr("`{word}` is not a share: write it like `online=50%`.", word=word))
+        if category_key(name) == RESERVE_LINE:
             reserve = parse_percent(share)
         else:
             shares[_name(name)] = parse_percent(share)
     shares = shares or DEFAULT_SPLIT
     if sum(shares.values()) != 100:
-        raise BadPlan(f"The category shares add up to {sum(shares.values())}%, not 100%.")
+        raise BadPlan(tr("The category shares add up to {total}%, not 100%.", total=sum(shares.values())))
     held_back = int(total * reserve / 100)
     spendable = total - held_back
     amounts = {name: int(spendable * share / 100) for name, share in shares.items()}
@@ -171,21 +202,21 @@ async def plan(session: AsyncSession, *, campaign: Campaign, args: list[str], us
     )
     session.add(BudgetLine(campaign_id=stored_id(campaign), name=RESERVE_LINE, planned=held_back))
     await session.flush()
-    entry = await _record(session, campaign, Change(ChangeKind.PLAN, total, reason="initial plan"), user_id, now, None)
+    entry = await _record(session, campaign, Change(ChangeKind.PLAN, total, reason=INITIAL_PLAN), user_id, now, None)
     return Applied(campaign, entry, await lines_of(session, stored_id(campaign)), [])
 
 
 def _name(text: str) -> str:
-    name = text.strip().lower().replace("-", "_")
+    name = category_key(text).replace("-", "_")
     if not name.replace("_", "").isalnum() or len(name) > 32:
-        raise UserError(f"`{text}` is not a category name: letters, digits and `_`.")
+        raise UserError(tr("`{text}` is not a category name: letters, digits and `_`.", text=text))
     return name
 
 
-async def _check_manager(session: AsyncSession, campaign: Campaign, user_id: str, action: str) -> None:
+async def _check_manager(session: AsyncSession, campaign: Campaign, user_id: str, refusal: str) -> None:
     deciders = await approvers(session, campaign)
     if user_id not in deciders | (await campaigns.managers(session, campaign)).user_ids:
-        raise UserError(f"Only the finance approver or the commander may {action}.")
+        raise UserError(refusal)
 
 
 async def approvers(session: AsyncSession, campaign: Campaign) -> set[str]:
@@ -234,7 +265,14 @@ async def request(
     for name in (change.from_line, change.to_line):
         if name is not None and name not in by_name:
             hint = did_you_mean(name, by_name)
-            raise UserError(f"`{name}` is not a budget category.{hint} Categories: {', '.join(by_name)}.")
+            raise UserError(
+                tr(
+                    "`{name}` is not a budget category.{hint} Categories: {categories}.",
+                    name=name,
+                    hint=hint,
+                    categories=category_list(list(by_name)),
+                )
+            )
     source = by_name.get(change.from_line or "")
     if source is not None and not change.over and source.planned - source.spent < change.amount:
         raise NotEnoughLeft(source, change.amount)
@@ -327,7 +365,7 @@ async def decide(session: AsyncSession, *, request_id: int, user_id: str, approv
     """Approve (and apply) or reject a pending request; only the finance approver or the commander."""
     pending = await session.get(ApprovalRequest, request_id, with_for_update=True, populate_existing=True)
     if pending is None:
-        raise UserError("That request no longer exists.")
+        raise UserError(tr("That request no longer exists."))
     if pending.status != ApprovalStatus.PENDING:
         raise AlreadyDecided(pending)
     campaign = await campaigns.get(session, pending.campaign_id)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.i18n import ENGLISH, language_of, tr
+from warroom_bot.core.i18n import ENGLISH, N_, language_of, tr
 from warroom_bot.core.outbound_urls import RefusedUrl, check_url, shown
 from warroom_bot.core.parsing import (
     did_you_mean,
@@ -39,7 +39,7 @@ DEFAULT_ACK_DEADLINES = {
 def _normalise_digest_every(raw: str) -> str:
     value = raw.strip().lower()
     if value not in {"1h", "2h"}:
-        raise UserError(f"`{raw}` is not a digest cadence: use `1h` or `2h`.")
+        raise UserError(tr("`{raw}` is not a digest cadence: use `1h` or `2h`.", raw=raw))
     return value
 
 
@@ -51,16 +51,20 @@ def _normalise_lights(raw: str) -> str:
     try:
         green, yellow, red = (float(part) for part in parts)
     except ValueError:
-        raise UserError(f"`{raw}` is not a set of light thresholds: write green/yellow/red, like `90/80/60`.") from None
+        raise UserError(
+            tr("`{raw}` is not a set of light thresholds: write green/yellow/red, like `90/80/60`.", raw=raw)
+        ) from None
     if not 100 >= green > yellow > red > 0:
-        raise UserError("Light thresholds must fall from green to red, between 0 and 100, like `90/80/60`.")
+        raise UserError(tr("Light thresholds must fall from green to red, between 0 and 100, like `90/80/60`."))
     return f"{green:g}/{yellow:g}/{red:g}"
 
 
 def _normalise_repeat(raw: str) -> str:
     value = raw.strip()
     if not value.isdigit() or int(value) > MAX_REPEATS:
-        raise UserError(f"`{raw}` is not a repeat count: use a whole number from 0 to {MAX_REPEATS}.")
+        raise UserError(
+            tr("`{raw}` is not a repeat count: use a whole number from 0 to {most}.", raw=raw, most=MAX_REPEATS)
+        )
     return str(int(value))
 
 
@@ -72,11 +76,15 @@ def _normalise_url(raw: str) -> str:
     if value == "none":
         return value
     if not re.fullmatch(r"https?://[^\s|<>]+", value):
-        raise UserError(f"`{raw}` is not a URL: give an http(s) address that answers JSON readings, or `none`.")
+        raise UserError(
+            tr("`{raw}` is not a URL: give an http(s) address that answers JSON readings, or `none`.", raw=raw)
+        )
     try:
         check_url(value, allow_private=_private_pull_sources_allowed())
     except RefusedUrl as refused:
-        raise UserError(f"`{shown(value)}` cannot be a pull source: {refused.reason}.") from None
+        raise UserError(
+            tr("`{url}` cannot be a pull source: {reason}.", url=shown(value), reason=tr(refused.reason))
+        ) from None
     return value
 
 
@@ -103,8 +111,11 @@ def _normalise_quiet(raw: str) -> str:
     free = (datetime.combine(date.min, start) - datetime.combine(date.min, end)) % timedelta(days=1)
     if free < MIN_DIGEST_HOURS:
         raise UserError(
-            f"Quiet hours `{raw}` leave {format_duration(free) if free else 'no time'} of the day for digests; "
-            "leave at least 2 hours, like `23:00-07:00`."
+            tr(
+                "Quiet hours `{raw}` leave {free} of the day for digests; leave at least 2 hours, like `23:00-07:00`.",
+                raw=raw,
+                free=format_duration(free) if free else tr("no time"),
+            )
         )
     return f"{start:%H:%M}-{end:%H:%M}"
 
@@ -126,11 +137,22 @@ def _normalise_clock_time(raw: str) -> str:
 
 @dataclass(frozen=True)
 class ConfigKey:
+    """A setting: `form` and `help` are English, marked for the catalog; shown through `tr`."""
+
     name: str
     form: str
     default: str
     help: str
     normalise: Callable[[str], str]
+
+
+DURATION = N_("<duration>")
+ACK_HELP = {
+    Severity.RED: N_("time to acknowledge a red escalation"),
+    Severity.ORANGE: N_("time to acknowledge an orange escalation"),
+    Severity.YELLOW: N_("time to acknowledge a yellow escalation"),
+    Severity.BLUE: N_("time to acknowledge a blue escalation"),
+}
 
 
 CONFIG_KEYS: dict[str, ConfigKey] = {
@@ -139,9 +161,9 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
         *(
             ConfigKey(
                 f"ack.{severity}",
-                "<duration>",
+                DURATION,
                 format_duration(DEFAULT_ACK_DEADLINES[severity]),
-                f"time to acknowledge {'an' if severity == Severity.ORANGE else 'a'} {severity} escalation",
+                ACK_HELP[severity],
                 _normalise_duration,
             )
             for severity in Severity
@@ -150,47 +172,49 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             "escalation.repeat",
             "<0-5>",
             "1",
-            "times the whole response chain is paged again when nobody acknowledges",
+            N_("times the whole response chain is paged again when nobody acknowledges"),
             _normalise_repeat,
         ),
-        ConfigKey("lang", "<en|zh-CN>", ENGLISH, "the language of the war room's messages", _normalise_language),
-        ConfigKey("retro.time", "<HH:MM>", "21:00", "daily retrospective prompt", _normalise_clock_time),
+        ConfigKey("lang", "<en|zh-CN>", ENGLISH, N_("the language of the war room's messages"), _normalise_language),
+        ConfigKey("retro.time", "<HH:MM>", "21:00", N_("daily retrospective prompt"), _normalise_clock_time),
         ConfigKey(
             "retro.remind",
-            "<duration>",
+            DURATION,
             "1h",
-            "after the prompt, roster members who have not answered get one DM reminder",
+            N_("after the prompt, roster members who have not answered get one DM reminder"),
             _normalise_duration,
         ),
-        ConfigKey("retro.summary", "<HH:MM>", "09:00", "next morning's retrospective summary", _normalise_clock_time),
-        ConfigKey("digest.every", "<1h|2h>", "1h", "status digest cadence", _normalise_digest_every),
+        ConfigKey(
+            "retro.summary", "<HH:MM>", "09:00", N_("next morning's retrospective summary"), _normalise_clock_time
+        ),
+        ConfigKey("digest.every", "<1h|2h>", "1h", N_("status digest cadence"), _normalise_digest_every),
         ConfigKey(
             "lights",
-            "<green/yellow/red>",
+            N_("<green/yellow/red>"),
             "90/80/60",
-            "attainment (%) at or above which a KPI is green, yellow, red; below red it is purple",
+            N_("attainment (%) at or above which a KPI is green, yellow, red; below red it is purple"),
             _normalise_lights,
         ),
         ConfigKey(
             "pull.url",
             "<https://…|none>",
             "none",
-            "fetched before each digest for JSON readings (a BI endpoint)",
+            N_("fetched before each digest for JSON readings (a BI endpoint)"),
             _normalise_url,
         ),
-        ConfigKey("quiet", "<HH:MM-HH:MM>", "none", "quiet hours: no digests or reminders", _normalise_quiet),
+        ConfigKey("quiet", "<HH:MM-HH:MM>", "none", N_("quiet hours: no digests or reminders"), _normalise_quiet),
         ConfigKey(
             "approval.expires",
-            "<duration>",
+            DURATION,
             "24h",
-            "a budget approval request not decided by then expires",
+            N_("a budget approval request not decided by then expires"),
             _normalise_duration,
         ),
         ConfigKey(
             "approval.threshold",
-            "<percent|amount>",
+            N_("<percent|amount>"),
             "5%",
-            "what one person may move, add or cut in a day without approval",
+            N_("what one person may move, add or cut in a day without approval"),
             _normalise_threshold,
         ),
     ]
@@ -202,11 +226,13 @@ def normalise(key: str, raw: str) -> tuple[str, str]:
     spec = CONFIG_KEYS.get(key.strip().lower())
     if spec is None:
         hint = did_you_mean(key, CONFIG_KEYS)
-        raise UserError(f"`{key}` is not a setting.{hint} Settings: {', '.join(f'`{name}`' for name in CONFIG_KEYS)}.")
+        names = ", ".join(f"`{name}`" for name in CONFIG_KEYS)
+        raise UserError(tr("`{key}` is not a setting.{hint} Settings: {names}.", key=key, hint=hint, names=names))
     try:
         return spec.name, spec.normalise(raw)
     except UserError as error:
-        raise UserError(error.message, usage=f"/warroom config {spec.name} {spec.form}") from None
+        form = tr(spec.form)
+        raise UserError(error.message, usage=f"/warroom config {spec.name} {form}") from None
 
 
 def displayed(key: str, value: str) -> str:

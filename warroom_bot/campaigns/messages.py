@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import audit, render
 from warroom_bot.campaigns.service import (
+    AlreadyInPhase,
     AlreadyRunning,
     ConfigSet,
     NotAManager,
@@ -22,6 +23,7 @@ from warroom_bot.campaigns.service import (
 )
 from warroom_bot.core.blocks import Message, ago, escape, local_time, mention
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import tr
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.models import Campaign
 
@@ -58,22 +60,43 @@ def refusal(error: UserError) -> UserError:
     """A refusal of the campaign's service as its user sees it (other errors are returned as they are)."""
     if isinstance(error, AlreadyRunning):
         return UserError(
-            f"This channel already runs *{escape(error.existing.name)}*. Close it first with `/warroom phase closed`.",
+            tr(
+                "This channel already runs *{name}*. Close it first with `/warroom phase closed`.",
+                name=escape(error.existing.name),
+            ),
+            usage=error.usage,
+            field=error.field,
+        )
+    if isinstance(error, AlreadyInPhase):
+        return UserError(
+            tr(
+                "The campaign is already in its {phase} phase; nothing was changed.",
+                phase=render.phase_label(error.phase),
+            ),
             usage=error.usage,
             field=error.field,
         )
     if isinstance(error, TooEarly):
         campaign, now = error.campaign, error.now
         return UserError(
-            f"The live period starts {local_time(campaign.starts_at, campaign.timezone)} ({campaign.timezone}), "
-            f"in {ago(campaign.starts_at - now)}. To go live now anyway: `/warroom phase live --force`.",
+            tr(
+                "The live period starts {when} ({timezone}), in {wait}. "
+                "To go live now anyway: `/warroom phase live --force`.",
+                when=local_time(campaign.starts_at, campaign.timezone),
+                timezone=campaign.timezone,
+                wait=ago(campaign.starts_at - now),
+            ),
             usage=error.usage,
             field=error.field,
         )
     if isinstance(error, NotAManager):
         names = ", ".join(mention(user) for user in error.managers)
         return UserError(
-            f"Only the commander or whoever started the campaign may {error.action} ({names}).",
+            tr(
+                "Only the commander or whoever started the campaign may {action} ({names}).",
+                action=tr(error.action),
+                names=names,
+            ),
             usage=error.usage,
             field=error.field,
         )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from warroom_bot.campaigns.config import CONFIG_KEYS
-from warroom_bot.campaigns.roster import Roster
+from warroom_bot.campaigns.config import CONFIG_KEYS, current_values
+from warroom_bot.campaigns.roster import LEAD, Roster
+from warroom_bot.core import i18n
 from warroom_bot.core.blocks import (
     Message,
     context,
@@ -17,56 +19,143 @@ from warroom_bot.core.blocks import (
     section,
     text_input,
 )
-from warroom_bot.core.ids import BlockId, CallbackId, ModalContext
-from warroom_bot.models import AuditEntry, Campaign, Phase, RoleAssignment
+from warroom_bot.core.i18n import N_, tr
+from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext
+from warroom_bot.models import AuditEntry, Campaign, Department, Phase, Role, RoleAssignment
+
+# The start modal's language select (a block id of its own: older modals have no such block).
+LANGUAGE_BLOCK = "language"
+LANGUAGE_NAMES = {i18n.ENGLISH: "English", i18n.CHINESE: "简体中文"}  # each in its own language
+
+PHASE_LABELS = {
+    Phase.WARMUP: N_("warm-up"),
+    Phase.LIVE: N_("live"),
+    Phase.EXTENSION: N_("extension"),
+    Phase.WRAPUP: N_("wrap-up"),
+    Phase.CLOSED: N_("closed"),
+}
+ROLE_LABELS = {
+    Role.COMMANDER: N_("commander"),
+    Role.FINANCE: N_("finance"),
+    Role.TIER1: N_("tier1"),
+    Role.TIER2: N_("tier2"),
+    Role.TIER3: N_("tier3"),
+}
+DEPARTMENT_LABELS = {
+    Department.MARKETING: N_("marketing"),
+    Department.SALES: N_("sales"),
+    Department.SUPPLY_CHAIN: N_("supply_chain"),
+    Department.CUSTOMER_SERVICE: N_("customer_service"),
+    Department.FINANCE: N_("finance"),
+    Department.TECH: N_("tech"),
+    Department.LOGISTICS: N_("logistics"),
+}
+
+
+def phase_label(phase: str) -> str:
+    """A phase as people write it in a sentence: `warm-up`, `wrap-up` (预热, 收尾)."""
+    return tr(PHASE_LABELS[Phase(phase)])
+
+
+def role_label(role: str) -> str:
+    """A role as people read it: the command's word in English (`tier1`, `lead:sales`), 一线 or
+    销售负责人 in Chinese. A role this version does not know is shown as stored."""
+    if role in ROLE_LABELS:
+        return tr(ROLE_LABELS[Role(role)])
+    department = role.removeprefix(LEAD)
+    if role.startswith(LEAD) and department in DEPARTMENT_LABELS:
+        return tr("lead:{department}", department=tr(DEPARTMENT_LABELS[Department(department)]))
+    return role
 
 
 def period(campaign: Campaign) -> str:
-    return (
-        f"{local_time(campaign.starts_at, campaign.timezone)} – "
-        f"{local_time(campaign.ends_at, campaign.timezone)} ({campaign.timezone})"
+    return tr(
+        "{starts} – {ends} ({timezone})",
+        starts=local_time(campaign.starts_at, campaign.timezone),
+        ends=local_time(campaign.ends_at, campaign.timezone),
+        timezone=campaign.timezone,
     )
 
 
 def campaign_started(campaign: Campaign) -> Message:
-    name = escape(campaign.name)
-    text = f"Campaign {name} starts in this channel: {period(campaign)}, now in {Phase(campaign.phase).label}."
+    name, phase = escape(campaign.name), phase_label(campaign.phase)
+    text = tr(
+        "Campaign {name} starts in this channel: {period}, now in {phase}.",
+        name=name,
+        period=period(campaign),
+        phase=phase,
+    )
     return message(
         text,
         [
-            header(f"War room open: {campaign.name}"),
+            header(tr("War room open: {name}", name=campaign.name)),
             section(
-                f"*{name}* runs {period(campaign)}. Phase: *{Phase(campaign.phase).label}*.\n"
-                f"Commander: {mention(campaign.created_by)} (change with `/warroom role commander @someone`)."
+                tr(
+                    "*{name}* runs {period}. Phase: *{phase}*.\n"
+                    "Commander: {commander} (change with `/warroom role commander @someone`).",
+                    name=name,
+                    period=period(campaign),
+                    phase=phase,
+                    commander=mention(campaign.created_by),
+                )
             ),
             context(
-                "Set the roster with `/warroom role`, see everything with `/warroom status`, "
-                "and `/warroom help` for the rest."
+                tr(
+                    "Set the roster with `/warroom role`, see everything with `/warroom status`, "
+                    "and `/warroom help` for the rest."
+                )
             ),
         ],
     )
 
 
 def phase_changed(campaign: Campaign, previous: str, user_id: str) -> Message:
-    text = f"{escape(campaign.name)}: phase changed from {Phase(previous).label} to {Phase(campaign.phase).label} by {mention(user_id)}."
-    return message(
-        text,
-        [
-            section(
-                f":arrows_counterclockwise: *{escape(campaign.name)}* is now in "
-                f"*{Phase(campaign.phase).label}* (was {Phase(previous).label}), "
-                f"set by {mention(user_id)}."
-            )
-        ],
+    name, phase, was, who = escape(campaign.name), phase_label(campaign.phase), phase_label(previous), mention(user_id)
+    text = tr(
+        "{name}: phase changed from {previous} to {phase} by {user}.", name=name, previous=was, phase=phase, user=who
     )
+    shown = tr(
+        "*{name}* is now in *{phase}* (was {previous}), set by {user}.", name=name, phase=phase, previous=was, user=who
+    )
+    return message(text, [section(f":arrows_counterclockwise: {shown}")])
 
 
 def role_assigned(assignment: RoleAssignment) -> Message:
-    backup = f", backup {mention(assignment.backup_user)}" if assignment.backup_user else ""
-    text = (
-        f"Role {assignment.role}: {mention(assignment.primary_user)}{backup} (set by {mention(assignment.updated_by)})."
-    )
+    values = {
+        "role": role_label(assignment.role),
+        "primary": mention(assignment.primary_user),
+        "user": mention(assignment.updated_by),
+    }
+    if assignment.backup_user:
+        text = tr(
+            "Role {role}: {primary}, backup {backup} (set by {user}).", backup=mention(assignment.backup_user), **values
+        )
+    else:
+        text = tr("Role {role}: {primary} (set by {user}).", **values)
     return message(text, [section(f":bust_in_silhouette: {text}")])
+
+
+# The subjects the audit trail stores (in English, as the API gives them), as a notice words them.
+_SUBJECTS = [
+    (re.compile(r"setting (?P<key>.+)"), N_("setting {key}")),
+    (re.compile(r"role (?P<role>.+)"), N_("role {role}")),
+    (re.compile(r"phase"), N_("phase")),
+    (re.compile(r"KPI (?P<kpi>\S+)"), N_("KPI {kpi}")),
+    (re.compile(r"the target of (?P<kpi>\S+) for (?P<dimension>.+)"), N_("the target of {kpi} for {dimension}")),
+    (re.compile(r"the target of (?P<kpi>\S+)"), N_("the target of {kpi}")),
+    (re.compile(r"the hourly curve of (?P<kpi>\S+)"), N_("the hourly curve of {kpi}")),
+]
+
+
+def audit_subject(subject: str) -> str:
+    """What an audit entry changed, in the language being written (plain text, not escaped)."""
+    for pattern, wording in _SUBJECTS:
+        if found := pattern.fullmatch(subject):
+            parts = found.groupdict()
+            if "role" in parts:
+                parts["role"] = role_label(found["role"])
+            return tr(wording, **parts)
+    return subject
 
 
 def audit_notice(entry: AuditEntry) -> Message:
@@ -76,22 +165,38 @@ def audit_notice(entry: AuditEntry) -> Message:
         if entry.old is not None and entry.new is not None
         else f"`{escape(entry.new or entry.old or '')}`"
     )
-    verb = "removed" if entry.new is None else "added" if entry.old is None else "changed"
-    text = f"{mention(entry.user_id)} {verb} {escape(entry.subject)}: {change}."
+    values = {"user": mention(entry.user_id), "subject": escape(audit_subject(entry.subject)), "change": change}
+    if entry.new is None:
+        text = tr("{user} removed {subject}: {change}.", **values)
+    elif entry.old is None:
+        text = tr("{user} added {subject}: {change}.", **values)
+    else:
+        text = tr("{user} changed {subject}: {change}.", **values)
     return message(text, [context(f":memo: {text}")])
 
 
 def roster_lines(roster: Roster) -> str:
     if not roster:
-        return "_No roles set yet._"
-    return "\n".join(
-        f"• *{assignment.role}*: {mention(assignment.primary_user)}"
-        + (f" (backup {mention(assignment.backup_user)})" if assignment.backup_user else "")
-        for assignment in roster
-    )
+        return tr("_No roles set yet._")
+    lines = []
+    for assignment in roster:
+        role, primary = role_label(assignment.role), mention(assignment.primary_user)
+        if assignment.backup_user:
+            lines.append(
+                tr(
+                    "• *{role}*: {primary} (backup {backup})",
+                    role=role,
+                    primary=primary,
+                    backup=mention(assignment.backup_user),
+                )
+            )
+        else:
+            lines.append(tr("• *{role}*: {primary}", role=role, primary=primary))
+    return "\n".join(lines)
 
 
-WARROOM_HELP = """\
+WARROOM_HELP = N_(
+    """\
 */warroom* — the campaign war room
 • `/warroom start` — open a campaign in this channel (a form), or in one line:
   `/warroom start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai`
@@ -112,15 +217,19 @@ WARROOM_HELP = """\
 • `/warroom actions` — open action items from the retros; owners tap Done to close one
 • `/warroom report` — the final campaign report, posted in the channel as a Markdown file
 • `/warroom help` — this list"""
+)
 
-ESCALATE_HELP = """\
+ESCALATE_HELP = N_(
+    """\
 */escalate* — when something needs a person now
 • `/escalate` — a form; or `/escalate <blue|yellow|orange|red> <summary>` (also low, medium, high, critical)
 • `/escalate list` — open escalations, unacknowledged first
 • `/escalate ack <id>` · `/escalate resolve <id> [note]` — or tap the buttons on the post or the page
 • `/escalate help` — this list"""
+)
 
-BUDGET_HELP = """\
+BUDGET_HELP = N_(
+    """\
 */budget* — the campaign's money (amounts like `5000`, `5k`, `1.2m`, `¥5,000`, `50万`)
 • `/budget` — the table: plan, spent, left and share used per category; reserve left
 • `/budget plan <total> [online=50% offline=30% materials=20%] [reserve=10%]` — set the plan
@@ -129,6 +238,7 @@ BUDGET_HELP = """\
 `/budget cut <amount> <category> [reason]` — change the plan (above `approval.threshold` it waits for approval)
 • `/budget reserve <amount> <category> [reason]` — release reserve (always approved by finance or the commander)
 • `/budget help` — this list"""
+)
 
 HELP = {"/warroom": WARROOM_HELP, "/escalate": ESCALATE_HELP, "/budget": BUDGET_HELP}
 
@@ -136,25 +246,63 @@ HELP = {"/warroom": WARROOM_HELP, "/escalate": ESCALATE_HELP, "/budget": BUDGET_
 def help_message(command: str = "/warroom") -> Message:
     """`/warroom help` lists all three commands; `/escalate help` and `/budget help` their own."""
     keys = "\n".join(
-        f"    ◦ `{spec.name} {spec.form}` — {spec.help} (default `{spec.default}`)" for spec in CONFIG_KEYS.values()
+        "    ◦ "
+        + tr(
+            "`{name} {form}` — {help} (default `{default}`)",
+            name=spec.name,
+            form=tr(spec.form),
+            help=tr(spec.help),
+            default=spec.default,
+        )
+        for spec in CONFIG_KEYS.values()
     )
-    parts = list(HELP.values()) if command == "/warroom" else [HELP[command]]
-    text = "\n\n".join(parts).format(keys=keys)
-    return message(text, [section(part.format(keys=keys)) for part in parts])
+    parts = [tr(part, keys=keys) for part in (HELP.values() if command == "/warroom" else [HELP[command]])]
+    return message("\n\n".join(parts), [section(part) for part in parts])
 
 
-def start_campaign_modal(channel_id: str) -> dict[str, Any]:
+def settings_message(campaign: Campaign, usage: str) -> Message:
+    """`/warroom config`: every setting, its value in force and what it does."""
+    lines = [
+        tr("*Settings of {name}* — change one with `{usage}`:", name=escape(campaign.name), usage=usage),
+        *(
+            tr("• `{name}` `{value}` — {help}", name=name, value=escape(value), help=tr(CONFIG_KEYS[name].help))
+            for name, value in current_values(campaign.config)
+        ),
+    ]
+    text = "\n".join(lines)
+    return message(text, [section(text)])
+
+
+def start_campaign_modal(channel_id: str, language: str = i18n.ENGLISH) -> dict[str, Any]:
+    """The start form; its language select starts at `language` (WARROOM_LANG)."""
+    options = [{"text": {"type": "plain_text", "text": name}, "value": code} for code, name in LANGUAGE_NAMES.items()]
+    initial = next((option for option in options if option["value"] == language), options[0])
     return {
         "type": "modal",
         "callback_id": CallbackId.START_CAMPAIGN,
         "private_metadata": ModalContext(channel_id=channel_id).dump(),
-        "title": {"type": "plain_text", "text": "Start a campaign"},
-        "submit": {"type": "plain_text", "text": "Start"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {"type": "plain_text", "text": tr("Start a campaign")},
+        "submit": {"type": "plain_text", "text": tr("Start")},
+        "close": {"type": "plain_text", "text": tr("Cancel")},
         "blocks": [
-            text_input(BlockId.NAME, "Campaign name", placeholder="Double 11"),
-            text_input(BlockId.STARTS, "Live from (local time)", placeholder="2026-11-10T20:00"),
-            text_input(BlockId.ENDS, "Live until (local time)", placeholder="2026-11-12T00:00"),
-            text_input(BlockId.TIMEZONE, "Time zone", placeholder="Asia/Shanghai", initial="UTC"),
+            text_input(BlockId.NAME, tr("Campaign name"), placeholder=tr("Double 11")),
+            text_input(BlockId.STARTS, tr("Live from (local time)"), placeholder="2026-11-10T20:00"),
+            text_input(BlockId.ENDS, tr("Live until (local time)"), placeholder="2026-11-12T00:00"),
+            text_input(BlockId.TIMEZONE, tr("Time zone"), placeholder="Asia/Shanghai", initial="UTC"),
+            {
+                "type": "input",
+                "block_id": LANGUAGE_BLOCK,
+                "label": {"type": "plain_text", "text": tr("Language")},
+                "hint": {
+                    "type": "plain_text",
+                    "text": tr("What the war room writes in; change it later with /warroom config lang."),
+                },
+                "element": {
+                    "type": "static_select",
+                    "action_id": ActionId.INPUT,
+                    "options": options,
+                    "initial_option": initial,
+                },
+            },
         ],
     }

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import in_chinese, tr
 from warroom_bot.core.parsing import did_you_mean
 from warroom_bot.models import Department, Role, RoleAssignment
 
@@ -24,14 +25,24 @@ def normalise_role(text: str) -> str:
     department = department.replace("-", "_")
     if kind == "lead" and department in departments:
         return Department(department).lead
+    listed = "、" if in_chinese() else ", "
     if kind == "lead":
         raise UserError(
-            f"`{text}` names no department.{did_you_mean(department, departments)} "
-            f"Departments: {', '.join(departments)}.",
+            tr(
+                "`{text}` names no department.{hint} Departments: {departments}.",
+                text=text,
+                hint=did_you_mean(department, departments),
+                departments=listed.join(departments),
+            )
         )
     leads = [d.lead for d in Department]
     raise UserError(
-        f"`{text}` is not a role.{did_you_mean(role, [*roles, *leads])} Roles: {', '.join(roles)}, lead:<department>."
+        tr(
+            "`{text}` is not a role.{hint} Roles: {roles}, lead:<department>.",
+            text=text,
+            hint=did_you_mean(role, [*roles, *leads]),
+            roles=listed.join(roles),
+        )
     )
 
 

@@ -2,7 +2,7 @@
 
 The service changes state and says what happened (the `Campaign` started, `PhaseChanged`,
 `RoleAssigned`, `ConfigSet`) or why not (refusals carrying their data: `AlreadyRunning`, `TooEarly`, `NotAManager`,
-and `BadName` / `BadDates` for the start form); `campaigns.messages` words them and enqueues the
+`AlreadyInPhase`, and `BadName` / `BadDates` for the start form); `campaigns.messages` words them and enqueues the
 messages in the caller's transaction.
 """
 
@@ -18,8 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import audit, config
 from warroom_bot.campaigns.roster import Roster
+from warroom_bot.core import i18n
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.parsing import parse_timezone
 from warroom_bot.models import AuditEntry, Campaign, Escalation, Phase, RetroDay, Role, RoleAssignment
 
@@ -69,21 +71,31 @@ class SameBackup(UserError):
 
 class AlreadyRunning(UserError):
     def __init__(self, existing: Campaign) -> None:
-        super().__init__("This channel already runs a campaign. Close it first.")
+        super().__init__(tr("This channel already runs a campaign. Close it first."))
         self.existing = existing
+
+
+class AlreadyInPhase(UserError):
+    """Setting the phase the campaign is in: nothing to change."""
+
+    def __init__(self, phase: Phase) -> None:
+        super().__init__(tr("The campaign is already in that phase; nothing was changed."))
+        self.phase = phase
 
 
 class TooEarly(UserError):
     """Going live before the live period starts, without `--force`."""
 
     def __init__(self, campaign: Campaign, now: datetime) -> None:
-        super().__init__("The live period has not started yet; force the phase to go live now anyway.")
+        super().__init__(tr("The live period has not started yet; force the phase to go live now anyway."))
         self.campaign, self.now = campaign, now
 
 
 class NotAManager(UserError):
+    """`action` completes "may …" in English, marked with `N_` (shown through `tr`)."""
+
     def __init__(self, action: str, managers: list[str]) -> None:
-        super().__init__(f"Only the commander or whoever started the campaign may {action}.")
+        super().__init__(tr("Only the commander or whoever started the campaign may {action}.", action=tr(action)))
         self.action, self.managers = action, managers
 
 
@@ -97,7 +109,7 @@ async def open_campaign_in(session: AsyncSession, channel_id: str) -> Campaign |
 async def get(session: AsyncSession, campaign_id: int) -> Campaign:
     campaign = await session.get(Campaign, campaign_id, with_for_update=True)
     if campaign is None:
-        raise UserError(f"Campaign {campaign_id} does not exist.")
+        raise UserError(tr("Campaign {campaign_id} does not exist.", campaign_id=campaign_id))
     return campaign
 
 
@@ -123,17 +135,22 @@ async def start(
     timezone: str,
     user_id: str,
     now: datetime,
+    language: str = i18n.ENGLISH,
 ) -> Campaign:
     """Open a campaign in `channel_id` and make its starter the commander (`messages.started` announces
-    it; `metrics.service.add_default_kpis` gives it its KPIs)."""
+    it; `metrics.service.add_default_kpis` gives it its KPIs). It speaks `language` (its `lang`
+    setting, stored unless it is the default, English)."""
     name = " ".join(name.split())
     if not name:
-        raise BadName("The campaign needs a name.")
+        raise BadName(tr("The campaign needs a name."))
     if len(name) > MAX_NAME:
-        raise BadName(f"A campaign name can be at most {MAX_NAME} characters.")
+        raise BadName(tr("A campaign name can be at most {most} characters.", most=MAX_NAME))
     parse_timezone(timezone)
     if ends_at <= starts_at:
-        raise BadDates("The campaign must end after it starts.")
+        raise BadDates(tr("The campaign must end after it starts."))
+    spoken = i18n.language_of(language)
+    if spoken is None:
+        raise UserError(tr("`{raw}` is not a language this bot speaks: use `en` or `zh-CN`.", raw=language))
     existing = await open_campaign_in(session, channel_id)
     if existing is not None:
         raise AlreadyRunning(existing)
@@ -146,13 +163,13 @@ async def start(
         phase=initial_phase(starts_at, ends_at, now),
         created_by=user_id,
         created_at=now,
-        config={},
+        config={} if spoken == i18n.ENGLISH else {"lang": spoken},
     )
     session.add(campaign)
     try:
         await session.flush()
     except IntegrityError:
-        raise UserError("This channel already runs a campaign (it was started a moment ago).") from None
+        raise UserError(tr("This channel already runs a campaign (it was started a moment ago).")) from None
     session.add(
         RoleAssignment(
             campaign_id=stored_id(campaign),
@@ -187,10 +204,10 @@ async def set_phase(
     """Move the campaign on. Going live before the live period starts is probably a slip (a date
     typed wrong, the wrong channel): it asks for `--force` rather than starting digests and retros."""
     campaign = await get(session, campaign_id)
-    (await managers(session, campaign)).check(user_id, "change the phase")
+    (await managers(session, campaign)).check(user_id, N_("change the phase"))
     previous = campaign.phase
     if previous == phase:
-        raise UserError(f"The campaign is already in its {phase.label} phase; nothing was changed.")
+        raise AlreadyInPhase(phase)
     if phase == Phase.LIVE and now < campaign.starts_at and not force:
         raise TooEarly(campaign, now)
     campaign.phase = phase
@@ -225,9 +242,9 @@ async def assign_role(
     now: datetime,
 ) -> RoleAssigned:
     campaign = await get(session, campaign_id)
-    (await managers(session, campaign)).check(user_id, "set roles")
+    (await managers(session, campaign)).check(user_id, N_("set roles"))
     if backup == primary:
-        raise SameBackup("The backup must be someone other than the primary.")
+        raise SameBackup(tr("The backup must be someone other than the primary."))
     assignment = (
         await session.exec(
             select(RoleAssignment).where(RoleAssignment.campaign_id == campaign_id, RoleAssignment.role == role)
@@ -254,7 +271,7 @@ async def set_config(
 ) -> ConfigSet:
     """Store a setting (and its trail entry, to be announced)."""
     campaign = await get(session, campaign_id)
-    (await managers(session, campaign)).check(user_id, "change settings")
+    (await managers(session, campaign)).check(user_id, N_("change settings"))
     key, value = config.normalise(key, raw)
     old = dict(config.current_values(campaign.config))[key]
     campaign.config = {**campaign.config, key: value}

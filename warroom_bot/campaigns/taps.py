@@ -14,6 +14,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import tr
 from warroom_bot.core.ids import ActionId, parse_retro_tap, parse_tap
 from warroom_bot.models import ActionItem, ApprovalRequest, Campaign, Escalation, OutboxMessage
 
@@ -35,7 +36,7 @@ async def check_origin(session: AsyncSession, *, action_id: str, value: str, cha
     )
     if channel.startswith("D") and (await session.exec(sent_to_tapper.limit(1))).first() is not None:
         return
-    raise UserError("That button belongs to another campaign's message, so nothing was changed.")
+    raise UserError(tr("That button belongs to another campaign's message, so nothing was changed."))
 
 
 async def _campaign_named(session: AsyncSession, action_id: str, value: str) -> int | None:
@@ -54,7 +55,7 @@ async def _campaign_named(session: AsyncSession, action_id: str, value: str) -> 
     except ValueError:
         key = 0
     if not 0 < key <= MAX_ID:
-        raise UserError("That button is not one this bot made, so nothing was changed.")
+        raise UserError(tr("That button is not one this bot made, so nothing was changed."))
     found = await session.get(model, key)
     if isinstance(found, Campaign):
         return found.id

@@ -19,7 +19,7 @@ import gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -121,11 +121,16 @@ def compact(value: float | Decimal, prefix: str = "") -> str:
     return f"{sign}{prefix}{number(size)}"
 
 
-def local_datetime(moment: datetime, timezone: str, form: str = "medium") -> str:
-    """A date and time in the campaign's zone as the current locale writes it: `Tue 10 Nov 20:00`;
-    `11月10日 周二 20:00`."""
-    patterns = {"medium": ("EEE dd MMM HH:mm", "M月d日 EEE HH:mm"), "day": ("EEE dd MMM", "M月d日 EEE")}
-    english, chinese = patterns[form]
-    return format_datetime(
-        moment, chinese if in_chinese() else english, tzinfo=ZoneInfo(timezone), locale=_babel_locale(current())
-    )
+# How a date (and time) is written, in English and in Chinese.
+_DATE_FORMS = {
+    "medium": ("EEE dd MMM HH:mm", "M月d日 EEE HH:mm"),  # Tue 10 Nov 20:00; 11月10日 周二 20:00
+    "day": ("EEE dd MMM", "M月d日 EEE"),  # Tue 10 Nov; 11月10日 周二
+    "long_day": ("EEEE, dd MMMM", "M月d日 EEEE"),  # Tuesday, 10 November; 11月10日 星期二
+}
+
+
+def local_datetime(moment: datetime, timezone: str | tzinfo, form: str = "medium") -> str:
+    """A date and time in the campaign's zone as the current language writes it (`_DATE_FORMS`)."""
+    english, chinese = _DATE_FORMS[form]
+    zone = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+    return format_datetime(moment, chinese if in_chinese() else english, tzinfo=zone, locale=_babel_locale(current()))

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from warroom_bot.core.i18n import N_
+
 _HOSTNAME = re.compile(r"[A-Za-z0-9_.-]+")
 _NUMERIC_IPV4 = re.compile(r"[0-9A-Fa-fXx.]+")  # `2130706433`, `0x7f.1`, `127.1`: what inet_aton reads
 # Where IPv6 addresses carry an IPv4 one: NAT64 (64:ff9b::/96), and the IPv4-compatible ::/96.
@@ -18,6 +20,13 @@ _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+# Why a URL is refused, in English (logs keep it so); marked for the catalog, shown with `tr(reason)`.
+NOT_HTTP = N_("it is not a valid http(s) URL")
+CREDENTIALS = N_("it carries a user name or password, which would be shown to the channel and logged")
+BAD_HOST = N_("its host is not a valid name or address")
+NOT_PUBLIC = N_("it names a loopback, private, link-local or otherwise non-public address")
 
 
 class RefusedUrl(ValueError):
@@ -83,18 +92,18 @@ def check_url(url: str, *, allow_private: bool) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError):
-        raise RefusedUrl("it is not a valid http(s) URL") from None
+        raise RefusedUrl(NOT_HTTP) from None
     host = parsed.raw_host.decode("ascii", "replace")
     if parsed.scheme not in ("http", "https") or not host:
-        raise RefusedUrl("it is not a valid http(s) URL")
+        raise RefusedUrl(NOT_HTTP)
     if parsed.userinfo:
-        raise RefusedUrl("it carries a user name or password, which would be shown to the channel and logged")
+        raise RefusedUrl(CREDENTIALS)
     address = literal_address(host)
     if address is None and not _HOSTNAME.fullmatch(host):
-        raise RefusedUrl("its host is not a valid name or address")
+        raise RefusedUrl(BAD_HOST)
     if allow_private:
         return parsed
     name = host.rstrip(".").lower()
     if (address is not None and not is_public(address)) or name == "localhost" or name.endswith(".localhost"):
-        raise RefusedUrl("it names a loopback, private, link-local or otherwise non-public address")
+        raise RefusedUrl(NOT_PUBLIC)
     return parsed

@@ -63,8 +63,22 @@ def extracted() -> set[str]:
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options_map, keywords=keywords
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add(_singular(message))
     return found
+
+
+def _singular(message_id: object) -> str:
+    """A message's id; a plural's, its singular."""
+    return str(message_id[0] if isinstance(message_id, (list, tuple)) else message_id)
+
+
+def _pairs(catalog: Catalog) -> dict[object, object]:
+    """Each message id and its translation, hashable (a plural's forms come as a list or a tuple)."""
+
+    def key(text: object) -> object:
+        return tuple(text) if isinstance(text, (list, tuple)) else text
+
+    return {key(message.id): key(message.string) for message in catalog if message.id}
 
 
 def problems() -> list[str]:
@@ -73,25 +87,23 @@ def problems() -> list[str]:
     for locale in TRANSLATED:
         with po_path(locale).open("rb") as file:
             catalog: Catalog = read_po(file, locale=locale)
-        have = {
-            message.id[0] if isinstance(message.id, tuple) else message.id: message for message in catalog if message.id
-        }
+        have = {_singular(message.id): message for message in catalog if message.id}
         for key in sorted(wanted - have.keys()):
             found.append(f"{locale}: not in the catalog (run `update`): {key!r}")
         for key in sorted(have.keys() - wanted):
             found.append(f"{locale}: no longer in the code: {key!r}")
         for key in sorted(wanted & have.keys()):
-            message = have[key]
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            if message.fuzzy or not all(strings):
-                found.append(f"{locale}: {'fuzzy' if message.fuzzy else 'untranslated'}: {key!r}")
+            entry = have[key]
+            strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+            if entry.fuzzy or not all(strings):
+                found.append(f"{locale}: {'fuzzy' if entry.fuzzy else 'untranslated'}: {key!r}")
         mo = po_path(locale).with_suffix(".mo")
         if not mo.exists():
             found.append(f"{locale}: no compiled catalog (run `compile`)")
             continue
         with mo.open("rb") as file:
-            compiled = {message.id: message.string for message in read_mo(file) if message.id}
-        if compiled != {message.id: message.string for message in catalog if message.id and not message.fuzzy}:
+            compiled = _pairs(read_mo(file))
+        if compiled != _pairs(catalog):
             found.append(f"{locale}: the .mo is older than the .po (run `compile`)")
     return found
 

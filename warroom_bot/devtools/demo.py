@@ -32,13 +32,31 @@ import httpx
 import uvicorn
 
 from warroom_bot.app import create_app
+from warroom_bot.core import i18n
 from warroom_bot.core.clock import ScaledClock
+from warroom_bot.core.i18n import CHINESE, ENGLISH, tr
 from warroom_bot.core.ids import ActionId, ActionItemPart
 from warroom_bot.core.settings import load_settings
 from warroom_bot.devtools import demo_story as story
 from warroom_bot.devtools.driver import ANA, BEN, CHO, DAN, EVA, MEI, SlackDriver, action_item, button, retro_answers
 from warroom_bot.devtools.standin import SlackStandIn
 from warroom_bot.devtools.transcript import Entry, Transcript
+
+# What the story waits for in what the bot posts: (English, Chinese).
+SIGNS = {
+    "live": ("to live", "切换为正式"),
+    "digest": ("— status", "战报"),
+    "digest at 01": ("— status Wed 11 Nov 01:", "战报 11月11日 周三 01:"),
+    "inventory red": ("Inventory vs safety stock green → red", "库存 绿灯 → 红灯"),
+    "page": ("RED #1", "红色 #1"),
+    "acknowledged": ("Acknowledged by", "确认"),
+    "budget request": ("Budget request", "预算申请"),
+    "approved": ("approved by", "审批"),
+    "retro prompt": ("Daily retro", "每日复盘"),
+    "wrap-up": ("phase changed from live to", "从正式切换为"),
+    "retro summary": ("Retro summary", "复盘汇总"),
+    "report": ("report", "报告"),
+}
 
 
 class DemoError(Exception):
@@ -54,13 +72,17 @@ class DemoResult:
 
 
 class Demo:
-    def __init__(self, *, speed: float, seed: int, out: Path, echo: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, *, speed: float, seed: int, out: Path, lang: str = ENGLISH, echo: Callable[[str], None] = print
+    ) -> None:
+        i18n.use(lang)  # the narration, the cast and the page; the campaign starts in it (WARROOM_LANG)
+        self.lang = i18n.current()
         self.speed = speed
         self.random = random.Random(seed)
         self.out = out
         self.echo = echo
         self.clock = ScaledClock(story.local(10, "22:00"), speed)
-        self.transcript = Transcript(self.clock, story.TIMEZONE, story.CAST, {story.CHANNEL: "double-11"}, echo)
+        self.transcript = Transcript(self.clock, story.TIMEZONE, story.cast(), {story.CHANNEL: "double-11"}, echo)
         self.restocked: datetime | None = None
         self.pace = [pace * (1 + self.random.uniform(-0.03, 0.03)) for pace in story.PACE]
         self.sent: list[dict[str, Any]] = []
@@ -89,7 +111,8 @@ class Demo:
         self._write_readings()
         transcript = self.out / "transcript.html"
         transcript.write_text(
-            self.transcript.html("#double-11 — warroom-bot demo", self.standin.uploads), encoding="utf-8"
+            self.transcript.html(tr("#double-11 — warroom-bot demo"), self.standin.uploads, lang=self.lang),
+            encoding="utf-8",
         )
         return DemoResult(transcript, report_md, report_html, wall.monotonic() - began)
 
@@ -97,8 +120,8 @@ class Demo:
     async def _service(self) -> AsyncIterator[None]:
         """The stand-in and the real service on loopback ports, a throwaway database; all stopped after."""
         self.standin = await SlackStandIn(on_message=self.transcript.on_message).start()
-        for user_id, name in story.CAST.items():
-            self.standin.add_user(user_id, name.split()[0].lower(), story.TIMEZONE)
+        for user_id, (name, _part) in story.CAST.items():
+            self.standin.add_user(user_id, name.lower(), story.TIMEZONE)
         with tempfile.TemporaryDirectory(prefix="warroom-demo-") as folder:
             settings = load_settings(
                 database_url=f"sqlite+aiosqlite:///{folder}/demo.db",
@@ -107,6 +130,7 @@ class Demo:
                 slack_signing_secret=story.SIGNING_SECRET,
                 tick_seconds=max(0.02, 30 / self.speed),  # every 30 simulated seconds
                 outbox_channel_rate=self.speed,  # Slack's one message a second, in simulated time
+                default_language=self.lang,
             )
             app = create_app(settings, self.clock)
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
@@ -163,6 +187,10 @@ class Demo:
         if response.status_code != 200:
             raise DemoError(f"a tap on {action_id} was answered {response.status_code}")
 
+    def sign(self, name: str) -> str:
+        """A piece of a message the story waits for, as the campaign's language writes it."""
+        return SIGNS[name][self.lang == CHINESE]
+
     async def seen(self, what: str, matches: Callable[[Entry], bool], *, within: timedelta) -> Entry:
         """Wait for a message the story needs; `within` is simulated time."""
         deadline = wall.monotonic() + max(within / timedelta(seconds=1) / self.speed, 10.0)
@@ -184,7 +212,7 @@ class Demo:
         response = await self.slack.submit(view, answers, user_id)
         body = response.json() if response.content else {}
         if body.get("response_action") != "update":
-            raise DemoError(f"The retro form of {story.CAST[user_id]} was refused: {body}")
+            raise DemoError(f"The retro form of {story.cast()[user_id]} was refused: {body}")
         self.transcript.ephemeral(user_id, f"D{user_id[1:]}", body["view"]["blocks"][0]["text"]["text"])
 
     # -- the readings a BI system would send ---------------------------------------------------------
@@ -241,8 +269,9 @@ class Demo:
         self.echo(f"\n— {text}")
 
     async def _story(self) -> None:
-        self.narrate("Warm-up, Tue 10 Nov 22:00, two hours before launch. Mei opens the war room for Double 11.")
-        await self.command(MEI, 'start "Double 11" 2026-11-11T00:00 2026-11-12T00:00 Asia/Shanghai')
+        self.narrate(tr("Warm-up, Tue 10 Nov 22:00, two hours before launch. Mei opens the war room for Double 11."))
+        name = tr("Double 11")
+        await self.command(MEI, f'start "{name}" 2026-11-11T00:00 2026-11-12T00:00 Asia/Shanghai')
         (campaign,) = (await self.http.get("/api/campaigns", headers=self.api_headers)).json()
         self.campaign_id = campaign["id"]
         for line in (
@@ -268,21 +297,27 @@ class Demo:
         ):
             await self.command(MEI, line)
         await self.command(MEI, "plan 500k", "/budget")
-        await self.command(MEI, "spend materials 60k posters and shelf talkers", "/budget")
+        await self.command(MEI, "spend materials 60k " + tr("posters and shelf talkers"), "/budget")
         await self.command(MEI, "digest")
 
         await self.at(story.LIVE_STARTS)
         self.narrate(
-            "Midnight: Double 11 goes live, and a fifth of the day's sales come in the first hour. "
-            "The BI feed sends readings through the REST API every 5 minutes, by day every 15."
+            tr(
+                "Midnight: Double 11 goes live, and a fifth of the day's sales come in the first hour. "
+                "The BI feed sends readings through the REST API every 5 minutes, by day every 15."
+            )
         )
         await self.command(MEI, "phase live")
-        await self.seen("the phase change", lambda e: "to live" in e.text, within=timedelta(minutes=10))
-        await self.seen("the 01:00 digest", lambda e: "— status Wed 11 Nov 01:" in e.text, within=timedelta(hours=1))
+        await self.seen("the phase change", lambda e: self.sign("live") in e.text, within=timedelta(minutes=10))
+        await self.seen("the 01:00 digest", lambda e: self.sign("digest at 01") in e.text, within=timedelta(hours=1))
         await self.at(story.local(11, story.QUIET_HOURS[0]))
         self.narrate(
-            f"The first rush is over. Quiet hours {story.QUIET_HOURS[0]}–{story.QUIET_HOURS[1]}: no digests; the night's "
-            "readings still come, one an hour, while the clock skips to the morning."
+            tr(
+                "The first rush is over. Quiet hours {start}–{end}: no digests; the night's readings still come, "
+                "one an hour, while the clock skips to the morning.",
+                start=story.QUIET_HOURS[0],
+                end=story.QUIET_HOURS[1],
+            )
         )
         night = story.local(11, story.QUIET_HOURS[0])
         while night < story.local(11, story.QUIET_HOURS[1]):
@@ -293,81 +328,85 @@ class Demo:
 
         await self.seen(
             "a digest with inventory red",
-            lambda e: "— status" in e.text and "Inventory vs safety stock green → red" in e.text,
+            lambda e: self.sign("digest") in e.text and self.sign("inventory red") in e.text,
             within=timedelta(hours=3),
         )
         await self.at(story.local(11, "10:05"))
-        self.narrate("SKU-9 is below the safety line. Eva escalates; Ana (tier 1) does not answer in 5 minutes.")
-        await self.command(EVA, "red Inventory of SKU-9 below safety line", "/escalate")
+        self.narrate(tr("SKU-9 is below the safety line. Eva escalates; Ana (tier 1) does not answer in 5 minutes."))
+        await self.command(EVA, "red " + tr("Inventory of SKU-9 below safety line"), "/escalate")
         page = await self.seen(
             "the page to Ben, tier 1 backup",
-            lambda e: e.channel == f"D{BEN[1:]}" and e.text.startswith("RED #1"),
+            lambda e: e.channel == f"D{BEN[1:]}" and e.text.startswith(self.sign("page")),
             within=timedelta(minutes=15),
         )
         await self.at(story.local(11, "10:12"))
         await self.tap(BEN, page, ActionId.ACKNOWLEDGE)
-        await self.seen("the acknowledgement", lambda e: "Acknowledged by" in e.text, within=timedelta(minutes=5))
+        await self.seen(
+            "the acknowledgement", lambda e: self.sign("acknowledged") in e.text, within=timedelta(minutes=5)
+        )
         await self.at(story.local(11, "10:40"))
         self.restocked = self.clock.now()
         await self.send_readings()
-        await self.command(BEN, "resolve 1 Moved 2,000 units of SKU-9 from the East warehouse", "/escalate")
+        await self.command(BEN, "resolve 1 " + tr("Moved 2,000 units of SKU-9 from the East warehouse"), "/escalate")
 
         await self.at(story.local(11, "12:00"))
-        await self.command(EVA, "spend online 180k search ads, morning wave", "/budget")
+        await self.command(EVA, "spend online 180k " + tr("search ads, morning wave"), "/budget")
         await self.at(story.local(11, "14:00"))
-        self.narrate("Eva asks for reserve money for the evening livestream; finance decides from a phone.")
-        await self.command(EVA, "reserve 20k online livestream boost for the evening peak", "/budget")
+        self.narrate(tr("Eva asks for reserve money for the evening livestream; finance decides from a phone."))
+        await self.command(EVA, "reserve 20k online " + tr("livestream boost for the evening peak"), "/budget")
         request = await self.seen(
             "the approval request to Dan",
-            lambda e: e.channel == f"D{DAN[1:]}" and e.text.startswith("Budget request"),
+            lambda e: e.channel == f"D{DAN[1:]}" and e.text.startswith(self.sign("budget request")),
             within=timedelta(minutes=5),
         )
         await self.at(story.local(11, "14:06"))
         await self.tap(DAN, request, ActionId.APPROVE)
-        await self.seen("the approval", lambda e: "approved by" in e.text, within=timedelta(minutes=5))
+        await self.seen("the approval", lambda e: self.sign("approved") in e.text, within=timedelta(minutes=5))
         await self.at(story.local(11, "15:00"))
         await self.command(MEI, "chart gmv")
         await self.at(story.local(11, "16:00"))
-        await self.command(EVA, "spend offline 90k mall booths in Shanghai and Hangzhou", "/budget")
+        await self.command(EVA, "spend offline 90k " + tr("mall booths in Shanghai and Hangzhou"), "/budget")
 
         prompt = await self.seen(
-            "the 21:00 retro prompt", lambda e: e.text.startswith("Daily retro"), within=timedelta(hours=7)
+            "the 21:00 retro prompt", lambda e: self.sign("retro prompt") in e.text, within=timedelta(hours=7)
         )
-        self.narrate("21:00: the daily retro. Ana and Eva answer; the others get one reminder at 22:00.")
+        self.narrate(tr("21:00: the daily retro. Ana and Eva answer; the others get one reminder at 22:00."))
         await self.at(story.local(11, "21:10"))
         await self.write_retro(
             ANA,
             prompt,
-            problems="SKU-9 sold out at 09:30: safety stock was set for a normal day",
-            adjustments="Raise safety stock of the top 20 SKUs to 2 hours of peak sales",
+            problems=tr("SKU-9 sold out at 09:30: safety stock was set for a normal day"),
+            adjustments=tr("Raise safety stock of the top 20 SKUs to 2 hours of peak sales"),
             item=action_item(
                 ANA,
                 "2026-11-12",
-                "Recompute safety stock of the top 20 SKUs",
-                problem="SKU-9 sold out at 09:30",
-                cause="Safety stock set for a normal day",
+                tr("Recompute safety stock of the top 20 SKUs"),
+                problem=tr("SKU-9 sold out at 09:30"),
+                cause=tr("Safety stock set for a normal day"),
             ),
         )
         await self.at(story.local(11, "21:25"))
         await self.write_retro(
             EVA,
             prompt,
-            problems="The livestream peak came 30 minutes late",
-            adjustments="Start the livestream warm-up at 19:30",
+            problems=tr("The livestream peak came 30 minutes late"),
+            adjustments=tr("Start the livestream warm-up at 19:30"),
             item=None,
         )
 
         await self.at(story.LIVE_ENDS)
-        self.narrate("Midnight: the live day ends; Mei moves the campaign to wrap-up. The clock skips the night.")
+        self.narrate(tr("Midnight: the live day ends; Mei moves the campaign to wrap-up. The clock skips the night."))
         await self.command(MEI, "phase wrapup")
-        await self.seen(
-            "the phase change", lambda e: "phase changed from live to" in e.text, within=timedelta(minutes=10)
-        )
+        await self.seen("the phase change", lambda e: self.sign("wrap-up") in e.text, within=timedelta(minutes=10))
         self.clock.skip_to(story.local(12, "08:55"))
-        await self.seen("the morning summary", lambda e: e.text.startswith("Retro summary"), within=timedelta(hours=1))
+        await self.seen(
+            "the morning summary", lambda e: self.sign("retro summary") in e.text, within=timedelta(hours=1)
+        )
         await self.at(story.local(12, "09:10"))
         await self.command(MEI, "report")
-        await self.seen("the report file", lambda e: bool(e.files) and "report" in e.text, within=timedelta(hours=1))
+        await self.seen(
+            "the report file", lambda e: bool(e.files) and self.sign("report") in e.text, within=timedelta(hours=1)
+        )
 
     async def _write_reports(self) -> tuple[Path, Path]:
         paths = []

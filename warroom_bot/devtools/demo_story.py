@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from warroom_bot.core.i18n import N_, tr
 from warroom_bot.devtools.driver import ANA, BEN, CHO, DAN, EVA, MEI
 
 TIMEZONE = "Asia/Shanghai"
@@ -13,14 +14,21 @@ ZONE = ZoneInfo(TIMEZONE)
 CHANNEL = "C0DOUBLE11"
 SIGNING_SECRET = "warroom-demo-signing-secret"
 BOT_TOKEN = "xoxb-warroom-demo"
-CAST = {
-    MEI: "Mei (commander)",
-    ANA: "Ana (supply chain)",
-    BEN: "Ben (logistics)",
-    CHO: "Cho (HQ supervisor)",
-    DAN: "Dan (finance)",
-    EVA: "Eva (marketing)",
+CAST = {  # each person's name and part, as the transcript shows them (`cast()`)
+    MEI: ("Mei", N_("commander")),
+    ANA: ("Ana", N_("supply chain")),
+    BEN: ("Ben", N_("logistics")),
+    CHO: ("Cho", N_("HQ supervisor")),
+    DAN: ("Dan", N_("finance")),
+    EVA: ("Eva", N_("marketing")),
 }
+
+
+def cast() -> dict[str, str]:
+    """`Mei (commander)`, `Mei（指挥官）`: the cast in the language being written."""
+    return {user_id: tr("{name} ({part})", name=name, part=tr(part)) for user_id, (name, part) in CAST.items()}
+
+
 GMV_TARGET = 12_000_000
 ORDERS_TARGET = 58_000
 SAFETY_STOCK = 5_000

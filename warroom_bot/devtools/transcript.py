@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from warroom_bot.core.clock import Clock
+from warroom_bot.core.i18n import tr
 from warroom_bot.devtools.slack_text import EMOJI, SlackText, emoji
 from warroom_bot.devtools.transcript_page import BOT_NAME, Entry, Page
 
@@ -69,7 +70,10 @@ class Transcript:
         entry = Entry(at=self.clock.now(), channel=channel, author=BOT_NAME, text=text, kind="ephemeral")
         entry.blocks = [
             *(blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]),
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Only {self.name(user_id)} sees this"}]},
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": tr("Only {name} sees this", name=self.name(user_id))}],
+            },
         ]
         self.entries.append(entry)
         self._print(entry, f"only {self.name(user_id)} sees")
@@ -96,9 +100,9 @@ class Transcript:
             f"{entry.at.astimezone(self.zone):%a %H:%M}  {where:<18} {entry.author}{note}: {text}{buttons}{files}"
         )
 
-    def html(self, title: str, uploads: dict[str, bytes]) -> str:
+    def html(self, title: str, uploads: dict[str, bytes], lang: str = "en") -> str:
         """A self-contained page: a sidebar, the channel (threads under their parent), then each DM."""
-        return Page(self.text, self.zone, uploads).html(title, self.entries)
+        return Page(self.text, self.zone, uploads).html(title, self.entries, lang)
 
 
 def button_labels(blocks: list[dict[str, Any]]) -> list[str]:

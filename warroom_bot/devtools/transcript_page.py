@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from warroom_bot.core.i18n import local_datetime, tr, tr_n
 from warroom_bot.devtools.slack_text import BOLD, DATE, SPECIAL, SlackText, emoji
 from warroom_bot.devtools.transcript_style import STYLE
 
@@ -52,7 +53,7 @@ class Page:
         self.zone = zone
         self.uploads = uploads
 
-    def html(self, title: str, entries: list[Entry]) -> str:
+    def html(self, title: str, entries: list[Entry], lang: str = "en") -> str:
         """A self-contained page: a sidebar, the channel (threads under their parent), then each DM."""
         conversations: dict[str, list[Entry]] = {}
         for entry in entries:
@@ -67,7 +68,11 @@ class Page:
         )
         sections = [self._conversation_html(channel, messages) for channel, messages in ordered]
         return PAGE.format(
-            title=html.escape(title), style=STYLE, sidebar=self._sidebar_html(title, ordered), body="".join(sections)
+            lang=lang,
+            title=html.escape(title),
+            style=STYLE,
+            sidebar=self._sidebar_html(title, ordered),
+            body="".join(sections),
         )
 
     def _sidebar_html(self, title: str, conversations: list[tuple[str, list[Entry]]]) -> str:
@@ -78,11 +83,12 @@ class Page:
         def link(channel: str, label: str, mark: str) -> str:
             return f'<a href="#{_anchor(channel)}"><span class="mark">{mark}</span>{html.escape(label)}</a>'
 
+        channels_label, dms_label = html.escape(tr("Channels")), html.escape(tr("Direct messages"))
         return (
             f'<div class="workspace">{workspace}</div>'
-            '<div class="nav-label">Channels</div>'
+            f'<div class="nav-label">{channels_label}</div>'
             + "".join(link(c, self.text.where(c)[1:], "#") for c in channels)
-            + ('<div class="nav-label">Direct messages</div>' if dms else "")
+            + (f'<div class="nav-label">{dms_label}</div>' if dms else "")
             + "".join(link(c, self.text.where(c).removeprefix("DM "), "●") for c in dms)
         )
 
@@ -99,13 +105,15 @@ class Page:
                 continue
             day = entry.at.astimezone(self.zone).date()
             if day != shown_day:
-                parts.append(f'<div class="day"><span>{entry.at.astimezone(self.zone):%A, %d %B}</span></div>')
+                parts.append(
+                    f'<div class="day"><span>{html.escape(local_datetime(entry.at, self.zone, "long_day"))}</span></div>'
+                )
                 shown_day, previous = day, None
             parts.append(self._message_html(entry, grouped=_continues(previous, entry)))
             previous = entry
             thread = replies.get(entry.ts or "")
             if thread:
-                count = f"{len(thread)} {'reply' if len(thread) == 1 else 'replies'}"
+                count = html.escape(tr_n("{count} reply", "{count} replies", len(thread)))
                 body, before = [], None
                 for reply in thread:
                     body.append(self._message_html(reply, grouped=_continues(before, reply)))
@@ -118,7 +126,7 @@ class Page:
         )
 
     def _message_html(self, entry: Entry, *, grouped: bool = False) -> str:
-        edited = '<span class="edited">(edited)</span>' if entry.edited else ""
+        edited = '<span class="edited">' + html.escape(tr("(edited)")) + "</span>" if entry.edited else ""
         blocks = list(entry.blocks)
         if not blocks and entry.text:
             blocks.insert(0, {"type": "section", "text": {"type": "mrkdwn", "text": entry.text}})
@@ -323,7 +331,7 @@ def _colour(name: str) -> str:
 
 
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title><style>{style}</style></head>
 <body><header class="top"><h1>{title}</h1></header>
 <div class="app"><nav>{sidebar}</nav><main>{body}</main></div></body></html>

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from warroom_bot.budget.render import burn_figures, burn_line
 from warroom_bot.campaigns.config import current_values
-from warroom_bot.campaigns.render import period, roster_lines
+from warroom_bot.campaigns.render import period, phase_label, roster_lines
 from warroom_bot.campaigns.roster import Roster
 from warroom_bot.core.blocks import (
     Message,
@@ -20,55 +20,104 @@ from warroom_bot.core.blocks import (
     section,
     sentence,
 )
-from warroom_bot.core.i18n import tr_n
+from warroom_bot.core.i18n import N_, in_chinese, tr, tr_n
 from warroom_bot.digest.snapshot import Snapshot, SourceProblem
 from warroom_bot.escalations.render import open_counts, open_summary
 from warroom_bot.metrics.render import LIGHT_EMOJI, kpi_line
-from warroom_bot.models import Campaign, Phase
+from warroom_bot.models import Campaign
+
+# The lights as words, for people (the stored value stays `green`…).
+LIGHT_WORDS = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red"), "purple": N_("purple")}
+NO_LIGHT_YET, NO_LIGHT, NO_OVERALL_LIGHT = N_("no light yet"), N_("no light"), N_("none")
+
+
+def light_word(light: str | None, none: str = NO_LIGHT_YET) -> str:
+    """`green` (绿灯); `none` (one of the constants above, or `—`) when there is no light."""
+    return tr(LIGHT_WORDS.get(light, light) if light else none)
+
+
+def kpi_name(label: str) -> str:
+    """A KPI's label as people read it: the built-in KPIs' labels are in the catalog (`GMV` → 成交额)."""
+    return tr(label)
+
+
+def listing(items: list[str], separator: str = "; ") -> str:
+    """Items joined as the language joins them: `a; b` (`a；b`), `a, b` (`a、b`)."""
+    if in_chinese():
+        separator = {"; ": "；", ", ": "、"}.get(separator, separator)
+    return separator.join(items)
 
 
 def worsened_line(snapshot: Snapshot) -> str:
-    worse = [f"{s.label} {s.previous_light} → {s.light}" for s in snapshot.kpis if s.worsened]
-    return f"Worse since the last digest: {'; '.join(worse)}." if worse else "No KPI got worse since the last digest."
+    worse = [
+        tr(
+            "{kpi} {before} → {after}",
+            kpi=kpi_name(s.label),
+            before=light_word(s.previous_light),
+            after=light_word(s.light),
+        )
+        for s in snapshot.kpis
+        if s.worsened
+    ]
+    if not worse:
+        return tr("No KPI got worse since the last digest.")
+    return tr("Worse since the last digest: {changes}.", changes=listing(worse))
 
 
 def digest_blocks(snapshot: Snapshot) -> list[dict]:
     """The KPI part: overall light with what got worse, then a line per KPI."""
+    overall = tr(
+        "Overall *{light}* · {changes}", light=light_word(snapshot.overall), changes=escape(worsened_line(snapshot))
+    )
     return [
-        section(
-            f"{LIGHT_EMOJI[snapshot.overall]} Overall *{snapshot.overall or 'no light yet'}* · "
-            f"{escape(worsened_line(snapshot))}"
-        ),
+        section(f"{LIGHT_EMOJI[snapshot.overall]} {overall}"),
         *(section(kpi_line(status)) for status in snapshot.kpis),
     ]
 
 
 def actions_due(snapshot: Snapshot) -> str:
     lines = [
-        f"• #{item.id} {escape(item.action)} — {mention(item.owner)}"
-        + (f", *overdue* (due {item.due})" if item.overdue else "")
+        tr("• #{id} {action} — {owner}", id=item.id, action=escape(item.action), owner=mention(item.owner))
+        + (tr(", *overdue* (due {due})", due=item.due) if item.overdue else "")
         for item in snapshot.actions_due
     ]
-    return "*Action items due today*\n" + "\n".join(lines)
+    return tr("*Action items due today*") + "\n" + "\n".join(lines)
 
 
 def source_problem(problem: SourceProblem) -> str:
-    return f"Pull source {problem.url} failed: {problem.reason}. Its readings are not in this digest."
+    return tr(
+        "Pull source {url} failed: {reason}. Its readings are not in this digest.",
+        url=problem.url,
+        reason=problem.reason,
+    )
 
 
 def digest(snapshot: Snapshot) -> Message:
     when = local_time(snapshot.at, snapshot.timezone)
-    overall = snapshot.overall or "no light yet"
-    title = f"{snapshot.campaign_name} — status {when} ({snapshot.timezone})"
-    changed = worsened_line(snapshot)
+    title = tr(
+        "{name} — status {when} ({timezone})", name=snapshot.campaign_name, when=when, timezone=snapshot.timezone
+    )
     problem = f" {escape(source_problem(snapshot.source_problem))}" if snapshot.source_problem else ""
     due = (
-        f" {tr_n('{count} action item', '{count} action items', len(snapshot.actions_due))} due today."
+        " "
+        + tr_n(
+            "{count} action item due today.",
+            "{count} action items due today.",
+            len(snapshot.actions_due),
+        )
         if snapshot.actions_due
         else ""
     )
     escalations = open_summary(snapshot.escalations)
-    text = f"{escape(title)}: overall {overall}. {escape(changed)}{problem} {sentence(escalations)}.{due}"
+    text = tr(
+        "{title}: overall {light}. {changes}{problem} {escalations}.{due}",
+        title=escape(title),
+        light=light_word(snapshot.overall),
+        changes=escape(worsened_line(snapshot)),
+        problem=problem,
+        escalations=sentence(escalations),
+        due=due,
+    )
     blocks = [
         header(title),
         *([section(f":warning: {escape(source_problem(snapshot.source_problem))}")] if snapshot.source_problem else []),
@@ -81,7 +130,7 @@ def digest(snapshot: Snapshot) -> Message:
                     [
                         sentence(escalations),
                         burn_line(snapshot.budget) if snapshot.budget else None,
-                        f"phase {Phase(snapshot.phase).label}",
+                        tr("phase {phase}", phase=phase_label(snapshot.phase)),
                     ],
                 )
             )
@@ -92,28 +141,33 @@ def digest(snapshot: Snapshot) -> Message:
 
 def status(campaign: Campaign, roster: Roster, snapshot: Snapshot, now: datetime) -> Message:
     """The digest as it stands now, with the campaign's phase, roster and settings (for the caller only)."""
-    elapsed = campaign.elapsed(now)
-    settings = ", ".join(f"`{key}` {value}" for key, value in current_values(campaign.config))
-    text = (
-        f"{escape(campaign.name)}: {Phase(campaign.phase).label}, {elapsed:.0%} of the campaign elapsed, "
-        f"{period(campaign)}; overall {snapshot.overall or 'no light yet'}."
+    elapsed = f"{campaign.elapsed(now):.0%}"
+    phase = phase_label(campaign.phase)
+    settings = listing([f"`{key}` {value}" for key, value in current_values(campaign.config)], ", ")
+    text = tr(
+        "{name}: {phase}, {elapsed} of the campaign elapsed, {period}; overall {light}.",
+        name=escape(campaign.name),
+        phase=phase,
+        elapsed=elapsed,
+        period=period(campaign),
+        light=light_word(snapshot.overall),
     )
     return message(
         text,
         [
-            header(f"{campaign.name} — status"),
+            header(tr("{name} — status", name=campaign.name)),
             fields(
                 [
-                    ("Phase", Phase(campaign.phase).label),
-                    ("Elapsed", f"{elapsed:.0%}"),
-                    ("Starts", local_time(campaign.starts_at, campaign.timezone)),
-                    ("Ends", local_time(campaign.ends_at, campaign.timezone)),
+                    (tr("Phase"), phase),
+                    (tr("Elapsed"), elapsed),
+                    (tr("Starts"), local_time(campaign.starts_at, campaign.timezone)),
+                    (tr("Ends"), local_time(campaign.ends_at, campaign.timezone)),
                 ]
             ),
             *digest_blocks(snapshot),
-            section(f"*Open escalations:* {open_counts(snapshot.escalations)}"),
-            *([section(f"*Budget:* {burn_figures(snapshot.budget)}")] if snapshot.budget else []),
-            section(f"*Roster*\n{roster_lines(roster)}"),
-            context(f"Settings: {settings} · times in {campaign.timezone}"),
+            section(tr("*Open escalations:* {counts}", counts=open_counts(snapshot.escalations))),
+            *([section(tr("*Budget:* {figures}", figures=burn_figures(snapshot.budget)))] if snapshot.budget else []),
+            section(tr("*Roster*\n{roster}", roster=roster_lines(roster))),
+            context(tr("Settings: {settings} · times in {timezone}", settings=settings, timezone=campaign.timezone)),
         ],
     )

@@ -18,10 +18,11 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.campaigns.config import digest_every, in_window, pull_url, quiet_hours
-from warroom_bot.core import due
+from warroom_bot.campaigns.config import digest_every, in_window, language, pull_url, quiet_hours
+from warroom_bot.core import due, i18n
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.outbound_urls import shown
 from warroom_bot.digest import messages
 from warroom_bot.digest.snapshot import Snapshot, SourceProblem, snapshot
@@ -39,9 +40,13 @@ DIGEST_PHASES = (Phase.WARMUP, Phase.LIVE, Phase.EXTENSION)
 
 
 async def pull_for(runtime: Runtime, campaign: Campaign) -> Pulled | None:
-    """Fetch the campaign's pull source, if it has one (call outside any transaction; never raises)."""
+    """Fetch the campaign's pull source, if it has one (call outside any transaction; never raises).
+    What went wrong, if anything, is written in the campaign's language: the digest shows it."""
     url = pull_url(campaign.config)
-    return await pull.puller(runtime).fetch(url) if url else None
+    if not url:
+        return None
+    with i18n.speaking(language(campaign.config)):
+        return await pull.puller(runtime).fetch(url)
 
 
 async def _store_pulled(
@@ -61,54 +66,67 @@ async def _store_rows(session: AsyncSession, campaign: Campaign, rows: list[Any]
     wait for the write lock (another connection writing in between fails it at once with "database
     is locked"), while one whose first statement writes waits for the lock like any other."""
     if len(rows) > metrics.MAX_BATCH:
-        return f"it answered {len(rows):,} readings, more than the {metrics.MAX_BATCH:,} a batch may hold"
+        return tr(
+            "it answered {count} readings, more than the {limit} a batch may hold",
+            count=f"{len(rows):,}",
+            limit=f"{metrics.MAX_BATCH:,}",
+        )
     kpis = await metrics.kpis_of(session, stored_id(campaign))
     try:
         readings = metrics.validate(rows, kpis, now=now, source="pull")
     except metrics.BatchRejected as rejected:
         first = rejected.errors[0]
         what = _row_problem(rows[first.row - 1], kpis, now)
-        return f"{len(rejected.errors)} of its readings are not valid (row {first.row}: {what})"
+        return tr(
+            "{count} of its readings are not valid (row {row}: {problem})",
+            count=len(rejected.errors),
+            row=first.row,
+            problem=what,
+        )
     except Exception:
         log.warning("pulled readings of campaign %s could not be checked", campaign.id, exc_info=True)
-        return "its readings could not be read"
+        return tr("its readings could not be read")
     if readings:
         try:
             async with session.begin_nested():
                 await metrics.ingest(session, readings)
         except (IntegrityError, DataError):  # the savepoint is rolled back: nothing of the batch stays
             log.warning("pulled readings of campaign %s could not be stored", campaign.id, exc_info=True)
-            return "its readings could not be stored"
+            return tr("its readings could not be stored")
     return None
 
 
 _ROW_FIELDS = ("kpi", "value", "at", "dimension")
-_ROW_PROBLEMS = {
-    "kpi": "its `kpi` is not a KPI of this campaign",
-    "value": "its `value` is not a number the KPI takes",
-    "at": "its `at` is not a time, or is in the future",
-    "dimension": f"its `dimension` is longer than {metrics.MAX_DIMENSION} characters",
+_ROW_PROBLEMS = {  # shown with `tr`, `{limit}` filled in
+    "kpi": N_("its `kpi` is not a KPI of this campaign"),
+    "value": N_("its `value` is not a number the KPI takes"),
+    "at": N_("its `at` is not a time, or is in the future"),
+    "dimension": N_("its `dimension` is longer than {limit} characters"),
 }
 
 
 def _row_problem(row: object, kpis: list[Kpi], now: datetime) -> str:
     """Which field of a rejected row is wrong, found by checking it a field at a time."""
     if not isinstance(row, dict):
-        return "it is not an object with `kpi` and `value`"
+        return tr("it is not an object with `kpi` and `value`")
     for count, name in enumerate(_ROW_FIELDS, start=1):
         fields = {field: row.get(field) for field in _ROW_FIELDS[:count]}
         try:
             metrics.validate([{"value": 0, **fields}], kpis, now=now, source="pull")
         except UserError:
-            return _ROW_PROBLEMS[name]
-    return "it is not valid"
+            return tr(_ROW_PROBLEMS[name], limit=metrics.MAX_DIMENSION)
+    return tr("it is not valid")
 
 
 async def post(session: AsyncSession, campaign: Campaign, now: datetime, pulled: Pulled | None = None) -> Snapshot:
-    """Post the digest in the channel and remember its lights, for the next one's "what changed"."""
-    problem = await _store_pulled(session, campaign, pulled, now) if pulled else None
-    current = await snapshot(session, campaign, now, problem)
-    await messages.post_digest(session, campaign, current, now=now)
+    """Post the digest in the channel and remember its lights, for the next one's "what changed".
+
+    Written in the campaign's language whoever asks: the hourly tick (`post_slot`, and the pull
+    source's background task through it) serves every campaign, `/warroom digest` this one."""
+    with i18n.speaking(language(campaign.config)):
+        problem = await _store_pulled(session, campaign, pulled, now) if pulled else None
+        current = await snapshot(session, campaign, now, problem)
+        await messages.post_digest(session, campaign, current, now=now)
     campaign.last_digest = {
         "at": now.isoformat(),
         "kpis": {status.key: {"value": status.value, "light": status.light} for status in current.kpis},

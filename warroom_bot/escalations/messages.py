@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.core.db import stored_id
+from warroom_bot.core.i18n import tr
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.escalations import render
 from warroom_bot.escalations.service import Acknowledged, Exhausted, Outcome, Raised, Resolved, Unchanged
@@ -62,7 +63,10 @@ async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> 
 def refusal(refused: Unchanged, now: datetime) -> str:
     """What to tell whoever tried a change the escalation's state no longer allows."""
     if refused.stale:
-        return f"This message was out of date. {render.state_sentence(refused.escalation)} Nothing was changed."
+        return tr(
+            "This message was out of date. {state} Nothing was changed.",
+            state=render.state_sentence(refused.escalation),
+        )
     return render.already(refused.escalation, now)
 
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from warroom_bot.core.blocks import (
     MAX_BUTTON_TEXT,
     Message,
-    ago,
     context,
     escape,
     mention,
@@ -21,8 +20,9 @@ from warroom_bot.core.blocks import (
     truncate,
 )
 from warroom_bot.core.db import stored_id
+from warroom_bot.core.i18n import N_, in_chinese, tr
 from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext, tap_value
-from warroom_bot.core.parsing import format_duration
+from warroom_bot.core.parsing import say_duration
 from warroom_bot.models import Escalation, EscalationEvent, EscalationStatus, EventKind, Severity
 
 if TYPE_CHECKING:
@@ -34,29 +34,85 @@ EMOJI = {
     Severity.YELLOW: ":large_yellow_circle:",
     Severity.BLUE: ":large_blue_circle:",
 }
-MISSING_TIER1 = "Nobody is on tier 1, so nobody was paged first. Set it with `/warroom role tier1 @primary @backup`."
+MISSING_TIER1 = N_(
+    "Nobody is on tier 1, so nobody was paged first. Set it with `/warroom role tier1 @primary @backup`."
+)
+# The severity as the headline shows it (`RED #7 …`; 红色 #7 …); the stored value stays `red`.
+SEVERITY_TAGS = {
+    Severity.RED: N_("RED"),
+    Severity.ORANGE: N_("ORANGE"),
+    Severity.YELLOW: N_("YELLOW"),
+    Severity.BLUE: N_("BLUE"),
+}
+# How many of a severity are open (the same texts as the retro's counts).
+SEVERITY_COUNTS = {
+    Severity.RED: N_("{count} red"),
+    Severity.ORANGE: N_("{count} orange"),
+    Severity.YELLOW: N_("{count} yellow"),
+    Severity.BLUE: N_("{count} blue"),
+}
+# The responders as the service labels them in the timeline data (`tier 1 primary`), for people.
+RESPONDER_WORDS = {
+    "tier 1 primary": N_("tier 1 primary"),
+    "tier 1 backup": N_("tier 1 backup"),
+    "tier 2 primary": N_("tier 2 primary"),
+    "tier 2 backup": N_("tier 2 backup"),
+    "tier 3 primary": N_("tier 3 primary"),
+    "tier 3 backup": N_("tier 3 backup"),
+    "commander": N_("commander"),
+    "commander backup": N_("commander backup"),
+}
+# A line of `/escalate list`, by the escalation's status.
+LIST_LINES = {
+    EscalationStatus.OPEN: N_("*{headline}* — open, raised {age} ago"),
+    EscalationStatus.ACKNOWLEDGED: N_("*{headline}* — acknowledged, raised {age} ago"),
+    EscalationStatus.EXHAUSTED: N_("*{headline}* — exhausted, raised {age} ago"),
+    EscalationStatus.RESOLVED: N_("*{headline}* — resolved, raised {age} ago"),
+}
+
+
+def ago(span: timedelta) -> str:
+    """`2m10s` (`2分10秒`), rounded to the second."""
+    return say_duration(timedelta(seconds=max(int(span.total_seconds()), 0)))
+
+
+def severity_tag(severity: str) -> str:
+    """`RED` (红色)."""
+    return tr(SEVERITY_TAGS[Severity(severity)])
+
+
+def responder_word(label: str) -> str:
+    """`tier 1 primary` (一线主责); a label this module does not know, as it is."""
+    return tr(RESPONDER_WORDS[label]) if label in RESPONDER_WORDS else label
 
 
 def headline(escalation: Escalation) -> str:
     """`RED #7 Inventory of SKU-9 below safety line` (the summary escaped)."""
-    return f"{escalation.severity.upper()} #{escalation.number} {escape(escalation.summary)}"
+    return tr(
+        "{severity} #{number} {summary}",
+        severity=severity_tag(escalation.severity),
+        number=escalation.number,
+        summary=escape(escalation.summary),
+    )
 
 
 def state_sentence(escalation: Escalation) -> str:
     """Where the escalation stands, who put it there and when."""
+    number = escalation.number
     if escalation.status == EscalationStatus.RESOLVED:
-        return f"#{escalation.number} was resolved by {mention(escalation.resolved_by)}."
+        return tr("#{number} was resolved by {person}.", number=number, person=mention(escalation.resolved_by))
     if escalation.status == EscalationStatus.ACKNOWLEDGED:
-        return f"#{escalation.number} was acknowledged by {mention(escalation.acknowledged_by)}."
+        return tr("#{number} was acknowledged by {person}.", number=number, person=mention(escalation.acknowledged_by))
     if escalation.status == EscalationStatus.EXHAUSTED:
-        return f"#{escalation.number} is unacknowledged: the whole response chain was paged."
-    return f"#{escalation.number} is open and not yet acknowledged."
+        return tr("#{number} is unacknowledged: the whole response chain was paged.", number=number)
+    return tr("#{number} is open and not yet acknowledged.", number=number)
 
 
 def already(escalation: Escalation, now: datetime) -> str:
     when = escalation.resolved_at or escalation.acknowledged_at
-    since = f" {ago(now - when)} ago" if when else ""
-    return f"{state_sentence(escalation).removesuffix('.')}{since}; nothing was changed."
+    since = tr(" {age} ago", age=ago(now - when)) if when else ""
+    state = state_sentence(escalation).removesuffix(".").removesuffix("。")
+    return tr("{state}{since}; nothing was changed.", state=state, since=since)
 
 
 def _button(label: str, action: ActionId, escalation: Escalation, *, style: str | None = None) -> dict[str, Any]:
@@ -71,62 +127,81 @@ def _button(label: str, action: ActionId, escalation: Escalation, *, style: str 
     return button
 
 
-def _status_line(escalation: Escalation) -> str:
+def _status_line(escalation: Escalation) -> tuple[str, str]:
+    """The emoji and the sentence of where the escalation stands, for the card."""
     if escalation.status == EscalationStatus.RESOLVED and escalation.resolved_at:
-        note = f": {escape(escalation.resolution_note)}" if escalation.resolution_note else ""
-        return (
-            f":white_check_mark: Resolved by {mention(escalation.resolved_by)} at {slack_time(escalation.resolved_at)}, "
-            f"after {ago(escalation.resolved_at - escalation.raised_at)}{note}"
+        person, at = mention(escalation.resolved_by), slack_time(escalation.resolved_at)
+        after = ago(escalation.resolved_at - escalation.raised_at)
+        if escalation.resolution_note:
+            return ":white_check_mark:", tr(
+                "Resolved by {person} at {time}, after {after}: {note}",
+                person=person,
+                time=at,
+                after=after,
+                note=escape(escalation.resolution_note),
+            )
+        return ":white_check_mark:", tr(
+            "Resolved by {person} at {time}, after {after}", person=person, time=at, after=after
         )
     if escalation.acknowledged_at:
-        return (
-            f":eyes: Acknowledged by {mention(escalation.acknowledged_by)} at {slack_time(escalation.acknowledged_at)}, "
-            f"after {ago(escalation.acknowledged_at - escalation.raised_at)}"
+        return ":eyes:", tr(
+            "Acknowledged by {person} at {time}, after {after}",
+            person=mention(escalation.acknowledged_by),
+            time=slack_time(escalation.acknowledged_at),
+            after=ago(escalation.acknowledged_at - escalation.raised_at),
         )
     if escalation.status == EscalationStatus.EXHAUSTED:
-        return ":rotating_light: Nobody acknowledged: the whole response chain was paged"
-    return ":hourglass_flowing_sand: Waiting for an acknowledgement"
+        return ":rotating_light:", tr("Nobody acknowledged: the whole response chain was paged")
+    return ":hourglass_flowing_sand:", tr("Waiting for an acknowledgement")
 
 
 def card(escalation: Escalation, *, now: datetime, missing_tier1: bool = False) -> Message:
     """The escalation as the channel and every paged person see it, with the buttons its state allows."""
-    status = _status_line(escalation)
+    emoji, status = _status_line(escalation)
     lines = [f"{EMOJI[Severity(escalation.severity)]} *{headline(escalation)}*"]
     if escalation.area:
-        lines.append(f"*Area:* {escape(escalation.area)}")
+        lines.append(tr("*Area:* {area}", area=escape(escalation.area)))
     if escalation.details:
         lines.append(escape(escalation.details))
     blocks = [
         section("\n".join(lines)),
-        context(f"{status} · raised by {mention(escalation.raised_by)}"),
+        context(f"{emoji} " + tr("{status} · raised by {person}", status=status, person=mention(escalation.raised_by))),
     ]
     if missing_tier1:
-        blocks.append(context(f":warning: {MISSING_TIER1}"))
+        blocks.append(context(f":warning: {tr(MISSING_TIER1)}"))
     buttons = []
     if escalation.status in (EscalationStatus.OPEN, EscalationStatus.EXHAUSTED):
-        buttons.append(_button("Acknowledge", ActionId.ACKNOWLEDGE, escalation, style="primary"))
+        buttons.append(_button(tr("Acknowledge"), ActionId.ACKNOWLEDGE, escalation, style="primary"))
     if escalation.status != EscalationStatus.RESOLVED:
-        buttons.append(_button("Resolve", ActionId.RESOLVE, escalation))
+        buttons.append(_button(tr("Resolve"), ActionId.RESOLVE, escalation))
     if buttons:
         blocks.append({"type": "actions", "block_id": BlockId.ESCALATION_ACTIONS, "elements": buttons})
-    plain_status = status.split(" ", 1)[1]
-    return message(f"{headline(escalation)} — {plain_status}", blocks)
+    return message(tr("{headline} — {status}", headline=headline(escalation), status=status), blocks)
 
 
 def page(escalation: Escalation, *, deadline: timedelta, now: datetime) -> Message:
     """A DM page: the card, with a notification text that reads well on a locked phone."""
     return Message(
-        text=f"{headline(escalation)} — acknowledge within {format_duration(deadline)}",
+        text=tr(
+            "{headline} — acknowledge within {deadline}", headline=headline(escalation), deadline=say_duration(deadline)
+        ),
         blocks=card(escalation, now=now).blocks,
     )
 
 
 def paged_line(user_id: str, responder: str, deadline: timedelta) -> str:
-    return f"Paged {mention(user_id)} ({responder}); acknowledge within {format_duration(deadline)}."
+    return tr(
+        "Paged {person} ({responder}); acknowledge within {deadline}.",
+        person=mention(user_id),
+        responder=responder_word(responder),
+        deadline=say_duration(deadline),
+    )
 
 
 def repeat_line(round_number: int) -> str:
-    return f"Nobody acknowledged after the whole chain was paged: starting again (round {round_number})."
+    return tr(
+        "Nobody acknowledged after the whole chain was paged: starting again (round {round}).", round=round_number
+    )
 
 
 def acknowledged_line(escalation: Escalation) -> str:
@@ -135,7 +210,7 @@ def acknowledged_line(escalation: Escalation) -> str:
 
 
 def _acknowledged(user_id: str | None, after: timedelta) -> str:
-    return f"Acknowledged by {mention(user_id)} after {ago(after)}."
+    return tr("Acknowledged by {person} after {after}.", person=mention(user_id), after=ago(after))
 
 
 def resolved_line(escalation: Escalation) -> str:
@@ -144,8 +219,14 @@ def resolved_line(escalation: Escalation) -> str:
 
 
 def _resolved(user_id: str | None, after: timedelta, note: str | None) -> str:
-    noted = f" Note: {escape(note)}" if note else ""
-    return f"Resolved by {mention(user_id)} after {ago(after)}.{noted}"
+    if note:
+        return tr(
+            "Resolved by {person} after {after}. Note: {note}",
+            person=mention(user_id),
+            after=ago(after),
+            note=escape(note),
+        )
+    return tr("Resolved by {person} after {after}.", person=mention(user_id), after=ago(after))
 
 
 def event_line(event: EscalationEvent) -> str:
@@ -153,9 +234,9 @@ def event_line(event: EscalationEvent) -> str:
     data = event.data or {}
     match event.kind:
         case EventKind.RAISED:
-            return f"Raised by {mention(event.actor)}."
+            return tr("Raised by {person}.", person=mention(event.actor))
         case EventKind.ROSTER:
-            return MISSING_TIER1
+            return tr(MISSING_TIER1)
         case EventKind.PAGED:
             return paged_line(data["user"], data["responder"], timedelta(seconds=data["deadline_seconds"]))
         case EventKind.REPEATED:
@@ -172,15 +253,17 @@ def event_line(event: EscalationEvent) -> str:
 
 def exhausted_alert(escalation: Escalation, commander_ids: list[str]) -> Message:
     leads = " ".join(mention(user) for user in commander_ids)
-    text = (
-        f"<!here> Nobody acknowledged {headline(escalation)}: the whole response chain was paged. "
-        f"{leads}, please take it or hand it to someone."
+    text = "<!here> " + tr(
+        "Nobody acknowledged {headline}: the whole response chain was paged. "
+        "{leads}, please take it or hand it to someone.",
+        headline=headline(escalation),
+        leads=leads,
     )
     return message(text, [section(f":rotating_light: {text}")])
 
 
 def exhausted_line() -> str:
-    return "Nobody acknowledged after the whole chain was paged: the channel and the commander were told."
+    return tr("Nobody acknowledged after the whole chain was paged: the channel and the commander were told.")
 
 
 def thread_line(text: str) -> Message:
@@ -190,23 +273,27 @@ def thread_line(text: str) -> Message:
 def open_counts(summary: EscalationSummary) -> str:
     """`2 red, 1 yellow (oldest unacknowledged 12m)`, or `none`."""
     if not summary.open:
-        return "none"
-    counts = [f"{count} {severity}" for severity, count in summary.by_severity.items() if count]
+        return tr("none")
+    counts = [
+        tr(SEVERITY_COUNTS[Severity(severity)], count=count) for severity, count in summary.by_severity.items() if count
+    ]
     waiting = summary.oldest_unacknowledged_seconds
-    oldest = f" (oldest unacknowledged {ago(timedelta(seconds=waiting))})" if waiting is not None else ""
-    return f"{', '.join(counts)}{oldest}"
+    oldest = tr(" (oldest unacknowledged {age})", age=ago(timedelta(seconds=waiting))) if waiting is not None else ""
+    return ("、" if in_chinese() else ", ").join(counts) + oldest
 
 
 def open_summary(summary: EscalationSummary) -> str:
     """`open escalations: 2 red, 1 yellow (oldest unacknowledged 12m)`, for the digest and the list."""
-    return f"open escalations: {open_counts(summary)}"
+    return tr("open escalations: {counts}", counts=open_counts(summary))
 
 
 def escalation_list(escalations: list[Escalation], now: datetime) -> Message:
     if not escalations:
-        return message("No open escalations.", [section("No open escalations. :tada:")])
+        empty = tr("No open escalations.")
+        return message(empty, [section(f"{empty} :tada:")])
     lines = [
-        f"{EMOJI[Severity(e.severity)]} *{headline(e)}* — {e.status}, raised {ago(now - e.raised_at)} ago"
+        f"{EMOJI[Severity(e.severity)]} "
+        + tr(LIST_LINES[EscalationStatus(e.status)], headline=headline(e), age=ago(now - e.raised_at))
         for e in escalations
     ]
     from warroom_bot.escalations.views import summarize  # views import the service, which imports this module
@@ -215,34 +302,34 @@ def escalation_list(escalations: list[Escalation], now: datetime) -> Message:
 
 
 SEVERITY_LABELS = {
-    Severity.RED: "Red (critical)",
-    Severity.ORANGE: "Orange (high)",
-    Severity.YELLOW: "Yellow (medium)",
-    Severity.BLUE: "Blue (low)",
+    Severity.RED: N_("Red (critical)"),
+    Severity.ORANGE: N_("Orange (high)"),
+    Severity.YELLOW: N_("Yellow (medium)"),
+    Severity.BLUE: N_("Blue (low)"),
 }
 
 
 def raise_modal(channel_id: str) -> dict[str, Any]:
     options = [
-        {"text": {"type": "plain_text", "text": SEVERITY_LABELS[severity]}, "value": severity}
+        {"text": {"type": "plain_text", "text": tr(SEVERITY_LABELS[severity])}, "value": severity}
         for severity in reversed(Severity)
     ]
-    summary = text_input(BlockId.SUMMARY, "Summary", placeholder="Inventory of SKU-9 below safety line")
+    summary = text_input(BlockId.SUMMARY, tr("Summary"), placeholder=tr("Inventory of SKU-9 below safety line"))
     summary["element"]["max_length"] = 200
-    area = text_input(BlockId.AREA, "Area or KPI", placeholder="inventory, South region", optional=True)
-    details = text_input(BlockId.DETAILS, "Details", placeholder="What you see, since when", optional=True)
+    area = text_input(BlockId.AREA, tr("Area or KPI"), placeholder=tr("inventory, South region"), optional=True)
+    details = text_input(BlockId.DETAILS, tr("Details"), placeholder=tr("What you see, since when"), optional=True)
     details["element"]["multiline"] = True
     return {
         "type": "modal",
         "callback_id": CallbackId.RAISE_ESCALATION,
         "private_metadata": ModalContext(channel_id=channel_id).dump(),
-        "title": {"type": "plain_text", "text": "Raise an escalation"},
-        "submit": {"type": "plain_text", "text": "Raise"},
+        "title": {"type": "plain_text", "text": tr("Raise an escalation")},
+        "submit": {"type": "plain_text", "text": tr("Raise")},
         "blocks": [
             {
                 "type": "input",
                 "block_id": BlockId.SEVERITY,
-                "label": {"type": "plain_text", "text": "Severity"},
+                "label": {"type": "plain_text", "text": tr("Severity")},
                 "element": {"type": "static_select", "action_id": ActionId.INPUT, "options": options},
             },
             summary,
@@ -253,14 +340,16 @@ def raise_modal(channel_id: str) -> dict[str, Any]:
 
 
 def resolve_modal(escalation: Escalation) -> dict[str, Any]:
-    note = text_input(BlockId.NOTE, "What fixed it?", placeholder="Restocked from the East warehouse", optional=True)
+    note = text_input(
+        BlockId.NOTE, tr("What fixed it?"), placeholder=tr("Restocked from the East warehouse"), optional=True
+    )
     note["element"]["multiline"] = True
     note["element"]["max_length"] = 500
     return {
         "type": "modal",
         "callback_id": CallbackId.RESOLVE_ESCALATION,
         "private_metadata": ModalContext(escalation_id=escalation.id, shown_status=escalation.status).dump(),
-        "title": {"type": "plain_text", "text": f"Resolve #{escalation.number}"},
-        "submit": {"type": "plain_text", "text": "Resolve"},
+        "title": {"type": "plain_text", "text": tr("Resolve #{number}", number=escalation.number)},
+        "submit": {"type": "plain_text", "text": tr("Resolve")},
         "blocks": [section(f"*{headline(escalation)}*"), note],
     }

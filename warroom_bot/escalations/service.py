@@ -35,6 +35,7 @@ from warroom_bot.campaigns.roster import Roster
 from warroom_bot.core import due
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, tr
 from warroom_bot.models import (
     Campaign,
     Escalation,
@@ -53,6 +54,18 @@ MAX_DETAILS = 2000
 MAX_NOTE = 500
 UNRESOLVED = (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED, EscalationStatus.EXHAUSTED)
 UNACKNOWLEDGED = (EscalationStatus.OPEN, EscalationStatus.EXHAUSTED)
+TOO_LONG = {
+    "summary": N_("The summary can be at most {limit} characters (it has {length})."),
+    "area": N_("The area can be at most {limit} characters (it has {length})."),
+    "details": N_("The details can be at most {limit} characters (it has {length})."),
+    "note": N_("The note can be at most {limit} characters (it has {length})."),
+}
+UNCHANGED = {
+    EscalationStatus.OPEN: N_("#{number} is open; nothing was changed."),
+    EscalationStatus.ACKNOWLEDGED: N_("#{number} is acknowledged; nothing was changed."),
+    EscalationStatus.EXHAUSTED: N_("#{number} is exhausted; nothing was changed."),
+    EscalationStatus.RESOLVED: N_("#{number} is resolved; nothing was changed."),
+}
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,8 @@ class Responder:
 
 
 def response_chain(roster: Roster) -> list[Responder]:
-    """Everyone on tiers 1–3, primary before backup, in the order they are paged."""
+    """Everyone on tiers 1–3, primary before backup, in the order they are paged. The labels are
+    data (stored in the timeline, read by the API); `render.responder_word` says them to people."""
     chain = []
     for number, role in enumerate(TIERS, start=1):
         assignment = roster.holder(role)
@@ -84,7 +98,7 @@ def commanders(campaign: Campaign, roster: Roster) -> list[Responder]:
 def _clean(text: str | None, limit: int, what: str) -> str | None:
     cleaned = " ".join((text or "").split()) if what != "details" else (text or "").strip()
     if len(cleaned) > limit:
-        raise UserError(f"The {what} can be at most {limit} characters (it has {len(cleaned)}).")
+        raise UserError(tr(TOO_LONG[what], limit=limit, length=len(cleaned)))
     return cleaned or None
 
 
@@ -92,7 +106,7 @@ def clean_summary(summary: str | None) -> str:
     """The summary on one line; a `UserError` if it is empty or too long."""
     cleaned = _clean(summary, MAX_SUMMARY, "summary")
     if cleaned is None:
-        raise UserError("An escalation needs a summary: what is wrong, in a few words.")
+        raise UserError(tr("An escalation needs a summary: what is wrong, in a few words."))
     return cleaned
 
 
@@ -149,7 +163,7 @@ class Unchanged(UserError):
     message showed an older state). Carries the escalation so the caller can say where it stands."""
 
     def __init__(self, escalation: Escalation, *, stale: bool) -> None:
-        super().__init__(f"#{escalation.number} is {escalation.status}; nothing was changed.")
+        super().__init__(tr(UNCHANGED[EscalationStatus(escalation.status)], number=escalation.number))
         self.escalation = escalation
         self.stale = stale
 
@@ -281,7 +295,12 @@ async def by_number(session: AsyncSession, *, campaign_id: int, number: int) -> 
         await session.exec(select(Escalation).where(Escalation.campaign_id == campaign_id, Escalation.number == number))
     ).first()
     if found is None:
-        raise UserError(f"There is no escalation #{number} in this campaign; `/escalate list` shows the open ones.")
+        raise UserError(
+            tr(
+                "There is no escalation #{number} in this campaign; `/escalate list` shows the open ones.",
+                number=number,
+            )
+        )
     return found
 
 
@@ -341,7 +360,7 @@ async def resolve(
 async def _for_change(session: AsyncSession, escalation_id: int, shown_status: str | None) -> Escalation:
     escalation = await session.get(Escalation, escalation_id, with_for_update=True, populate_existing=True)
     if escalation is None:
-        raise UserError("That escalation no longer exists.")
+        raise UserError(tr("That escalation no longer exists."))
     if shown_status is not None and shown_status != escalation.status:
         raise Unchanged(escalation, stale=True)
     return escalation

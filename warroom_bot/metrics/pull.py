@@ -18,9 +18,10 @@ The URL is set by a campaign manager and fetched by the service, so it is treate
   query string (`?…`), where an API key may be;
 - at most `MAX_CONCURRENT_PULLS` fetches run at once in a process, which bounds the memory they take.
 
-Every failure, whatever its cause, becomes a short sentence the digest shows (`Pulled.problem`); it
-names a category (no answer in time, too large, not JSON, refused address…), never the HTTP status,
-an error from the network, or anything the source answered. The detail goes to the log.
+Every failure, whatever its cause, becomes a short sentence the digest shows (`Pulled.problem`, in
+the language being written: the caller speaks the campaign's); it names a category (no answer in
+time, too large, not JSON, refused address…), never the HTTP status, an error from the network, or
+anything the source answered. The log has it in English, with the detail.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.outbound_urls import RefusedUrl, check_url, is_public, shown
 
 if TYPE_CHECKING:
@@ -55,16 +57,35 @@ MAX_CONCURRENT_PULLS = 4  # fetches at once in one process (the tick's and `/war
 MANUAL_DIGEST_INTERVAL = timedelta(seconds=60)  # `/warroom digest` of a campaign with a pull source
 TLS_VERIFY: ssl.SSLContext | bool = True  # https sources' certificates: certifi's CAs (tests put their own here)
 
-NO_ANSWER = "no answer within {seconds:g} s"
-TOO_LARGE = f"its answer is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB"
-NOT_JSON = "it did not answer JSON"
-TOO_DEEP = f"its JSON is nested deeper than {MAX_JSON_DEPTH} levels"
-NO_LIST = 'its JSON has no list of readings (expected {"readings": [...]})'
-HTTP_ERROR = "it answered with an HTTP error status (not 2xx; redirects are not followed)"
-BAD_ENCODING = "its answer is compressed in a way that cannot be read (gzip and deflate can)"
-UNREACHABLE = "it could not be reached"
-RESOLVES_PRIVATE = "its host resolves to a loopback, private, link-local or otherwise non-public address"
-UNEXPECTED = "it failed in an unexpected way (the service's log has the details)"
+# The problems, as message ids: `{seconds}`, `{megabytes}` and `{depth}` are filled in by `_say`.
+NO_ANSWER = N_("no answer within {seconds} s")
+TOO_LARGE = N_("its answer is larger than {megabytes} MB")
+NOT_JSON = N_("it did not answer JSON")
+TOO_DEEP = N_("its JSON is nested deeper than {depth} levels")
+NO_LIST = N_('its JSON has no list of readings (expected {{"readings": [...]}})')
+HTTP_ERROR = N_("it answered with an HTTP error status (not 2xx; redirects are not followed)")
+BAD_ENCODING = N_("its answer is compressed in a way that cannot be read (gzip and deflate can)")
+UNREACHABLE = N_("it could not be reached")
+RESOLVES_PRIVATE = N_("its host resolves to a loopback, private, link-local or otherwise non-public address")
+UNEXPECTED = N_("it failed in an unexpected way (the service's log has the details)")
+REFUSED = N_("its URL is refused: {reason}")
+
+
+def _say(problem: str, *, english: bool = False) -> str:
+    """A problem with its figures: in English for the log, else in the language being written."""
+    figures = {
+        "seconds": f"{PULL_TIMEOUT_SECONDS:g}",
+        "megabytes": MAX_BODY_BYTES // (1024 * 1024),
+        "depth": MAX_JSON_DEPTH,
+    }
+    return problem.format(**figures) if english else tr(problem, **figures)
+
+
+def _refused(reason: str, *, english: bool = False) -> str:
+    """`its URL is refused: …`, the reason (a message id of `outbound_urls` or of this module) translated."""
+    if english:
+        return REFUSED.format(reason=reason)
+    return tr(REFUSED, reason=tr(reason))
 
 
 @dataclass(frozen=True)
@@ -75,12 +96,14 @@ class Pulled:
 
 
 class _Failed(Exception):
-    """A fetch that failed: `problem` for the digest, `detail` for the log only."""
+    """A fetch that failed: `problem` (a message id) for the digest, `detail` for the log only;
+    `refused` when the problem is why the URL is refused."""
 
-    def __init__(self, problem: str, detail: str = "") -> None:
+    def __init__(self, problem: str, detail: str = "", *, refused: bool = False) -> None:
         super().__init__(problem)
         self.problem = problem
         self.detail = detail
+        self.refused = refused
 
 
 async def fetch(url: str, *, allow_private: bool = False) -> Pulled:
@@ -90,23 +113,24 @@ async def fetch(url: str, *, allow_private: bool = False) -> Pulled:
             body = await _download(url, allow_private)
         value = await asyncio.to_thread(_parse, body)
     except _Failed as failed:
-        problem, detail = failed.problem, failed.detail
-    except RefusedUrl as refused:
-        problem, detail = f"its URL is refused: {refused.reason}", ""
+        problem, detail, refused = failed.problem, failed.detail, failed.refused
+    except RefusedUrl as refusal:
+        problem, detail, refused = refusal.reason, "", True
     except (TimeoutError, httpx.TimeoutException):
-        problem, detail = NO_ANSWER.format(seconds=PULL_TIMEOUT_SECONDS), ""
+        problem, detail, refused = NO_ANSWER, "", False
     except (httpx.HTTPError, OSError) as error:
-        problem, detail = UNREACHABLE, f"{type(error).__name__}: {error}"
+        problem, detail, refused = UNREACHABLE, f"{type(error).__name__}: {error}", False
     except Exception:
         log.warning("pull source %s failed unexpectedly", shown(url), exc_info=True)
-        return Pulled(url, [], UNEXPECTED)
+        return Pulled(url, [], _say(UNEXPECTED))
     else:
         rows = value.get("readings") if isinstance(value, dict) else value
         if isinstance(rows, list):
             return Pulled(url, rows)
-        problem, detail = NO_LIST, ""
-    log.warning("pull source %s failed: %s%s", shown(url), problem, f" ({detail})" if detail else "")
-    return Pulled(url, [], problem)
+        problem, detail, refused = NO_LIST, "", False
+    say = _refused if refused else _say
+    log.warning("pull source %s failed: %s%s", shown(url), say(problem, english=True), f" ({detail})" if detail else "")
+    return Pulled(url, [], say(problem))
 
 
 async def _resolve(host: str, port: int) -> list[str]:
@@ -127,7 +151,7 @@ async def _download(url: str, allow_private: bool) -> bytes:
     private = [address for address in addresses if not is_public(ipaddress.ip_address(address.partition("%")[0]))]
     if private and not allow_private:
         # Which address stays in the log: the service's resolver may know internal names.
-        raise _Failed(f"its URL is refused: {RESOLVES_PRIVATE}", f"{host} resolves to {', '.join(private)}")
+        raise _Failed(RESOLVES_PRIVATE, f"{host} resolves to {', '.join(private)}", refused=True)
     headers = {
         "Host": target.netloc.decode("ascii"),
         "Accept": "application/json",

@@ -20,43 +20,61 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.campaigns import audit
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, in_chinese, tr
 from warroom_bot.core.parsing import did_you_mean, parse_kpi_value
 from warroom_bot.models import Campaign, DimensionTarget, Direction, Kpi, KpiKind, LatestReading
 
 MAX_BATCH = 10_000
 MAX_DIMENSION = 60
 FUTURE_TOLERANCE = timedelta(minutes=5)
-KPI_USAGE = (
+KPI_USAGE = N_(
     '/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"] · /warroom kpi remove <key> · '
     "/warroom kpi restore <key> · /warroom kpi curve <key> <24 hourly weights|linear>"
 )
 
-# The default set offered at `/warroom start` (a team trims it with `/warroom kpi remove`).
+# The default set offered at `/warroom start` (a team trims it with `/warroom kpi remove`). Labels
+# are stored in English and shown through the catalog (`metrics.render.kpi_name`).
 DEFAULT_KPIS: list[dict[str, Any]] = [
-    {"key": "gmv", "label": "GMV", "unit": "¥", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
-    {"key": "orders", "label": "Orders", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
-    {"key": "visitors", "label": "Visitors", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {"key": "gmv", "label": N_("GMV"), "unit": "¥", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {"key": "orders", "label": N_("Orders"), "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {"key": "visitors", "label": N_("Visitors"), "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
     {
         "key": "conversion",
-        "label": "Conversion rate",
+        "label": N_("Conversion rate"),
         "unit": "%",
         "kind": KpiKind.GAUGE,
         "direction": Direction.HIGHER,
     },
-    {"key": "aov", "label": "Average order value", "unit": "¥", "kind": KpiKind.GAUGE, "direction": Direction.HIGHER},
-    {"key": "new_customers", "label": "New customers", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
-    {"key": "inventory", "label": "Inventory vs safety stock", "kind": KpiKind.GAUGE, "direction": Direction.HIGHER},
+    {
+        "key": "aov",
+        "label": N_("Average order value"),
+        "unit": "¥",
+        "kind": KpiKind.GAUGE,
+        "direction": Direction.HIGHER,
+    },
+    {"key": "new_customers", "label": N_("New customers"), "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {
+        "key": "inventory",
+        "label": N_("Inventory vs safety stock"),
+        "kind": KpiKind.GAUGE,
+        "direction": Direction.HIGHER,
+    },
     {
         "key": "response_time",
-        "label": "System response time",
+        "label": N_("System response time"),
         "unit": "s",
         "kind": KpiKind.GAUGE,
         "direction": Direction.LOWER,
         "target": 3.0,
     },
-    {"key": "complaints", "label": "Complaints", "kind": KpiKind.CUMULATIVE, "direction": Direction.LOWER},
+    {"key": "complaints", "label": N_("Complaints"), "kind": KpiKind.CUMULATIVE, "direction": Direction.LOWER},
 ]
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+
+def _listing(items: list[str]) -> str:
+    """`a, b` (`a、b` in Chinese)."""
+    return ("、" if in_chinese() else ", ").join(items)
 
 
 def add_default_kpis(session: AsyncSession, campaign_id: int) -> None:
@@ -74,9 +92,11 @@ async def kpi_by_key(session: AsyncSession, campaign_id: int, key: str) -> Kpi:
     kpis = await kpis_of(session, campaign_id)
     found = next((kpi for kpi in kpis if kpi.key == key.strip().lower()), None)
     if found is None:
-        known = ", ".join(f"`{kpi.key}`" for kpi in kpis) or "none yet"
+        known = _listing([f"`{kpi.key}`" for kpi in kpis]) or tr("none yet")
         hint = did_you_mean(key, [kpi.key for kpi in kpis])
-        raise UserError(f"`{key}` is not a KPI of this campaign.{hint} KPIs: {known}.")
+        raise UserError(
+            tr("`{key}` is not a KPI of this campaign.{hint} KPIs: {known}.", key=key, hint=hint, known=known)
+        )
     return found
 
 
@@ -87,14 +107,14 @@ async def set_target(
     kpi = await kpi_by_key(session, stored_id(campaign), key)
     value = parse_kpi_value(raw, kpi.unit, kpi=kpi.key)
     if value <= 0:
-        raise UserError("A target must be more than zero.")
+        raise UserError(tr("A target must be more than zero."))
     dimension = _dimension(dimension)
     if not dimension:
         old, kpi.target = kpi.target, value
         session.add(kpi)
     else:
         if kpi.kind != KpiKind.CUMULATIVE:
-            raise UserError(f"`{kpi.key}` is a gauge: its threshold applies to every dimension alike.")
+            raise UserError(tr("`{key}` is a gauge: its threshold applies to every dimension alike.", key=kpi.key))
         query = select(DimensionTarget).where(DimensionTarget.kpi_id == kpi.id, DimensionTarget.dimension == dimension)
         row = (await session.exec(query)).first() or DimensionTarget(
             kpi_id=stored_id(kpi), dimension=dimension, target=value
@@ -122,7 +142,7 @@ async def set_curve(
     kpi = await kpi_by_key(session, stored_id(campaign), key)
     old = _curve_text(kpi.hourly_weights)
     if kpi.kind != KpiKind.CUMULATIVE:
-        raise UserError(f"`{kpi.key}` is a gauge: only a cumulative KPI has a target to date to shape.")
+        raise UserError(tr("`{key}` is a gauge: only a cumulative KPI has a target to date to shape.", key=kpi.key))
     if raw.strip().lower() == "linear":
         kpi.hourly_weights = None
     else:
@@ -132,7 +152,7 @@ async def set_curve(
             weights = []
         if len(weights) != 24 or any(not math.isfinite(w) or w < 0 for w in weights) or not sum(weights):
             raise UserError(
-                "A curve is 24 weights, one per local hour from 0 to 23, like `1,1,0.5,…,3,2`, or `linear`."
+                tr("A curve is 24 weights, one per local hour from 0 to 23, like `1,1,0.5,…,3,2`, or `linear`.")
             )
         kpi.hourly_weights = weights
     session.add(kpi)
@@ -160,14 +180,18 @@ async def add_kpi(
 ) -> Kpi:
     key = key.strip().lower()
     if not _KEY.fullmatch(key):
-        raise UserError(f"`{key}` is not a KPI key: lowercase letters, digits and `_`, like `repeat_buyers`.")
+        raise UserError(
+            tr("`{key}` is not a KPI key: lowercase letters, digits and `_`, like `repeat_buyers`.", key=key)
+        )
     if kind not in {k.value for k in KpiKind} or direction not in {d.value for d in Direction}:
-        raise UserError("Say whether it is `cumulative` or `gauge`, and whether `higher` or `lower` is better.")
+        raise UserError(tr("Say whether it is `cumulative` or `gauge`, and whether `higher` or `lower` is better."))
     kpis = await kpis_of(session, stored_id(campaign))
     if any(kpi.key == key for kpi in kpis):
-        raise UserError(f"`{key}` is already a KPI of this campaign.")
+        raise UserError(tr("`{key}` is already a KPI of this campaign.", key=key))
     if await _removed(session, stored_id(campaign), key):
-        raise UserError(f"`{key}` was removed; `/warroom kpi restore {key}` brings it back with its readings.")
+        raise UserError(
+            tr("`{key}` was removed; `/warroom kpi restore {key}` brings it back with its readings.", key=key)
+        )
     kpi = Kpi(
         campaign_id=stored_id(campaign),
         key=key,
@@ -197,7 +221,7 @@ async def restore_kpi(session: AsyncSession, *, campaign: Campaign, key: str, us
     """Bring back a removed KPI with its readings and targets."""
     kpi = await _removed(session, stored_id(campaign), key.strip().lower())
     if kpi is None:
-        raise UserError(f"`{key}` is not a removed KPI of this campaign.")
+        raise UserError(tr("`{key}` is not a removed KPI of this campaign.", key=key))
     kpi.removed_at = None
     session.add(kpi)
     shape = f"{kpi.kind}, {kpi.direction} is better (restored with its readings)"
@@ -220,21 +244,21 @@ class BatchRejected(UserError):
     """A batch with bad rows: nothing of it was stored."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} reading(s) are not valid; nothing was stored.")
+        super().__init__(tr("{count} reading(s) are not valid; nothing was stored.", count=len(errors)))
         self.errors = errors
 
 
 def _dimension(raw: object) -> str:
     text = " ".join(str(raw or "").split())
     if len(text) > MAX_DIMENSION:
-        raise UserError(f"A dimension can be at most {MAX_DIMENSION} characters.")
+        raise UserError(tr("A dimension can be at most {limit} characters.", limit=MAX_DIMENSION))
     return text
 
 
 def _value(raw: object, unit: str = "", key: str = "") -> float:
     """A number as sent, or text as typed in the KPI's unit (`unit`: `2.5s`, `85%`, `120万`)."""
     if isinstance(raw, bool):
-        raise UserError(f"`{raw}` is not a number.")
+        raise UserError(tr("`{raw}` is not a number.", raw=raw))
     if isinstance(raw, int | float):
         try:
             value = float(raw)
@@ -243,9 +267,9 @@ def _value(raw: object, unit: str = "", key: str = "") -> float:
     elif isinstance(raw, str):
         value = parse_kpi_value(raw, unit, kpi=key)
     else:
-        raise UserError(f"`{raw}` is not a number.")
+        raise UserError(tr("`{raw}` is not a number.", raw=raw))
     if not math.isfinite(value) or value < 0:
-        raise UserError(f"`{raw}` is not a KPI value: it must be a finite number, not negative.")
+        raise UserError(tr("`{raw}` is not a KPI value: it must be a finite number, not negative.", raw=raw))
     return value
 
 
@@ -258,13 +282,15 @@ def _moment(raw: object, now: datetime) -> datetime:
         try:
             moment = datetime.fromisoformat(str(raw))
         except ValueError:
-            raise UserError(f"`{raw}` is not a time: use ISO 8601, like `2026-11-11T14:05:00+08:00`.") from None
+            raise UserError(
+                tr("`{raw}` is not a time: use ISO 8601, like `2026-11-11T14:05:00+08:00`.", raw=raw)
+            ) from None
     try:
         moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except OverflowError:
-        raise UserError(f"`{raw}` is out of range.") from None
+        raise UserError(tr("`{raw}` is out of range.", raw=raw)) from None
     if moment > now + FUTURE_TOLERANCE:
-        raise UserError(f"`{raw}` is in the future.")
+        raise UserError(tr("`{raw}` is in the future.", raw=raw))
     return moment
 
 
@@ -275,18 +301,27 @@ def validate(rows: list[dict[str, Any]], kpis: list[Kpi], *, now: datetime, sour
     reading would cost more than the insert itself.
     """
     if len(rows) > MAX_BATCH:
-        raise UserError(f"A batch can hold at most {MAX_BATCH} readings; this one has {len(rows)}.")
+        raise UserError(
+            tr("A batch can hold at most {limit} readings; this one has {count}.", limit=MAX_BATCH, count=len(rows))
+        )
     ids = {kpi.key: kpi.id for kpi in kpis}
     units = {kpi.key: kpi.unit or "" for kpi in kpis}
     readings, errors = [], []
     for number, row in enumerate(rows, start=1):
         try:
             if not isinstance(row, dict):
-                raise UserError("a reading must be an object with `kpi` and `value`.")
+                raise UserError(tr("a reading must be an object with `kpi` and `value`."))
             key = str(row.get("kpi", "")).strip().lower()
             if key not in ids:
                 hint = did_you_mean(key, ids)
-                raise UserError(f"`{row.get('kpi')}` is not a KPI of this campaign.{hint} KPIs: {', '.join(ids)}.")
+                raise UserError(
+                    tr(
+                        "`{key}` is not a KPI of this campaign.{hint} KPIs: {known}.",
+                        key=row.get("kpi"),
+                        hint=hint,
+                        known=_listing([f"`{key}`" for key in ids]) if in_chinese() else ", ".join(ids),
+                    )
+                )
             readings.append(
                 {
                     "kpi_id": ids[key],

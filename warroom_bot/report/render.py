@@ -16,14 +16,16 @@ from markdown_it import MarkdownIt
 
 from warroom_bot.budget.render import VERBS, yuan
 from warroom_bot.campaigns.config import retro_time
+from warroom_bot.campaigns.render import audit_subject, phase_label, role_label
 from warroom_bot.core.blocks import ago
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.i18n import tr_n
+from warroom_bot.core.i18n import N_, in_chinese, local_datetime, tr, tr_n
+from warroom_bot.digest.render import NO_OVERALL_LIGHT, kpi_name, light_word, listing
 from warroom_bot.metrics.chart import attainment_png
 from warroom_bot.metrics.render import amount, goal, lower_is_better, measure, score, shown_attainment
-from warroom_bot.models import Campaign, EscalationStatus, Phase, Role
+from warroom_bot.models import Campaign, EscalationStatus, Role
 from warroom_bot.report.build import Report
-from warroom_bot.retros.render import day_name
+from warroom_bot.retros.render import day_name, department, item_status, severity_word
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 BAR_WIDTH = 20
@@ -36,11 +38,12 @@ def md(text: str | None) -> str:
 
 def who(report: Report, user_id: str | None) -> str:
     """A person by name, as a report is read outside Slack where `<@U…>` means nothing."""
-    return f"@{md(report.name(user_id))}" if user_id else "nobody"
+    return f"@{md(report.name(user_id))}" if user_id else tr("nobody")
 
 
 def when(moment: datetime, campaign: Campaign) -> str:
-    return moment.astimezone(ZoneInfo(campaign.timezone)).strftime("%a %d %b %H:%M")
+    """`Tue 10 Nov 21:10` (`11月10日 周二 21:10`) in the campaign's time zone."""
+    return local_datetime(moment, campaign.timezone)
 
 
 def duration(delta: timedelta | None) -> str:
@@ -60,78 +63,132 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
+ESCALATION_STATUS_WORDS = {
+    EscalationStatus.OPEN: N_("open"),
+    EscalationStatus.ACKNOWLEDGED: N_("acknowledged"),
+    EscalationStatus.EXHAUSTED: N_("exhausted"),
+    EscalationStatus.RESOLVED: N_("resolved"),
+}
+
+
+def escalation_status(status: str) -> str:
+    return tr(ESCALATION_STATUS_WORDS[EscalationStatus(status)])
+
+
 def _background(report: Report) -> list[str]:
     campaign = report.campaign
     commander = report.roster.holder(Role.COMMANDER)
-    roster = ", ".join(
-        f"{a.role} {who(report, a.primary_user)}" + (f" (backup {who(report, a.backup_user)})" if a.backup_user else "")
-        for a in report.roster
+    roster = listing(
+        [
+            tr(
+                "{role} {person} (backup {backup})",
+                role=role_label(a.role),
+                person=who(report, a.primary_user),
+                backup=who(report, a.backup_user),
+            )
+            if a.backup_user
+            else tr("{role} {person}", role=role_label(a.role), person=who(report, a.primary_user))
+            for a in report.roster
+        ],
+        ", ",
     )
     goals = [
         [
-            md(kpi.label),
+            md(kpi_name(kpi.label)),
             amount(report.targets.get(kpi.key), kpi.unit),
-            f"campaign {'limit' if lower_is_better(kpi) else 'total'}" if kpi.kind == "cumulative" else measure(kpi),
+            (tr("campaign limit") if lower_is_better(kpi) else tr("campaign total"))
+            if kpi.kind == "cumulative"
+            else measure(kpi),
         ]
         for kpi in report.results.kpis
         if report.targets.get(kpi.key) is not None
     ]
+    budget = (
+        tr(
+            "Budget: {planned} planned over {count} categories, reserve {reserve} left",
+            planned=yuan(report.planned),
+            count=len(report.budget_lines),
+            reserve=yuan(report.reserve_left),
+        )
+        if report.budget_lines
+        else tr("Budget: none planned")
+    )
     lines = [
-        "## 1. Background and goals",
+        "## " + tr("1. Background and goals"),
         "",
-        f"- Live period: {when(campaign.starts_at, campaign)} → {when(campaign.ends_at, campaign)} ({campaign.timezone})",
-        f"- Commander: {who(report, commander.primary_user if commander else campaign.created_by)}",
-        f"- Roster: {roster or 'none set'}",
-        (
-            f"- Budget: {yuan(report.planned)} planned over {len(report.budget_lines)} categories, "
-            f"reserve {yuan(report.reserve_left)} left"
-            if report.budget_lines
-            else "- Budget: none planned"
+        "- "
+        + tr(
+            "Live period: {starts} → {ends} ({timezone})",
+            starts=when(campaign.starts_at, campaign),
+            ends=when(campaign.ends_at, campaign),
+            timezone=campaign.timezone,
         ),
+        "- "
+        + tr("Commander: {person}", person=who(report, commander.primary_user if commander else campaign.created_by)),
+        "- " + tr("Roster: {roster}", roster=roster or tr("none set")),
+        "- " + budget,
         "",
     ]
-    return lines + (table(["KPI", "Goal", "Kind"], goals) if goals else ["No KPI targets were set.", ""])
+    if not goals:
+        return [*lines, tr("No KPI targets were set."), ""]
+    return lines + table([tr("KPI"), tr("Goal"), tr("Kind")], goals)
 
 
 def _timeline(report: Report) -> list[str]:
     campaign = report.campaign
     events: list[tuple[datetime, str]] = [
-        (campaign.starts_at, "Live period starts"),
-        (campaign.ends_at, "Live period ends"),
+        (campaign.starts_at, tr("Live period starts")),
+        (campaign.ends_at, tr("Live period ends")),
     ]
     for escalation, _ in report.escalations:
         outcome = []
         if escalation.acknowledged_at:
             outcome.append(
-                f"acknowledged by {who(report, escalation.acknowledged_by)} after {span(escalation.raised_at, escalation.acknowledged_at)}"
+                tr(
+                    "acknowledged by {person} after {time}",
+                    person=who(report, escalation.acknowledged_by),
+                    time=span(escalation.raised_at, escalation.acknowledged_at),
+                )
             )
         if escalation.resolved_at:
-            outcome.append(f"resolved after {span(escalation.raised_at, escalation.resolved_at)}")
+            outcome.append(tr("resolved after {time}", time=span(escalation.raised_at, escalation.resolved_at)))
         if escalation.status == EscalationStatus.EXHAUSTED:
-            outcome.append("the whole response chain was paged")
-        events.append(
-            (
-                escalation.raised_at,
-                f"{escalation.severity.upper()} escalation #{escalation.number} {md(escalation.summary)}, "
-                f"raised by {who(report, escalation.raised_by)}" + (f"; {'; '.join(outcome)}" if outcome else ""),
-            )
+            outcome.append(tr("the whole response chain was paged"))
+        raised = tr(
+            "{severity} escalation #{number} {summary}, raised by {person}",
+            severity=severity_word(escalation.severity).upper(),
+            number=escalation.number,
+            summary=md(escalation.summary),
+            person=who(report, escalation.raised_by),
         )
+        events.append((escalation.raised_at, listing([raised, *outcome])))
     for entry in report.approvals:
         events.append(
             (
                 entry.at,
-                f"Budget: {VERBS[entry.kind]} {yuan(entry.amount)}, approved by {who(report, entry.approved_by)}",
+                tr(
+                    "Budget: {change} {amount}, approved by {person}",
+                    change=tr(VERBS[entry.kind]),
+                    amount=yuan(entry.amount),
+                    person=who(report, entry.approved_by),
+                ),
             )
         )
     for day in report.days:
         events.append(
             (
                 datetime.combine(day.day, retro_time(campaign.config), tzinfo=ZoneInfo(campaign.timezone)),
-                f"Retro of {day_name(day.day)}: {len(day.entries)} answered, {tr_n('{count} action item', '{count} action items', len(day.items))}",
+                tr_n(
+                    "Retro of {day}: {answered} answered, {count} action item",
+                    "Retro of {day}: {answered} answered, {count} action items",
+                    len(day.items),
+                    day=day_name(day.day),
+                    answered=len(day.entries),
+                ),
             )
         )
     return [
-        "### Timeline",
+        "### " + tr("Timeline"),
         "",
         *(f"- {when(at, campaign)} — {text}" for at, text in sorted(events, key=lambda e: e[0])),
         "",
@@ -152,41 +209,44 @@ def _changes(report: Report) -> list[str]:
         [
             when(e.at, report.campaign),
             who(report, e.user_id),
-            md(e.subject),
+            md(audit_subject(e.subject)),
             value(e.subject, e.old),
             value(e.subject, e.new),
         ]
         for e in report.changes
     ]
-    heading = ["### Changes to how the campaign was run", ""]
+    heading = ["### " + tr("Changes to how the campaign was run"), ""]
     if not rows:
-        return [*heading, "None.", ""]
-    return [*heading, *table(["when", "who", "what", "before", "after"], rows)]
+        return [*heading, tr("None."), ""]
+    return [*heading, *table([tr("when"), tr("who"), tr("what"), tr("before"), tr("after")], rows)]
 
 
 def _escalations(report: Report) -> list[str]:
+    heading = ["### " + tr("Escalations"), ""]
     if not report.escalations:
-        return ["### Escalations", "", "No escalations were raised.", ""]
+        return [*heading, tr("No escalations were raised."), ""]
     rows = [
         [
             f"#{e.number}",
-            e.severity,
+            severity_word(e.severity),
             md(e.summary),
             when(e.raised_at, report.campaign),
             span(e.raised_at, e.acknowledged_at),
             span(e.raised_at, e.resolved_at),
-            e.status,
+            escalation_status(e.status),
         ]
         for e, _ in report.escalations
     ]
-    times = [[t.severity, str(t.raised), duration(t.mtta), duration(t.mttr)] for t in report.response_times]
+    times = [
+        [severity_word(t.severity), str(t.raised), duration(t.mtta), duration(t.mttr)] for t in report.response_times
+    ]
+    header = ["#", tr("Severity"), tr("Summary"), tr("Raised"), tr("Time to ack"), tr("Time to resolve")]
     return [
-        "### Escalations",
+        *heading,
+        *table([*header, tr("Status")], rows),
+        "### " + tr("Response times by severity"),
         "",
-        *table(["#", "Severity", "Summary", "Raised", "Time to ack", "Time to resolve", "Status"], rows),
-        "### Response times by severity",
-        "",
-        *table(["Severity", "Raised", "MTTA", "MTTR"], times),
+        *table([tr("Severity"), tr("Raised"), tr("MTTA"), tr("MTTR")], times),
     ]
 
 
@@ -197,58 +257,68 @@ def bar(attainment: float | None) -> str:
     return "█" * filled + "░" * (BAR_WIDTH - filled)
 
 
+def _text_chart(report: Report) -> list[str]:
+    lines = []
+    for s in report.results.kpis:
+        if s.attainment is not None:
+            name = kpi_name(s.label)[:18]
+            lines.append(f"{name:<18} {bar(shown_attainment(s))} {score(s)}")
+    return ["```", *lines, "```", ""]
+
+
 def _results(report: Report, chart_png: bytes | None) -> list[str]:
-    kpis = [[md(s.label), amount(s.value, s.unit), goal(s), score(s), s.light or "—"] for s in report.results.kpis]
+    kpis = [
+        [md(kpi_name(s.label)), amount(s.value, s.unit), goal(s), score(s), light_word(s.light, "—")]
+        for s in report.results.kpis
+    ]
     if chart_png:
-        chart = [f"![KPI attainment](data:image/png;base64,{base64.b64encode(chart_png).decode()})", ""]
+        image = f"data:image/png;base64,{base64.b64encode(chart_png).decode()}"
+        alt = tr("KPI attainment")
+        chart = [f"![{alt}]({image})", ""]
     else:
-        chart = [
-            "```",
-            *(
-                f"{s.label[:18]:<18} {bar(shown_attainment(s))} {score(s)}"
-                for s in report.results.kpis
-                if s.attainment is not None
-            ),
-            "```",
-            "",
-        ]
+        chart = _text_chart(report)
     budget_rows = [
         [md(line.name), yuan(line.planned), yuan(line.spent), deviation(line.spent, line.planned)]
         for line in report.budget_lines
     ]
     if report.budget_lines:
         budget_rows.append(
-            ["**total**", yuan(report.planned), yuan(report.cost), deviation(report.cost, report.planned)]
+            ["**" + tr("total") + "**", yuan(report.planned), yuan(report.cost), deviation(report.cost, report.planned)]
         )
     return [
-        "## 3. Results",
+        "## " + tr("3. Results"),
         "",
-        f"Overall light: **{report.results.overall or 'none'}**.",
+        tr("Overall light: **{light}**.", light=light_word(report.results.overall, NO_OVERALL_LIGHT)),
         "",
-        "### KPI attainment",
+        "### " + tr("KPI attainment"),
         "",
-        *table(["KPI", "Actual", "Target", "Attainment", "Light"], kpis),
+        *table([tr("KPI"), tr("Actual"), tr("Target"), tr("Attainment"), tr("Light")], kpis),
         *chart,
-        "### Budget vs actual",
+        "### " + tr("Budget vs actual"),
         "",
         *(
-            table(["Category", "Plan", "Spent", "Deviation"], budget_rows)
+            table([tr("Category"), tr("Plan"), tr("Spent"), tr("Deviation")], budget_rows)
             if budget_rows
-            else ["No budget was planned.", ""]
+            else [tr("No budget was planned."), ""]
         ),
-        f"- Revenue (GMV): {amount(report.revenue, '¥')}",
-        f"- Cost (spent): {yuan(report.cost)}",
-        f"- {roi_line(report)}",
+        "- " + tr("Revenue (GMV): {amount}", amount=amount(report.revenue, "¥")),
+        "- " + tr("Cost (spent): {amount}", amount=yuan(report.cost)),
+        "- " + roi_line(report),
         "",
     ]
 
 
 def roi_line(report: Report) -> str:
-    """Both returns on the spend, labelled: the net ROI, `(GMV − spend) ÷ spend: 33.5`, and the ratio
-    the playbooks quote, `GMV ÷ spend: 1 : 34.5` (one yuan spent brought 34.5 of GMV)."""
+    """Both returns on the spend, labelled: the playbook's net ROI, `(GMV − spend) ÷ spend: 33.5`,
+    and the ratio Chinese teams quote, GMV ÷ spend as `1 : 34.5` (投入产出比: one yuan spent brought
+    34.5 of GMV)."""
     if report.roi is None or report.gmv_per_spend is None:
-        return "ROI: n/a (needs a GMV reading and some spend)"
-    return f"ROI (GMV − spend) ÷ spend: {report.roi:,.1f} · GMV ÷ spend: 1 : {report.gmv_per_spend:,.1f}"
+        return tr("ROI: n/a (needs a GMV reading and some spend)")
+    return tr(
+        "ROI (GMV − spend) ÷ spend: {roi} · GMV ÷ spend: 1 : {ratio}",
+        roi=f"{report.roi:,.1f}",
+        ratio=f"{report.gmv_per_spend:,.1f}",
+    )
 
 
 def deviation(spent: int, planned: int) -> str:
@@ -259,52 +329,60 @@ def _by_day(report: Report, field: str, empty: str) -> list[str]:
     """The retros' `problems` or `adjustments`, day by day, grouped by department."""
     lines: list[str] = []
     for day in report.days:
-        written = [(day.departments.get(e.user_id, "others"), e) for e in day.entries if getattr(e, field).strip()]
+        written = [
+            (department(day.departments.get(e.user_id, "others")), e) for e in day.entries if getattr(e, field).strip()
+        ]
         if not written:
             continue
         lines += [f"### {day_name(day.day)}", ""]
-        for department, entry in sorted(written, key=lambda pair: pair[0]):
+        for group, entry in sorted(written, key=lambda pair: pair[0]):
             for line in getattr(entry, field).splitlines():
                 if line.strip(" -•*\t"):
-                    lines.append(f"- **{md(department)}**: {md(line.strip(' -•*'))} ({who(report, entry.user_id)})")
+                    lines.append(f"- **{md(group)}**: {md(line.strip(' -•*'))} ({who(report, entry.user_id)})")
         lines.append("")
     return lines or [empty, ""]
 
 
 def _actions(report: Report) -> list[str]:
     rows = [
-        [md(i.problem), md(i.cause) or "—", md(i.action), who(report, i.owner), day_name(i.due), i.status]
+        [md(i.problem), md(i.cause) or "—", md(i.action), who(report, i.owner), day_name(i.due), item_status(i.status)]
         for i in report.action_items
     ]
     if not rows:
-        return ["No action items were written.", ""]
-    return table(["Problem", "Cause", "Action", "Owner", "Due", "Status"], rows)
+        return [tr("No action items were written."), ""]
+    return table([tr("Problem"), tr("Cause"), tr("Action"), tr("Owner"), tr("Due"), tr("Status")], rows)
 
 
 def markdown(report: Report, chart_png: bytes | None = None) -> str:
     """The report in Markdown; with `chart_png`, the attainment chart is embedded as an image."""
     campaign = report.campaign
+    generated = tr(
+        "Generated {time} ({timezone}) · phase {phase}",
+        time=when(report.generated_at, campaign),
+        timezone=campaign.timezone,
+        phase=phase_label(campaign.phase),
+    )
     lines = [
-        f"# {md(campaign.name)} — campaign report",
+        "# " + tr("{name} — campaign report", name=md(campaign.name)),
         "",
-        f"_Generated {when(report.generated_at, campaign)} ({campaign.timezone}) · phase {Phase(campaign.phase).label}_",
+        f"_{generated}_",
         "",
         *_background(report),
-        "## 2. Execution review",
+        "## " + tr("2. Execution review"),
         "",
         *_timeline(report),
         *_changes(report),
         *_escalations(report),
         *_results(report, chart_png),
-        "## 4. Problems and challenges",
+        "## " + tr("4. Problems and challenges"),
         "",
-        *_by_day(report, "problems", "No problems were written in the retros."),
-        "## 5. Lessons learned",
+        *_by_day(report, "problems", tr("No problems were written in the retros.")),
+        "## " + tr("5. Lessons learned"),
         "",
-        "What the team changed, day by day (the retros' adjustments):",
+        tr("What the team changed, day by day (the retros' adjustments):"),
         "",
-        *_by_day(report, "adjustments", "No adjustments were written in the retros."),
-        "## 6. Improvement actions",
+        *_by_day(report, "adjustments", tr("No adjustments were written in the retros.")),
+        "## " + tr("6. Improvement actions"),
         "",
         *_actions(report),
     ]
@@ -327,9 +405,10 @@ code, pre { background: #f6f6f6; }
 def html_page(report: Report, chart_png: bytes | None) -> str:
     """A self-contained HTML page: the same Markdown rendered, the chart inlined."""
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown(report, chart_png))
-    title = html.escape(f"{report.campaign.name} — campaign report")
+    title = html.escape(tr("{name} — campaign report", name=report.campaign.name))
+    lang = "zh-CN" if in_chinese() else "en"
     return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<!doctype html>\n<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{STYLE}</style></head><body>\n{body}</body></html>\n"
     )
 
@@ -344,12 +423,17 @@ def filename(campaign: Campaign, format: str) -> str:
 
 
 def attainment_chart(report: Report) -> bytes | None:
-    bars = [(s.label, shown * 100, s.light) for s in report.results.kpis if (shown := shown_attainment(s)) is not None]
-    return attainment_png(f"{report.campaign.name}: KPI attainment", bars) if bars else None
+    bars = [
+        (kpi_name(s.label), shown * 100, s.light)
+        for s in report.results.kpis
+        if (shown := shown_attainment(s)) is not None
+    ]
+    title = tr("{name}: KPI attainment", name=report.campaign.name)
+    return attainment_png(title, bars) if bars else None
 
 
 def document(report: Report, format: str) -> str:
     """The report in `format` (`md` or `html`); drawing the chart takes a moment, so run it in a thread."""
     if format not in FORMATS:
-        raise UserError(f"`{format}` is not a report format: use `md` or `html`.")
+        raise UserError(tr("`{format}` is not a report format: use `md` or `html`.", format=format))
     return html_page(report, attainment_chart(report)) if format == "html" else markdown(report)

@@ -17,6 +17,7 @@ from warroom_bot.actions.service import AlreadyClosed, Closed
 from warroom_bot.campaigns import messages as campaign_messages
 from warroom_bot.core.blocks import mention
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import tr
 from warroom_bot.core.ids import BlockId, action_item_block
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.models import OutboxMessage, Priority
@@ -108,5 +109,7 @@ def refusal(error: UserError) -> UserError:
     if isinstance(error, BadItem):
         return UserError(error.message, field=action_item_block(error.index, error.part))
     if isinstance(error, AlreadyClosed):
-        return UserError(f"Action item #{error.item.id} was already closed by {mention(error.item.closed_by)}.")
+        return UserError(
+            tr("Action item #{id} was already closed by {user}.", id=error.item.id, user=mention(error.item.closed_by))
+        )
     return campaign_messages.refusal(error)

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from warroom_bot.budget.render import burn_line, yuan
+from warroom_bot.campaigns.render import role_label
 from warroom_bot.core.blocks import (
     Message,
     ago,
@@ -22,7 +23,7 @@ from warroom_bot.core.blocks import (
     truncate,
 )
 from warroom_bot.core.db import stored_id
-from warroom_bot.core.i18n import tr_n
+from warroom_bot.core.i18n import N_, tr, tr_n
 from warroom_bot.core.ids import (
     ActionId,
     ActionItemPart,
@@ -32,20 +33,62 @@ from warroom_bot.core.ids import (
     action_item_block,
     retro_tap_value,
 )
+from warroom_bot.digest.render import NO_LIGHT, kpi_name, light_word, listing
 from warroom_bot.escalations.views import mtta
 from warroom_bot.metrics.render import score, standing
-from warroom_bot.models import ActionItem, Campaign, Escalation, RetroDay, Severity
+from warroom_bot.models import ActionItem, ActionStatus, Campaign, Escalation, RetroDay, Severity
+from warroom_bot.retros.service import day_name
 
 if TYPE_CHECKING:
     from warroom_bot.digest.snapshot import Snapshot
     from warroom_bot.retros.service import DayReview, Form, Saved
 
 MODAL_ACTION_ITEMS = 3
-THREE_STEPS = "1. targets vs actual · 2. problems and their causes · 3. adjustments for tomorrow"
+THREE_STEPS = N_("1. targets vs actual · 2. problems and their causes · 3. adjustments for tomorrow")
+
+# Severities as people read them, counted (`1 red`) and alone (the report's tables).
+SEVERITY_COUNTS = {
+    Severity.RED: N_("{count} red"),
+    Severity.ORANGE: N_("{count} orange"),
+    Severity.YELLOW: N_("{count} yellow"),
+    Severity.BLUE: N_("{count} blue"),
+}
+SEVERITY_WORDS = {
+    Severity.RED: N_("red severity"),
+    Severity.ORANGE: N_("orange severity"),
+    Severity.YELLOW: N_("yellow severity"),
+    Severity.BLUE: N_("blue severity"),
+}
+# The departments as `Roster.departments` writes them (`supply chain`); a role otherwise.
+DEPARTMENT_WORDS = {
+    "marketing": N_("marketing"),
+    "sales": N_("sales"),
+    "supply chain": N_("supply chain"),
+    "customer service": N_("customer service"),
+    "finance": N_("finance"),
+    "tech": N_("tech"),
+    "logistics": N_("logistics"),
+    "others": N_("others"),
+}
+ITEM_STATUS_WORDS = {ActionStatus.OPEN: N_("open"), ActionStatus.DONE: N_("done")}
 
 
-def day_name(day: date) -> str:
-    return f"{day:%a %d %b}"
+def severity_count(severity: str, count: int) -> str:
+    return tr(SEVERITY_COUNTS[Severity(severity)], count=count)
+
+
+def severity_word(severity: str) -> str:
+    """`red` (红色): the word, without `severity` (the msgid says it to keep it apart from the light)."""
+    return tr(SEVERITY_WORDS[Severity(severity)]).removesuffix(" severity")
+
+
+def department(group: str) -> str:
+    """A department or role of the retro's summary and report, as people read it."""
+    return tr(DEPARTMENT_WORDS[group]) if group in DEPARTMENT_WORDS else role_label(group)
+
+
+def item_status(status: str) -> str:
+    return tr(ITEM_STATUS_WORDS[ActionStatus(status)])
 
 
 # -- the day's figures (plain text: they pre-fill a modal input) -------------------------------------
@@ -54,23 +97,41 @@ def day_name(day: date) -> str:
 def figures(snapshot: Snapshot, raised: list[Escalation], *, spent_that_day: int) -> str:
     """KPI attainment, the escalations raised that day with their MTTA, and the budget used."""
     lines = [
-        f"{status.label}: {standing(status)} · {score(status)} · {status.light or 'no light'}"
+        tr(
+            "{kpi}: {standing} · {score} · {light}",
+            kpi=kpi_name(status.label),
+            standing=standing(status),
+            score=score(status),
+            light=light_word(status.light, NO_LIGHT),
+        )
         for status in snapshot.kpis
         if status.value is not None
-    ] or ["No KPI readings yet."]
+    ] or [tr("No KPI readings yet.")]
     if raised:
-        severities = ", ".join(
-            f"{sum(e.severity == s for e in raised)} {s}"
-            for s in reversed(Severity)
-            if any(e.severity == s for e in raised)
+        severities = listing(
+            [
+                severity_count(s, sum(e.severity == s for e in raised))
+                for s in reversed(Severity)
+                if any(e.severity == s for e in raised)
+            ],
+            ", ",
         )
         mean = mtta(raised)
-        acknowledged = f"MTTA {ago(mean)}" if mean is not None else "none acknowledged"
-        lines.append(f"Escalations raised: {len(raised)} ({severities}); {acknowledged}")
+        acknowledged = tr("MTTA {time}", time=ago(mean)) if mean is not None else tr("none acknowledged")
+        lines.append(
+            tr(
+                "Escalations raised: {count} ({severities}); {acknowledged}",
+                count=len(raised),
+                severities=severities,
+                acknowledged=acknowledged,
+            )
+        )
     else:
-        lines.append("Escalations raised: none")
+        lines.append(tr("Escalations raised: none"))
     if snapshot.budget:
-        lines.append(f"Budget: {yuan(spent_that_day)} spent that day; {burn_line(snapshot.budget)}")
+        lines.append(
+            tr("Budget: {spent} spent that day; {burn}", spent=yuan(spent_that_day), burn=burn_line(snapshot.budget))
+        )
     return "\n".join(lines)
 
 
@@ -85,7 +146,7 @@ def _write_button(campaign: Campaign, day: date) -> dict[str, Any]:
             {
                 "type": "button",
                 "action_id": ActionId.WRITE_RETRO,
-                "text": {"type": "plain_text", "text": "Write my retro"},
+                "text": {"type": "plain_text", "text": tr("Write my retro")},
                 "style": "primary",
                 "value": retro_tap_value(stored_id(campaign), day),
             }
@@ -93,24 +154,35 @@ def _write_button(campaign: Campaign, day: date) -> dict[str, Any]:
     }
 
 
+def _people(users: list[str]) -> str:
+    return listing([mention(user) for user in users], ", ")
+
+
 def prompt(campaign: Campaign, retro_day: RetroDay, answered: list[str]) -> Message:
     """The evening post; updated in place as people answer."""
     day = day_name(retro_day.day)
     who = (
-        f"Answered ({len(answered)}): {', '.join(mention(user) for user in answered)}"
+        tr("Answered ({count}): {people}", count=len(answered), people=_people(answered))
         if answered
-        else "No answers yet."
+        else tr("No answers yet.")
     )
-    text = (
-        f"Daily retro of {escape(campaign.name)}, {day}: how did the day go? "
-        f"Tap Write my retro or run /warroom retro. {who}"
+    text = tr(
+        "Daily retro of {name}, {day}: how did the day go? Tap Write my retro or run /warroom retro. {who}",
+        name=escape(campaign.name),
+        day=day,
+        who=who,
     )
     return message(
         text,
         [
-            header(f"Daily retro — {day}"),
-            section(f"*The day's figures*\n```{escape(retro_day.figures)}```"),
-            section(f"Three steps: {THREE_STEPS}. Problems can become action items with an owner and a due date."),
+            header(tr("Daily retro — {day}", day=day)),
+            section(tr("*The day's figures*\n```{figures}```", figures=escape(retro_day.figures))),
+            section(
+                tr(
+                    "Three steps: {steps}. Problems can become action items with an owner and a due date.",
+                    steps=tr(THREE_STEPS),
+                )
+            ),
             _write_button(campaign, retro_day.day),
             context(who),
         ],
@@ -118,9 +190,10 @@ def prompt(campaign: Campaign, retro_day: RetroDay, answered: list[str]) -> Mess
 
 
 def reminder(campaign: Campaign, retro_day: RetroDay) -> Message:
-    text = (
-        f"Reminder: your retro of {escape(campaign.name)} for {day_name(retro_day.day)} is not written yet. "
-        "It takes two minutes."
+    text = tr(
+        "Reminder: your retro of {name} for {day} is not written yet. It takes two minutes.",
+        name=escape(campaign.name),
+        day=day_name(retro_day.day),
     )
     return message(text, [section(f":memo: {text}"), _write_button(campaign, retro_day.day)])
 
@@ -148,24 +221,27 @@ def _item_inputs(index: int, item: ActionItem | None) -> list[dict[str, Any]]:
         owner["initial_user"] = item.owner
         due["initial_date"] = item.due.isoformat()
     return [
-        context(f"*Action item {index}* (optional)"),
-        text(ActionItemPart.PROBLEM, "Problem", "SKU-9 sold out at 22:00", item.problem if item else None),
-        text(ActionItemPart.CAUSE, "Cause", "Safety stock set for a normal day", item.cause if item else None),
+        context(tr("*Action item {index}* (optional)", index=index)),
+        text(ActionItemPart.PROBLEM, tr("Problem"), tr("SKU-9 sold out at 22:00"), item.problem if item else None),
+        text(ActionItemPart.CAUSE, tr("Cause"), tr("Safety stock set for a normal day"), item.cause if item else None),
         text(
-            ActionItemPart.ACTION, "Action", "Move 2,000 units from the East warehouse", item.action if item else None
+            ActionItemPart.ACTION,
+            tr("Action"),
+            tr("Move 2,000 units from the East warehouse"),
+            item.action if item else None,
         ),
         {
             "type": "input",
             "block_id": action_item_block(index, ActionItemPart.OWNER),
             "optional": True,
-            "label": {"type": "plain_text", "text": "Owner"},
+            "label": {"type": "plain_text", "text": tr("Owner")},
             "element": owner,
         },
         {
             "type": "input",
             "block_id": action_item_block(index, ActionItemPart.DUE),
             "optional": True,
-            "label": {"type": "plain_text", "text": "Due"},
+            "label": {"type": "plain_text", "text": tr("Due")},
             "element": due,
         },
     ]
@@ -178,7 +254,10 @@ def modal(form: Form) -> dict[str, Any]:
     editing = (
         [
             context(
-                f"You wrote this retro at {local_time(entry.edited_at or entry.submitted_at, form.campaign.timezone)}; saving replaces it."
+                tr(
+                    "You wrote this retro at {time}; saving replaces it.",
+                    time=local_time(entry.edited_at or entry.submitted_at, form.campaign.timezone),
+                )
             )
         ]
         if entry
@@ -188,27 +267,33 @@ def modal(form: Form) -> dict[str, Any]:
         "type": "modal",
         "callback_id": CallbackId.RETRO,
         "private_metadata": ModalContext(campaign_id=form.campaign.id, day=form.day).dump(),
-        "title": {"type": "plain_text", "text": truncate(f"Retro {form.day:%a %d %b}", 24)},
-        "submit": {"type": "plain_text", "text": "Save"},
+        "title": {"type": "plain_text", "text": truncate(tr("Retro {day}", day=day_name(form.day)), 24)},
+        "submit": {"type": "plain_text", "text": tr("Save")},
         "blocks": [
-            section(f"*{escape(form.campaign.name)}* — the retrospective of {day_name(form.day)}."),
+            section(
+                tr(
+                    "*{name}* — the retrospective of {day}.",
+                    name=escape(form.campaign.name),
+                    day=day_name(form.day),
+                )
+            ),
             *editing,
             _multiline(
                 BlockId.TARGETS_VS_ACTUAL,
-                "1. Targets vs actual",
-                "What reached its target, what did not",
+                tr("1. Targets vs actual"),
+                tr("What reached its target, what did not"),
                 entry.targets_vs_actual if entry else form.figures,
             ),
             _multiline(
                 BlockId.PROBLEMS,
-                "2. Problems and their causes",
-                "What went wrong, and why",
+                tr("2. Problems and their causes"),
+                tr("What went wrong, and why"),
                 entry.problems if entry else None,
             ),
             _multiline(
                 BlockId.ADJUSTMENTS,
-                "3. Adjustments for tomorrow",
-                "What we change tomorrow",
+                tr("3. Adjustments for tomorrow"),
+                tr("What we change tomorrow"),
                 entry.adjustments if entry else None,
             ),
             *(block for index, item in enumerate(items, start=1) for block in _item_inputs(index, item)),
@@ -216,21 +301,32 @@ def modal(form: Form) -> dict[str, Any]:
     }
 
 
+def _item_titles(items: list[ActionItem]) -> str:
+    return listing([f"#{item.id} {escape(item.action)}" for item in items])
+
+
 def saved(campaign: Campaign, result: Saved) -> dict[str, Any]:
     """What the modal turns into once saved (`response_action: update`)."""
     day = day_name(result.entry.day)
     if result.replaced is not None:
-        done = f"Your retro for {day} is saved. It replaced the one you wrote at {local_time(result.replaced, campaign.timezone)}."
+        done = tr(
+            "Your retro for {day} is saved. It replaced the one you wrote at {time}.",
+            day=day,
+            time=local_time(result.replaced, campaign.timezone),
+        )
     else:
-        done = f"Your retro for {day} is saved. Thank you!"
+        done = tr("Your retro for {day} is saved. Thank you!", day=day)
     if result.items:
-        done += f" {tr_n('{count} action item', '{count} action items', len(result.items))}: " + "; ".join(
-            f"#{item.id} {escape(item.action)}" for item in result.items
+        done += " " + tr_n(
+            "{count} action item: {items}",
+            "{count} action items: {items}",
+            len(result.items),
+            items=_item_titles(result.items),
         )
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": "Retro saved"},
-        "close": {"type": "plain_text", "text": "Done"},
+        "title": {"type": "plain_text", "text": tr("Retro saved")},
+        "close": {"type": "plain_text", "text": tr("Done")},
         "blocks": [section(f":white_check_mark: {done}")],
     }
 
@@ -246,28 +342,33 @@ def summary(campaign: Campaign, review: DayReview) -> Message:
     day = day_name(review.day)
     answered = [entry.user_id for entry in review.entries]
     missing = sorted(review.roster - set(answered))
-    who = f"Answered ({len(answered)}): {', '.join(mention(u) for u in answered) or 'nobody'}."
+    who = tr("Answered ({count}): {people}.", count=len(answered), people=_people(answered) or tr("nobody"))
     if missing:
-        who += f" No answer from: {', '.join(mention(u) for u in missing)}."
+        who += " " + tr("No answer from: {people}.", people=_people(missing))
     problems: dict[str, list[str]] = defaultdict(list)
     for entry in review.entries:
-        group = review.departments.get(entry.user_id, "others")
+        group = department(review.departments.get(entry.user_id, "others"))
         problems[group] += [f"{escape(line)} ({mention(entry.user_id)})" for line in _bullets(entry.problems)]
     adjustments = [
         f"• {escape(line)} ({mention(entry.user_id)})"
         for entry in review.entries
         for line in _bullets(entry.adjustments)
     ]
-    text = (
-        f"Retro summary of {escape(campaign.name)}, {day}: {len(answered)} answered, "
-        f"{tr_n('{count} problem', '{count} problems', sum(map(len, problems.values())))}, {tr_n('{count} adjustment', '{count} adjustments', len(adjustments))}, "
-        f"{tr_n('{count} action item', '{count} action items', len(review.items))}."
+    text = tr(
+        "Retro summary of {name}, {day}: {answered} answered, {problems}, {adjustments}, {items}.",
+        name=escape(campaign.name),
+        day=day,
+        answered=len(answered),
+        problems=tr_n("{count} problem", "{count} problems", sum(map(len, problems.values()))),
+        adjustments=tr_n("{count} adjustment", "{count} adjustments", len(adjustments)),
+        items=tr_n("{count} action item", "{count} action items", len(review.items)),
     )
-    blocks = [header(f"Retro summary — {day}"), section(who)]
+    blocks = [header(tr("Retro summary — {day}", day=day)), section(who)]
     if problems:
         blocks.append(
             section(
-                "*Problems, by department*\n"
+                tr("*Problems, by department*")
+                + "\n"
                 + "\n".join(
                     f"*{escape(group)}*\n" + "\n".join(f"• {line}" for line in lines)
                     for group, lines in sorted(problems.items())
@@ -275,11 +376,13 @@ def summary(campaign: Campaign, review: DayReview) -> Message:
             )
         )
     if adjustments:
-        blocks.append(section("*Adjustments agreed for today*\n" + "\n".join(adjustments)))
+        blocks.append(section(tr("*Adjustments agreed for today*") + "\n" + "\n".join(adjustments)))
     if review.items:
-        blocks.append(section("*New action items*\n" + "\n".join(f"• {item_line(item)}" for item in review.items)))
+        blocks.append(
+            section(tr("*New action items*") + "\n" + "\n".join(f"• {item_line(item)}" for item in review.items))
+        )
     if not review.entries:
-        blocks.append(section(f"Nobody wrote a retro for {day}."))
+        blocks.append(section(tr("Nobody wrote a retro for {day}.", day=day)))
     return message(text, blocks)
 
 
@@ -288,37 +391,48 @@ def summary(campaign: Campaign, review: DayReview) -> Message:
 
 def item_line(item: ActionItem) -> str:
     """`#3 Move 2,000 units from East — <@U1>, due Thu 12 Nov (problem: …; cause: …)`"""
-    cause = f"; cause: {escape(item.cause)}" if item.cause else ""
-    return (
-        f"#{item.id} {escape(item.action)} — {mention(item.owner)}, due {day_name(item.due)} "
-        f"(problem: {escape(item.problem)}{cause})"
+    cause = tr("; cause: {cause}", cause=escape(item.cause)) if item.cause else ""
+    return tr(
+        "#{id} {action} — {owner}, due {due} (problem: {problem}{cause})",
+        id=item.id,
+        action=escape(item.action),
+        owner=mention(item.owner),
+        due=day_name(item.due),
+        problem=escape(item.problem),
+        cause=cause,
     )
 
 
 def action_list(items: list[ActionItem], today: date) -> Message:
     """Open action items, each with a Done button (its owner or the commander may tap it)."""
     if not items:
-        return message("No open action items.", [section(":white_check_mark: No open action items.")])
-    blocks: list[dict[str, Any]] = [section(f"*Open action items ({len(items)})*")]
+        none = tr("No open action items.")
+        return message(none, [section(f":white_check_mark: {none}")])
+    blocks: list[dict[str, Any]] = [section(tr("*Open action items ({count})*", count=len(items)))]
     for item in items:
-        overdue = " · *overdue*" if item.due < today else ""
+        overdue = " · " + tr("*overdue*") if item.due < today else ""
         blocks.append(
             {
                 **section(item_line(item) + overdue),
                 "accessory": {
                     "type": "button",
                     "action_id": ActionId.CLOSE_ACTION_ITEM,
-                    "text": {"type": "plain_text", "text": "Done"},
+                    "text": {"type": "plain_text", "text": tr("Done")},
                     "value": str(item.id),
                 },
             }
         )
-    text = f"{tr_n('{count} open action item', '{count} open action items', len(items))}: " + "; ".join(
-        f"#{item.id} {escape(item.action)}" for item in items
+    text = tr_n(
+        "{count} open action item: {items}", "{count} open action items: {items}", len(items), items=_item_titles(items)
     )
     return message(text, blocks)
 
 
 def item_closed(item: ActionItem) -> Message:
-    text = f"Action item #{item.id} done: {escape(item.action)} (closed by {mention(item.closed_by)})."
+    text = tr(
+        "Action item #{id} done: {action} (closed by {user}).",
+        id=item.id,
+        action=escape(item.action),
+        user=mention(item.closed_by),
+    )
     return message(text, [context(f":white_check_mark: {text}")])

@@ -14,7 +14,7 @@ beside their block.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,7 @@ from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.config import retro_summary_time
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
+from warroom_bot.core.i18n import N_, local_datetime, tr
 from warroom_bot.core.ids import ActionItemPart
 from warroom_bot.digest import snapshot as digest
 from warroom_bot.models import (
@@ -41,6 +42,11 @@ from warroom_bot.models import (
 )
 
 MAX_TEXT = 3000
+
+
+def day_name(day: date) -> str:
+    """A retro day as people write it: `Tue 10 Nov` (`11月10日 周二`)."""
+    return local_datetime(datetime.combine(day, time(12), tzinfo=UTC), "UTC", "day")
 
 
 def at_local(day: date, moment: time, zone: ZoneInfo) -> datetime:
@@ -216,16 +222,26 @@ class Answers:
 
     def checked(self) -> Answers:
         """Stripped, each one required: a retro with an empty step is not a retro."""
-        for step, label, text in (
-            ("targets_vs_actual", "how the day went against its targets", self.targets_vs_actual),
-            ("problems", "the problems and their causes (or write `none`)", self.problems),
-            ("adjustments", "the adjustments for tomorrow (or write `none`)", self.adjustments),
+        for step, missing, text in (
+            ("targets_vs_actual", N_("Write how the day went against its targets."), self.targets_vs_actual),
+            ("problems", N_("Write the problems and their causes (or write `none`)."), self.problems),
+            ("adjustments", N_("Write the adjustments for tomorrow (or write `none`)."), self.adjustments),
         ):
             if not text.strip():
-                raise BadAnswer(f"Write {label}.", step)
+                raise BadAnswer(tr(missing), step)
             if len(text) > MAX_TEXT:
-                raise BadAnswer(f"Keep this under {MAX_TEXT} characters.", step)
+                raise BadAnswer(tr("Keep this under {count} characters.", count=MAX_TEXT), step)
         return Answers(self.targets_vs_actual.strip(), self.problems.strip(), self.adjustments.strip())
+
+
+# What a missing part of an action item is called in "Action item 1 needs its … too."
+PART_WORDS = {
+    ActionItemPart.PROBLEM: N_("problem"),
+    ActionItemPart.CAUSE: N_("cause"),
+    ActionItemPart.ACTION: N_("action"),
+    ActionItemPart.OWNER: N_("owner"),
+    ActionItemPart.DUE: N_("due"),
+}
 
 
 def check_drafts(slots: list[dict[ActionItemPart, str]], campaign: Campaign, now: datetime) -> list[actions.Draft]:
@@ -239,16 +255,20 @@ def check_drafts(slots: list[dict[ActionItemPart, str]], campaign: Campaign, now
             continue
         for part in (ActionItemPart.PROBLEM, ActionItemPart.ACTION, ActionItemPart.OWNER, ActionItemPart.DUE):
             if not values[part]:
-                raise BadItem(f"Action item {index} needs its {part} too.", index, part)
+                raise BadItem(
+                    tr("Action item {index} needs its {part} too.", index=index, part=tr(PART_WORDS[part])), index, part
+                )
         for part in (ActionItemPart.PROBLEM, ActionItemPart.CAUSE, ActionItemPart.ACTION):
             if len(values[part]) > actions.MAX_ITEM_TEXT:
-                raise BadItem(f"Keep this under {actions.MAX_ITEM_TEXT} characters.", index, part)
+                raise BadItem(tr("Keep this under {count} characters.", count=actions.MAX_ITEM_TEXT), index, part)
         try:
             due = date.fromisoformat(values[ActionItemPart.DUE])
         except ValueError:
-            raise BadItem("Pick a due date.", index, ActionItemPart.DUE) from None
+            raise BadItem(tr("Pick a due date."), index, ActionItemPart.DUE) from None
         if due < today:
-            raise BadItem(f"{due:%a %d %b} is in the past; pick today or later.", index, ActionItemPart.DUE)
+            raise BadItem(
+                tr("{day} is in the past; pick today or later.", day=day_name(due)), index, ActionItemPart.DUE
+            )
         drafts.append(
             actions.Draft(
                 problem=values[ActionItemPart.PROBLEM],
@@ -286,9 +306,9 @@ async def save(
     """Store a person's entry for the day (replacing theirs, if any) and its action items."""
     campaign = await campaigns.get(session, campaign_id)
     if campaign.phase == Phase.CLOSED:
-        raise UserError("This campaign is closed; its retrospectives can no longer change.")
+        raise UserError(tr("This campaign is closed; its retrospectives can no longer change."))
     if day > retro_day_of(campaign, now):
-        raise UserError(f"The retrospective of {day:%a %d %b} has not begun yet.")
+        raise UserError(tr("The retrospective of {day} has not begun yet.", day=day_name(day)))
     answers = answers.checked()
     entry = await _entry(session, campaign_id, day, user_id)
     replaced = entry.edited_at or entry.submitted_at if entry else None
@@ -311,7 +331,9 @@ async def save(
     try:
         await session.flush()
     except IntegrityError:
-        raise UserError("Your retro for this day was just saved from another window; open it again to edit.") from None
+        raise UserError(
+            tr("Your retro for this day was just saved from another window; open it again to edit.")
+        ) from None
     items = await actions.replace_for_entry(
         session, campaign_id=campaign_id, entry_id=stored_id(entry), drafts=drafts, now=now
     )
