@@ -178,7 +178,7 @@ class Demo:
             element, _block_id = button({"text": entry.text, "blocks": entry.blocks}, action_id)
         except LookupError as missing:
             raise DemoError(str(missing)) from None
-        self.transcript.person(user_id, entry.channel, f"tapped [{element['text']['text']}]")
+        self.transcript.person(user_id, entry.channel, tr("tapped [{button}]", button=element["text"]["text"]))
         return entry.channel, entry.ts or ""
 
     async def tap(self, user_id: str, entry: Entry, action_id: ActionId) -> None:
@@ -207,7 +207,7 @@ class Demo:
         """Tap Write my retro, then fill in and send the form Slack was asked to open."""
         where = self._tapping(user_id, prompt, ActionId.WRITE_RETRO)
         view = await self.slack.open_form(where, ActionId.WRITE_RETRO, user_id)
-        self.transcript.person(user_id, f"D{user_id[1:]}", "sent the retro form")
+        self.transcript.person(user_id, f"D{user_id[1:]}", tr("sent the retro form"))
         answers = retro_answers(problems=problems, adjustments=adjustments, items=[item] if item else [])
         response = await self.slack.submit(view, answers, user_id)
         body = response.json() if response.content else {}

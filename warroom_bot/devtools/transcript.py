@@ -44,7 +44,7 @@ class Transcript:
             entry = next((e for e in self.entries if e.channel == channel and e.ts == message["ts"]), None)
             if entry is not None:
                 entry.text, entry.blocks, entry.edited = message["text"], message.get("blocks") or [], True
-                self._print(entry, "edited")
+                self._print(entry, tr("edited"))
             return
         entry = Entry(
             at=self.clock.now(),
@@ -76,7 +76,7 @@ class Transcript:
             },
         ]
         self.entries.append(entry)
-        self._print(entry, f"only {self.name(user_id)} sees")
+        self._print(entry, tr("only {name} sees", name=self.name(user_id)))
 
     # -- reading -------------------------------------------------------------------------------------
 
