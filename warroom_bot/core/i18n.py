@@ -7,7 +7,9 @@ renderers only call `tr`: the English text is the message id, the catalog
 (`warroom_bot/locale/<locale>/LC_MESSAGES/messages.po`, compiled to `.mo` and shipped in the wheel)
 gives the translation. Placeholders are named (`tr("Recorded {kpi}.", kpi=key)`), so a translation
 may put them in its own order; plurals go through `tr_n`. A constant defined at import time is
-marked with `N_` and translated where it is used (`tr(CONSTANT)`).
+marked with `N_` and translated where it is used (`tr(CONSTANT)`). The text must be a literal, and
+`tr` must not be called inside an f-string: Babel on Python 3.11 cannot see a call there, so the text
+would never reach the catalog.
 
 The catalog workflow (`pybabel extract`, `update`, `compile`) is in the README.
 """
