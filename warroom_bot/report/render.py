@@ -21,7 +21,7 @@ from warroom_bot.core.blocks import ago
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, in_chinese, local_datetime, tr, tr_n
 from warroom_bot.digest.render import NO_OVERALL_LIGHT, kpi_name, light_word, listing
-from warroom_bot.metrics.chart import attainment_png
+from warroom_bot.metrics.chart import attainment_png, chart_language
 from warroom_bot.metrics.render import amount, goal, lower_is_better, measure, score, shown_attainment
 from warroom_bot.models import Campaign, EscalationStatus, Role
 from warroom_bot.report.build import Report
@@ -423,12 +423,13 @@ def filename(campaign: Campaign, format: str) -> str:
 
 
 def attainment_chart(report: Report) -> bytes | None:
-    bars = [
-        (kpi_name(s.label), shown * 100, s.light)
-        for s in report.results.kpis
-        if (shown := shown_attainment(s)) is not None
-    ]
-    title = tr("{name}: KPI attainment", name=report.campaign.name)
+    with chart_language():  # English labels where no font can draw Chinese
+        bars = [
+            (kpi_name(s.label), shown * 100, s.light)
+            for s in report.results.kpis
+            if (shown := shown_attainment(s)) is not None
+        ]
+        title = tr("{name}: KPI attainment", name=report.campaign.name)
     return attainment_png(title, bars) if bars else None
 
 
