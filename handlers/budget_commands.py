@@ -6,21 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.budget import messages, render
 from warroom_bot.budget import service as budget
-from warroom_bot.campaigns import config
 from warroom_bot.campaigns.render import help_message
-from warroom_bot.core import i18n
 from warroom_bot.core.blocks import notice
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.parsing import did_you_mean
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.handlers.context import amended, reply, require_campaign
+from warroom_bot.handlers.context import amended, reply, require_campaign, speak_as_campaign_of
 from warroom_bot.models import ApprovalRequest, Campaign, ChangeKind
 
 USAGE = {  # translated where shown: `usage(kind)`
@@ -119,22 +116,6 @@ async def _request_sent(session: AsyncSession, campaign: Campaign, request: Appr
     )
 
 
-async def _speak_as_campaign_of(session: AsyncSession, request_id: int, campaign: Campaign | None) -> None:
-    """A tap on an approver's DM copy comes from no campaign's channel: write the refusal and the
-    updated copies in the language of the request's campaign (no query for a tap in the channel,
-    whose campaign the middleware already found)."""
-    if campaign is not None:
-        return
-    query = (
-        select(Campaign.config)
-        .join(ApprovalRequest, col(ApprovalRequest.campaign_id) == col(Campaign.id))
-        .where(col(ApprovalRequest.id) == request_id)
-    )
-    stored = (await session.exec(query)).first()
-    if stored is not None:
-        i18n.use(config.language(dict(stored)))
-
-
 async def _decide(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -147,7 +128,7 @@ async def _decide(
     now, request_id = runtime.clock.now(), int(action["value"])
     with messages.explained():
         async with runtime.transaction() as session:
-            await _speak_as_campaign_of(session, request_id, campaign)
+            await speak_as_campaign_of(session, ApprovalRequest, request_id, campaign)
             decided = await budget.decide(
                 session, request_id=request_id, user_id=body["user"]["id"], approve=approve, now=now
             )

@@ -13,6 +13,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
@@ -23,7 +25,7 @@ from warroom_bot.core.i18n import tr
 from warroom_bot.core.ids import ActionId, ModalContext
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.handlers.errors import after_ack
-from warroom_bot.models import Campaign
+from warroom_bot.models import ApprovalRequest, Campaign, Escalation
 
 
 @dataclass
@@ -63,10 +65,34 @@ def inject_context(runtime: Runtime) -> Callable[..., Awaitable[None]]:
                 context["campaign"] = await campaigns.open_campaign_in(session, channel_id)
         # Everything this request writes is in the campaign's language (outside one: the default's).
         campaign = context["campaign"]
-        i18n.use(config.language(campaign.config) if campaign else runtime.settings.default_language)
+        if campaign is not None:
+            speak_as(campaign)
+        else:
+            i18n.use(runtime.settings.default_language)
         await next()
 
     return middleware
+
+
+def speak_as(campaign: Campaign) -> None:
+    """Write the rest of this request in `campaign`'s language."""
+    i18n.use(config.language(campaign.config))
+
+
+async def speak_as_campaign_of(
+    session: AsyncSession, model: type[Escalation] | type[ApprovalRequest], row_id: int, campaign: Campaign | None
+) -> None:
+    """A tap on a DM copy, or a form, comes from no campaign's channel: write the answer, a refusal
+    and the updated copies in the language of the campaign of the row it is about (one query; none
+    when the middleware found the channel's campaign)."""
+    if campaign is not None:
+        return
+    query = (
+        select(Campaign.config).join(model, col(model.campaign_id) == col(Campaign.id)).where(col(model.id) == row_id)
+    )
+    stored = (await session.exec(query)).first()
+    if stored is not None:
+        i18n.use(config.language(dict(stored)))
 
 
 def open_modal(client: AsyncWebClient, runtime: Runtime, *, trigger_id: str, user_id: str, view: dict[str, Any]) -> Any:

@@ -10,13 +10,9 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.render import help_message
-from warroom_bot.core import i18n
 from warroom_bot.core.blocks import notice
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
@@ -27,7 +23,16 @@ from warroom_bot.core.runtime import Runtime
 from warroom_bot.escalations import messages, render
 from warroom_bot.escalations import service as escalations
 from warroom_bot.escalations import views as escalation_views
-from warroom_bot.handlers.context import amended, modal_context, modal_value, open_modal, reply, require_campaign
+from warroom_bot.handlers.context import (
+    amended,
+    modal_context,
+    modal_value,
+    open_modal,
+    reply,
+    require_campaign,
+    speak_as,
+    speak_as_campaign_of,
+)
 from warroom_bot.handlers.errors import after_ack
 from warroom_bot.models import Campaign, Escalation
 
@@ -47,28 +52,6 @@ def explained(now: datetime) -> Iterator[None]:
         yield
     except escalations.Unchanged as refused:
         raise UserError(messages.refusal(refused, now)) from None
-
-
-def _speak_as(campaign: Campaign) -> None:
-    """Write the rest of this request in `campaign`'s language."""
-    i18n.use(config.language(campaign.config))
-
-
-async def _speak_as_campaign_of(session: AsyncSession, escalation_id: int, campaign: Campaign | None) -> None:
-    """A tap on a DM page, or a form, comes from no campaign's channel: write the answer, the
-    refusal and the updated copies in the language of the escalation's campaign (one query, and
-    none for a tap in the channel, whose campaign the middleware already found)."""
-    if campaign is not None:
-        return
-    stored = (
-        await session.exec(
-            select(Campaign.config)
-            .join(Escalation, col(Escalation.campaign_id) == col(Campaign.id))
-            .where(col(Escalation.id) == escalation_id)
-        )
-    ).first()
-    if stored is not None:
-        i18n.use(config.language(dict(stored)))
 
 
 def _number(text: str) -> int:
@@ -153,7 +136,7 @@ async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, A
     now = runtime.clock.now()
     async with runtime.transaction() as session:
         campaign = require_campaign(await campaigns.open_campaign_in(session, channel_id))
-        _speak_as(campaign)  # a form's submission comes from no channel; the form's campaign speaks
+        speak_as(campaign)  # a form's submission comes from no channel; the form's campaign speaks
         with amended(field=BlockId.SEVERITY):
             severity = parse_severity(modal_value(view, BlockId.SEVERITY))
         with amended(field=BlockId.SUMMARY):
@@ -183,7 +166,7 @@ async def acknowledge_tapped(
     escalation_id, shown_status = parse_tap(action["value"])
     now = runtime.clock.now()
     async with runtime.transaction() as session:
-        await _speak_as_campaign_of(session, escalation_id, campaign)
+        await speak_as_campaign_of(session, Escalation, escalation_id, campaign)
         with explained(now):
             acknowledged = await escalations.acknowledge(
                 session, escalation_id=escalation_id, user_id=body["user"]["id"], now=now, shown_status=shown_status
@@ -204,7 +187,7 @@ async def resolve_tapped(
     """Resolve asks for an optional note first; the modal remembers the state the message showed."""
     escalation_id, shown_status = parse_tap(action["value"])
     async with runtime.sessions() as session:
-        await _speak_as_campaign_of(session, escalation_id, campaign)
+        await speak_as_campaign_of(session, Escalation, escalation_id, campaign)
         escalation = await session.get(Escalation, escalation_id)
     if escalation is None:
         raise UserError(tr("That escalation no longer exists."))
@@ -224,7 +207,7 @@ async def resolve_submitted(
         raise UserError(tr("This form lost track of its escalation; tap Resolve again."))
     now = runtime.clock.now()
     async with runtime.transaction() as session:
-        await _speak_as_campaign_of(session, context.escalation_id, campaign)
+        await speak_as_campaign_of(session, Escalation, context.escalation_id, campaign)
         with amended(field=BlockId.NOTE):
             note = escalations.clean_note(modal_value(view, BlockId.NOTE))
         with explained(now):

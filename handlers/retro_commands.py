@@ -11,8 +11,6 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from warroom_bot.actions import service as actions
-from warroom_bot.campaigns.config import language
-from warroom_bot.core import i18n
 from warroom_bot.core.blocks import escape, mention, notice
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
@@ -20,9 +18,9 @@ from warroom_bot.core.i18n import tr, tr_n
 from warroom_bot.core.ids import ActionItemPart, BlockId, action_item_block, parse_retro_tap
 from warroom_bot.core.people import People
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.digest.render import NO_LIGHT, light_word
-from warroom_bot.handlers.context import Invocation, modal_context, modal_value, open_modal, require_campaign
+from warroom_bot.handlers.context import Invocation, modal_context, modal_value, open_modal, require_campaign, speak_as
 from warroom_bot.handlers.errors import after_ack
+from warroom_bot.metrics.render import NO_LIGHT, light_word
 from warroom_bot.models import Campaign, Phase
 from warroom_bot.report import build as reports
 from warroom_bot.report import render as render_report
@@ -77,7 +75,7 @@ async def write_tapped(
     async with runtime.sessions() as session:
         campaign = await session.get(Campaign, campaign_id)
     if campaign is not None:  # a reminder's button is in a DM, where the request knows no campaign
-        i18n.use(language(campaign.config))
+        speak_as(campaign)
     if campaign is None or campaign.phase == Phase.CLOSED:
         raise UserError(tr("That campaign is closed; its retrospectives can no longer change."))
     await _open_modal(
@@ -112,7 +110,7 @@ async def retro_submitted(
         campaign = await session.get(Campaign, context.campaign_id)
     if campaign is None:
         raise UserError(tr("That campaign no longer exists."))
-    i18n.use(language(campaign.config))  # a modal's submission comes from no channel: speak the campaign's
+    speak_as(campaign)  # a modal's submission comes from no channel: speak the campaign's
     slots = [
         {part: modal_value(view, action_item_block(index, part)) for part in ActionItemPart}
         for index in range(1, render.MODAL_ACTION_ITEMS + 1)

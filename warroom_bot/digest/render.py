@@ -23,22 +23,10 @@ from warroom_bot.core.blocks import (
 from warroom_bot.core.i18n import N_, in_chinese, tr, tr_n
 from warroom_bot.digest.snapshot import Snapshot, SourceProblem
 from warroom_bot.escalations.render import open_counts, open_summary
-from warroom_bot.metrics.render import LIGHT_EMOJI, kpi_line
+from warroom_bot.metrics.render import LIGHT_EMOJI, kpi_line, kpi_name, light_word
 from warroom_bot.models import Campaign
 
-# The lights as words, for people (the stored value stays `green`…).
-LIGHT_WORDS = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red"), "purple": N_("purple")}
-NO_LIGHT_YET, NO_LIGHT, NO_OVERALL_LIGHT = N_("no light yet"), N_("no light"), N_("none")
-
-
-def light_word(light: str | None, none: str = NO_LIGHT_YET) -> str:
-    """`green` (绿灯); `none` (one of the constants above, or `—`) when there is no light."""
-    return tr(LIGHT_WORDS.get(light, light) if light else none)
-
-
-def kpi_name(label: str) -> str:
-    """A KPI's label as people read it: the built-in KPIs' labels are in the catalog (`GMV` → 成交额)."""
-    return tr(label)
+NO_LIGHT_YET, NO_OVERALL_LIGHT = N_("no light yet"), N_("none")
 
 
 def listing(items: list[str], separator: str = "; ") -> str:
@@ -53,8 +41,8 @@ def worsened_line(snapshot: Snapshot) -> str:
         tr(
             "{kpi} {before} → {after}",
             kpi=kpi_name(s.label),
-            before=light_word(s.previous_light),
-            after=light_word(s.light),
+            before=light_word(s.previous_light, NO_LIGHT_YET),
+            after=light_word(s.light, NO_LIGHT_YET),
         )
         for s in snapshot.kpis
         if s.worsened
@@ -67,7 +55,9 @@ def worsened_line(snapshot: Snapshot) -> str:
 def digest_blocks(snapshot: Snapshot) -> list[dict]:
     """The KPI part: overall light with what got worse, then a line per KPI."""
     overall = tr(
-        "Overall *{light}* · {changes}", light=light_word(snapshot.overall), changes=escape(worsened_line(snapshot))
+        "Overall *{light}* · {changes}",
+        light=light_word(snapshot.overall, NO_LIGHT_YET),
+        changes=escape(worsened_line(snapshot)),
     )
     return [
         section(f"{LIGHT_EMOJI[snapshot.overall]} {overall}"),
@@ -112,7 +102,7 @@ def digest(snapshot: Snapshot) -> Message:
     text = tr(
         "{title}: overall {light}. {changes}{problem} {escalations}.{due}",
         title=escape(title),
-        light=light_word(snapshot.overall),
+        light=light_word(snapshot.overall, NO_LIGHT_YET),
         changes=escape(worsened_line(snapshot)),
         problem=problem,
         escalations=sentence(escalations),
@@ -150,7 +140,7 @@ def status(campaign: Campaign, roster: Roster, snapshot: Snapshot, now: datetime
         phase=phase,
         elapsed=elapsed,
         period=period(campaign),
-        light=light_word(snapshot.overall),
+        light=light_word(snapshot.overall, NO_LIGHT_YET),
     )
     return message(
         text,

@@ -44,7 +44,7 @@ SEVERITY_TAGS = {
     Severity.YELLOW: N_("YELLOW"),
     Severity.BLUE: N_("BLUE"),
 }
-# How many of a severity are open (the same texts as the retro's counts).
+# How many of a severity (`2 red`; the retro's summary and the report count them too).
 SEVERITY_COUNTS = {
     Severity.RED: N_("{count} red"),
     Severity.ORANGE: N_("{count} orange"),
@@ -74,6 +74,11 @@ LIST_LINES = {
 def ago(span: timedelta) -> str:
     """`2m10s` (`2分10秒`), rounded to the second."""
     return say_duration(timedelta(seconds=max(int(span.total_seconds()), 0)))
+
+
+def severity_count(severity: str, count: int) -> str:
+    """`2 red` (红色 2 起)."""
+    return tr(SEVERITY_COUNTS[Severity(severity)], count=count)
 
 
 def severity_tag(severity: str) -> str:
@@ -274,9 +279,7 @@ def open_counts(summary: EscalationSummary) -> str:
     """`2 red, 1 yellow (oldest unacknowledged 12m)`, or `none`."""
     if not summary.open:
         return tr("none")
-    counts = [
-        tr(SEVERITY_COUNTS[Severity(severity)], count=count) for severity, count in summary.by_severity.items() if count
-    ]
+    counts = [severity_count(severity, count) for severity, count in summary.by_severity.items() if count]
     waiting = summary.oldest_unacknowledged_seconds
     oldest = tr(" (oldest unacknowledged {age})", age=ago(timedelta(seconds=waiting))) if waiting is not None else ""
     return ("、" if in_chinese() else ", ").join(counts) + oldest

@@ -30,8 +30,9 @@ LIGHT_WORDS = {"green": N_("green"), "yellow": N_("yellow"), "red": N_("red"), "
 NO_LIGHT = N_("no light")
 
 
-def light_word(light: str | None) -> str:
-    return tr(LIGHT_WORDS.get(light, light) if light else NO_LIGHT)
+def light_word(light: str | None, none: str = NO_LIGHT) -> str:
+    """`green` (绿灯); `none` (a constant marked for the catalog, or `—`) when there is no light."""
+    return tr(LIGHT_WORDS.get(light, light) if light else none)
 
 
 def kpi_name(label: str) -> str:

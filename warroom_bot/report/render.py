@@ -20,9 +20,18 @@ from warroom_bot.campaigns.render import audit_subject, phase_label, role_label
 from warroom_bot.core.blocks import ago
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, in_chinese, local_datetime, tr, tr_n
-from warroom_bot.digest.render import NO_OVERALL_LIGHT, kpi_name, light_word, listing
+from warroom_bot.digest.render import NO_OVERALL_LIGHT, listing
 from warroom_bot.metrics.chart import attainment_png, chart_language
-from warroom_bot.metrics.render import amount, goal, lower_is_better, measure, score, shown_attainment
+from warroom_bot.metrics.render import (
+    amount,
+    goal,
+    kpi_name,
+    light_word,
+    lower_is_better,
+    measure,
+    score,
+    shown_attainment,
+)
 from warroom_bot.models import Campaign, EscalationStatus, Role
 from warroom_bot.report.build import Report
 from warroom_bot.retros.render import day_name, department, item_status, severity_word

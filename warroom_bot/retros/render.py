@@ -33,9 +33,10 @@ from warroom_bot.core.ids import (
     action_item_block,
     retro_tap_value,
 )
-from warroom_bot.digest.render import NO_LIGHT, kpi_name, light_word, listing
+from warroom_bot.digest.render import listing
+from warroom_bot.escalations.render import severity_count
 from warroom_bot.escalations.views import mtta
-from warroom_bot.metrics.render import score, standing
+from warroom_bot.metrics.render import NO_LIGHT, kpi_name, light_word, score, standing
 from warroom_bot.models import ActionItem, ActionStatus, Campaign, Escalation, RetroDay, Severity
 from warroom_bot.retros.service import day_name
 
@@ -46,13 +47,7 @@ if TYPE_CHECKING:
 MODAL_ACTION_ITEMS = 3
 THREE_STEPS = N_("1. targets vs actual · 2. problems and their causes · 3. adjustments for tomorrow")
 
-# Severities as people read them, counted (`1 red`) and alone (the report's tables).
-SEVERITY_COUNTS = {
-    Severity.RED: N_("{count} red"),
-    Severity.ORANGE: N_("{count} orange"),
-    Severity.YELLOW: N_("{count} yellow"),
-    Severity.BLUE: N_("{count} blue"),
-}
+# Severities alone, as the report's tables show them (counted, they are `escalations.render.severity_count`).
 SEVERITY_WORDS = {
     Severity.RED: N_("red severity"),
     Severity.ORANGE: N_("orange severity"),
@@ -71,10 +66,6 @@ DEPARTMENT_WORDS = {
     "others": N_("others"),
 }
 ITEM_STATUS_WORDS = {ActionStatus.OPEN: N_("open"), ActionStatus.DONE: N_("done")}
-
-
-def severity_count(severity: str, count: int) -> str:
-    return tr(SEVERITY_COUNTS[Severity(severity)], count=count)
 
 
 def severity_word(severity: str) -> str:
