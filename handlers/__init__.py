@@ -15,8 +15,8 @@ from warroom_bot.handlers.guards import check_tap_origin, refuse_replays
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
+    app.middleware(inject_context(runtime))  # first: it sets the language every answer is written in
     app.middleware(refuse_replays(runtime))
-    app.middleware(inject_context(runtime))
     app.middleware(check_tap_origin(runtime))
     app.error(handle_error)
     app.command("/warroom")(campaign_commands.warroom_command)

@@ -22,9 +22,8 @@ from typing import Any
 
 from slack_bolt.response import BoltResponse
 
-from warroom_bot.campaigns import config, taps
-from warroom_bot.campaigns import service as campaigns
-from warroom_bot.core import events, i18n
+from warroom_bot.campaigns import taps
+from warroom_bot.core import events
 from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.runtime import Runtime
 
@@ -39,23 +38,13 @@ def refuse_replays(runtime: Runtime) -> Callable[..., Awaitable[BoltResponse | N
             async with runtime.transaction() as session:
                 now = runtime.clock.now()
                 first = await events.first_delivery(session, event_id=f"trigger:{trigger_id}"[:64], now=now)
-            if not first:  # answered here, in the channel's campaign's language: the listener never sees it
-                answer = {"response_type": "ephemeral", "text": await _replayed(runtime, body)} if is_command else {}
+            if not first:  # answered here: the listener never sees it
+                answer = {"response_type": "ephemeral", "text": ":warning: " + tr(REPLAYED)} if is_command else {}
                 return BoltResponse(status=200, body=json.dumps(answer), headers={"content-type": "application/json"})
         await next()
         return None
 
     return middleware
-
-
-async def _replayed(runtime: Runtime, body: dict[str, Any]) -> str:
-    language = runtime.settings.default_language
-    if channel_id := body.get("channel_id"):
-        async with runtime.sessions() as session:
-            campaign = await campaigns.open_campaign_in(session, str(channel_id))
-        language = config.language(campaign.config) if campaign else language
-    with i18n.speaking(language):
-        return ":warning: " + tr(REPLAYED)
 
 
 def check_tap_origin(runtime: Runtime) -> Callable[..., Awaitable[None]]:

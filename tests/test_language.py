@@ -185,3 +185,11 @@ async def test_phases_and_roles_may_be_typed_in_chinese(bot: SlackDriver, campai
     assert stored.phase == "live"
     status = json.dumps((await bot.command("status")).json()["blocks"], ensure_ascii=False)
     assert "• *供应链负责人*：<@U0SUPPLY01>" in status and "• *一线*：<@U0PRIMARY1>" in status
+
+
+async def test_a_replayed_command_is_refused_in_the_campaigns_language(bot: SlackDriver, campaign: Campaign) -> None:
+    await bot.ephemeral("config lang zh-CN")
+    status = bot.requests.slash_command("/warroom", "status", user_id=COMMANDER, channel_id=CHANNEL)
+    assert (await bot.send(status)).status_code == 200
+    again = await bot.send(status)
+    assert again.json() == {"response_type": "ephemeral", "text": ":warning: 此请求已经收到过，不会重复执行。"}
