@@ -276,12 +276,13 @@ async def configure(call: Invocation) -> None:
     if not call.args:
         await call.reply(render.settings_message(campaign, tr(CONFIG_USAGE)))
         return
-    if len(call.args) != 2:
+    if len(call.args) < 2:
         raise UserError(tr("`config` takes a key and a value."), usage=tr(CONFIG_USAGE))
     now = call.runtime.clock.now()
+    raw = " ".join(call.args[1:])  # a value may be words: `alert.hold 2 readings`
     async with call.runtime.transaction() as session:
         stored = await campaigns.set_config(
-            session, campaign_id=stored_id(campaign), key=call.args[0], raw=call.args[1], user_id=call.user_id, now=now
+            session, campaign_id=stored_id(campaign), key=call.args[0], raw=raw, user_id=call.user_id, now=now
         )
         with i18n.speaking(config.language(stored.campaign.config)):
             await messages.announce(session, stored, now=now)

@@ -8,6 +8,8 @@ import math
 from warroom_bot.campaigns import messages
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.config import pull_url
+from warroom_bot.campaigns.render import owner_label
+from warroom_bot.campaigns.roster import COMMANDER
 from warroom_bot.core.blocks import escape, local_time, mention, notice
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
@@ -118,9 +120,19 @@ async def kpi(call: Invocation) -> None:
                 now=now,
             )
             answer = tr(
-                ":heavy_plus_sign: Added KPI `{key}` ({shape}).",
+                ":heavy_plus_sign: Added KPI `{key}` ({shape}). Who owns it? Until "
+                "`/warroom kpi owner {key} <department|@person>` says, its bad lights go to the commander first.",
                 key=added.key,
                 shape=shape_of(added.kind, added.direction),
+            )
+        elif action == "owner" and len(call.args) == 3:
+            owned = await metrics.set_owner(
+                session, campaign=campaign, key=call.args[1], raw=call.args[2], user_id=user_id, now=now
+            )
+            answer = tr(
+                ":bust_in_silhouette: `{key}` belongs to {owner}: its bad lights page them first.",
+                key=owned.key,
+                owner=owner_label(owned.owner or COMMANDER),
             )
         elif action == "curve" and len(call.args) == 3:
             shaped = await metrics.set_curve(
@@ -143,7 +155,9 @@ async def kpi(call: Invocation) -> None:
             restored = await metrics.restore_kpi(session, campaign=campaign, key=call.args[1], user_id=user_id, now=now)
             answer = tr(":heavy_plus_sign: Restored KPI `{key}` with its readings.", key=restored.key)
         else:
-            raise UserError(tr("`kpi` adds or removes a KPI."), usage=tr(metrics.KPI_USAGE))
+            raise UserError(
+                tr("`kpi` adds, removes, restores, shapes or gives an owner to a KPI."), usage=tr(metrics.KPI_USAGE)
+            )
         await messages.announce_changes(session, now=now)
     await call.reply(notice(answer))
 

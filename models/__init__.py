@@ -28,7 +28,7 @@ from warroom_bot.models.enums import (
     Severity,
 )
 from warroom_bot.models.escalations import Escalation, EscalationEvent, EscalationPage
-from warroom_bot.models.metrics import DimensionTarget, Kpi, LatestReading, Reading
+from warroom_bot.models.metrics import DimensionTarget, Kpi, KpiAlert, LatestReading, Reading
 from warroom_bot.models.retros import ActionItem, RetroDay, RetroEntry
 from warroom_bot.models.types import UTCDateTime
 
@@ -51,6 +51,7 @@ __all__ = [
     "EscalationStatus",
     "EventKind",
     "Kpi",
+    "KpiAlert",
     "KpiKind",
     "LatestReading",
     "LedgerEntry",

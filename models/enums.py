@@ -82,6 +82,9 @@ class EventKind(StrEnum):
     RESOLVED = "resolved"
     EXHAUSTED = "exhausted"
     NOTE = "note"
+    READING = "reading"  # a KPI's light: a new reading of the KPI that raised it
+    SEVERITY = "severity"  # raised in place when its light got worse
+    RECOVERED = "recovered"  # its KPI is green again
 
 
 class ChangeKind(StrEnum):

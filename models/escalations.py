@@ -40,6 +40,14 @@ class Escalation(SQLModel, table=True):
     resolved_at: datetime | None = utc_column(nullable=True)
     resolution_note: str | None = Field(default=None, max_length=500)
     channel_message_id: int | None = Field(default=None, foreign_key="outboxmessage.id")
+    # Raised by a KPI's light (`warroom_bot.alerts`): the KPI and dimension, the owner paged first,
+    # the first bad reading (time to detect) and when the light was green again (time to recover).
+    kpi_id: int | None = Field(default=None, foreign_key="kpi.id")
+    dimension: str | None = Field(default=None, max_length=60)
+    light: str | None = Field(default=None, max_length=8)
+    owner: str | None = Field(default=None, max_length=40)
+    bad_since: datetime | None = utc_column(nullable=True)
+    recovered_at: datetime | None = utc_column(nullable=True)
 
 
 class EscalationPage(SQLModel, table=True):

@@ -26,6 +26,9 @@ class Kpi(SQLModel, table=True):
     target: float | None = None
     hourly_weights: list[float] | None = Field(default=None, sa_column=Column(JSON))
     position: int = 0
+    # Who is told first when its light turns bad: `lead:<department>`, `commander` or a user id;
+    # None: the default owner of its key (`metrics.service.DEFAULT_OWNERS`), else the commander.
+    owner: str | None = Field(default=None, max_length=40)
     removed_at: datetime | None = utc_column(nullable=True)  # removed KPIs keep their readings
 
 
@@ -62,3 +65,28 @@ class LatestReading(SQLModel, table=True):
     dimension: str = Field(default="", max_length=60, primary_key=True)
     at: datetime = utc_column()
     value: float
+    # How many readings of this KPI and dimension have been stored (the alert rules count the
+    # readings they have not seen yet by it).
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class KpiAlert(SQLModel, table=True):
+    """Where the alert rules stand for one KPI and dimension ("" for the KPI as a whole): the light
+    they last acted on, a new light waiting to hold (`alert.hold`), the open escalation its light
+    raised, and `check_at`, when to look again without a new reading (a hold running out, no data)."""
+
+    __table_args__ = (sa.UniqueConstraint("kpi_id", "dimension", name="uq_kpi_alert"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    kpi_id: int = Field(foreign_key="kpi.id")
+    dimension: str = Field(default="", max_length=60)
+    seen_version: int = 0
+    light: str | None = Field(default=None, max_length=8)
+    pending_light: str | None = Field(default=None, max_length=8)
+    pending_since: datetime | None = utc_column(nullable=True)
+    pending_readings: int = 0
+    bad_since: datetime | None = utc_column(nullable=True)
+    escalation_id: int | None = Field(default=None, foreign_key="escalation.id")
+    silent_since: datetime | None = utc_column(nullable=True)  # no data: when the notice went out
+    check_at: datetime | None = utc_column(nullable=True, index=True)

@@ -16,6 +16,9 @@ from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.alerts import messages as alert_messages
+from warroom_bot.alerts import render as alert_render
+from warroom_bot.alerts import service as alerts
 from warroom_bot.budget import messages as budget_messages
 from warroom_bot.budget import service as budget
 from warroom_bot.campaigns.config import language, pull_url
@@ -69,6 +72,19 @@ async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: dateti
             with in_its_language(fired):
                 await escalation_messages.publish(session, fired, now=now)
     return fired is not None
+
+
+async def check_alerts(runtime: Runtime, kpi_id: int, now: datetime) -> bool:
+    """Evaluate the alert rules of a KPI with new readings (or a hold or no-data deadline come)."""
+    try:
+        async with runtime.transaction() as session:
+            checked = await alerts.check(session, kpi_id=kpi_id, now=now, describe=alert_render.summary)
+            if checked:
+                with in_its_language(checked):
+                    await alert_messages.publish(session, checked, now=now)
+    except alerts.Lost:
+        return False  # another replica checked it meanwhile; its transaction did the work
+    return checked is not None
 
 
 async def post_digest_slot(runtime: Runtime, campaign_id: int, now: datetime) -> bool:
@@ -146,6 +162,7 @@ class DueWork:
 
 DUE_WORK = [  # escalation steps first: they are what the war room cannot wait for
     DueWork("escalation_step", escalations.due_steps, fire_escalation_step),
+    DueWork("alert_check", alerts.due_checks, check_alerts),
     DueWork("budget_expiry", budget.due_expiries, expire_budget_request),
     DueWork("digest_slot", digest.due_slots, post_digest_slot),
     DueWork("retro_prompt", retros.due_prompts, post_retro_prompt),

@@ -21,10 +21,9 @@ EVENTS = [
     ("the campaign goes live", "phase changed from warm-up to live"),
     ("the digest after the midnight rush", "— status Wed 11 Nov 01:"),
     ("an hourly digest of the live day", "— status Wed 11 Nov 08:"),
-    ("inventory turns red", "Inventory vs safety stock green → red"),
-    ("an escalation is raised", "/escalate red Inventory of SKU-9"),
-    ("tier 1 is paged", "DM Ana (supply chain) warroom-bot: RED #1"),
-    ("nobody acknowledges: it re-escalates to the backup", "DM Ben (logistics) warroom-bot: RED #1"),
+    ("its owner, the supply-chain lead, is paged first", "DM Ana (supply chain) warroom-bot: ORANGE #1 Inventory"),
+    ("inventory's light raised it by itself", "Raised by the alert rules."),
+    ("nobody acknowledges: it re-escalates to the backup", "DM Ben (logistics) warroom-bot: ORANGE #1"),
     ("a tap acknowledges it", "Ben (logistics): tapped [Acknowledge]"),
     ("the timeline says so", "Acknowledged by @Ben (logistics)"),
     ("a reserve release is requested", "/budget reserve 20k online"),
@@ -54,6 +53,7 @@ def test_the_demo_shows_a_campaign_day_in_order_and_writes_the_page_and_the_repo
         found = next((i for i in range(position, len(lines)) if text in lines[i]), None)
         assert found is not None, f"{event}: no {text!r} after line {position}:\n" + "\n".join(lines[position:])
         position = found + 1
+    assert any("Inventory vs safety stock green → red" in line for line in lines)  # the digest, about then
     assert f"The channel as a web page: {out / 'transcript.html'}" in finished.stdout
 
     page = (out / "transcript.html").read_text(encoding="utf-8")
@@ -62,7 +62,8 @@ def test_the_demo_shows_a_campaign_day_in_order_and_writes_the_page_and_the_repo
     assert '<img class="file" alt="gmv.png" src="data:image/png;base64,' in page  # the chart, rendered
     assert "<h2>DM Ben (logistics)</h2>" in page
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert "| #1 | red | Inventory of SKU-9 below safety line |" in report
+    assert "| #1 | orange | Inventory vs safety stock red: 3,100 (safety line 5,000) · 62.0% |" in report
+    assert "| #1 | inventory | red |" in report  # among the escalations lights raised, with time to detect
     assert "- ROI (GMV − spend) ÷ spend: " in report and " · GMV ÷ spend: 1 : " in report
     orders = next(line for line in report.splitlines() if line.startswith("| Orders | ") and "%" in line)
     assert "." not in orders.split("|")[2] + orders.split("|")[3]  # counts in whole numbers

@@ -281,6 +281,7 @@ NO_ESCALATIONS = {
     "open": 0,
     "by_severity": {"red": 0, "orange": 0, "yellow": 0, "blue": 0},
     "unacknowledged": 0,
+    "from_lights": 0,
     "oldest_unacknowledged_seconds": None,
 }
 
@@ -306,6 +307,7 @@ async def test_the_status_json_gives_escalations_and_budget_as_numbers(bot: Slac
         "by_severity": {"red": 1, "orange": 1, "yellow": 1, "blue": 0},
         "unacknowledged": 2,
         "oldest_unacknowledged_seconds": 12 * 60,
+        "from_lights": 0,
     }
     assert status["budget"] == {
         "planned": 900_000,

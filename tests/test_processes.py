@@ -1,5 +1,5 @@
 """Real `warroom serve` processes on one database and one stand-in, sharing a simulated clock:
-two replicas over a simulated campaign day post everything exactly once, and a service killed with
+two replicas over a simulated campaign day post everything exactly once (what a KPI's light does too), and a service killed with
 `kill -9` between a page and its re-escalation fires the step on time after a restart."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ pytestmark = pytest.mark.slow
 SECRET = "process-test-secret"
 CHANNEL = "C0REPLICAS"
 TIER1, TIER1_BACKUP, TIER2, TIER3 = "U0TIER1PRI", "U0TIER1BAK", "U0TIER2PRI", "U0TIER3PRI"
+SUPPLY_LEAD = "U0SUPPLY01"
 
 
 class Service:
@@ -97,6 +98,12 @@ async def test_two_replicas_post_every_slot_step_prompt_and_reminder_once(
         await second.command(f"role tier3 <@{TIER3}>")
         await first.command("config escalation.repeat 0")
         await second.command("red Payment gateway timeouts", command="/escalate")
+        await first.command(f"role lead:supply_chain <@{SUPPLY_LEAD}>")
+        await second.command("target inventory 1000")
+        await first.command("config alert.purple notify")  # a notice rather than an escalation: less traffic
+        # the same purple light reported to both replicas at once: one notice between them, and one
+        # "no new reading" three hours later
+        await asyncio.gather(first.command("metric inventory 400"), second.command("metric inventory 300"))
         await until(clock, local("2026-11-11T09:40"))
     finally:
         await asyncio.gather(first.stop(), second.stop())
@@ -111,6 +118,8 @@ async def test_two_replicas_post_every_slot_step_prompt_and_reminder_once(
     )
     assert pages == {CHANNEL: 1, TIER1: 1, TIER1_BACKUP: 1, TIER2: 1, TIER3: 1, COMMANDER: 1}, pages
     assert len(posts(standin, CHANNEL, "<!here> Nobody acknowledged RED #1")) == 1
+    assert len([text for text in posts(standin, CHANNEL, ":large_purple_circle: *Inventory") if "warning" in text]) == 1
+    assert len(posts(standin, CHANNEL, ":hourglass: No new reading of *Inventory")) == 1
     assert len(posts(standin, CHANNEL, "Daily retro of Double 11, Tue 10 Nov")) == 1
     for user in (COMMANDER, TIER1, TIER1_BACKUP, TIER2, TIER3):
         assert len(posts(standin, user, "Reminder: your retro")) == 1, user

@@ -15,6 +15,7 @@ import warroom_bot
 
 PACKAGE = Path(warroom_bot.__file__).parent
 SERVICES = [
+    "alerts/service.py",
     "budget/service.py",
     "retros/service.py",
     "retros/schedule.py",

@@ -126,6 +126,11 @@ class KpiStatusOut(BaseModel):
     previous_light: str | None
     worst_dimensions: list[DimensionStatusOut] = Field(description="up to three dimensions not green, worst first")
     direction: str
+    latest_at: datetime | None = Field(description="when the newest reading (of any dimension) was taken")
+    stale: bool = Field(description="no reading for `alert.nodata`")
+    forecast: float | None = Field(
+        description="a cumulative KPI's landing at the last hour's pace, as attainment of its campaign target"
+    )
 
 
 class EscalationSummaryOut(BaseModel):
@@ -133,6 +138,16 @@ class EscalationSummaryOut(BaseModel):
     by_severity: dict[str, int] = Field(description="open escalations per severity, highest first, every severity")
     unacknowledged: int
     oldest_unacknowledged_seconds: int | None = Field(description="how long the oldest unacknowledged one has waited")
+    from_lights: int = Field(description="open escalations a KPI's light raised")
+
+
+class OpenAlertOut(BaseModel):
+    kpi: str
+    dimension: str = Field(description="empty for the KPI as a whole")
+    light: str | None = Field(description="the light that holds now")
+    number: int = Field(description="the escalation's number")
+    severity: str
+    status: str
 
 
 class BudgetBurnOut(BaseModel):
@@ -172,6 +187,7 @@ class StatusOut(BaseModel):
         description="why the pull source's readings are missing from a posted digest (null in the live status)"
     )
     actions_due: list[DueActionOut] = Field(description="open action items due today or overdue")
+    alerts: list[OpenAlertOut] = Field(description="unresolved escalations raised by KPIs' lights")
 
 
 def status_out(snapshot: digest.Snapshot) -> StatusOut:

@@ -23,6 +23,7 @@ from warroom_bot.core.parsing import (
     parse_clock_time,
     parse_duration,
     parse_percent,
+    parse_severity,
     parse_time_range,
 )
 from warroom_bot.core.settings import load_settings
@@ -135,6 +136,82 @@ def _normalise_clock_time(raw: str) -> str:
     return f"{parse_clock_time(raw):%H:%M}"
 
 
+NOTIFY, OFF = "notify", "off"
+ALERT_WORDS = {"notify": NOTIFY, "通知": NOTIFY, "提醒": NOTIFY, "off": OFF, "关": OFF, "关闭": OFF, "none": OFF}
+ON_WORDS = {"on": True, "开": True, "开启": True, "off": False, "关": False, "关闭": False}
+MAX_HOLD_READINGS = 10
+MAX_HOLD = timedelta(hours=6)
+
+
+def _normalise_alert(raw: str) -> str:
+    """What a light does: `notify` (a channel post naming the KPI's owner), `off`, or the severity
+    of the escalation it raises."""
+    word = raw.strip().lower()
+    if word in ALERT_WORDS:
+        return ALERT_WORDS[word]
+    try:
+        return parse_severity(word).value
+    except UserError:
+        raise UserError(
+            tr(
+                "`{raw}` is not what a light does: use `notify`, `off`, or a severity (blue, yellow, orange, red).",
+                raw=raw,
+            )
+        ) from None
+
+
+def _normalise_switch(raw: str) -> str:
+    word = raw.strip().lower()
+    if word not in ON_WORDS:
+        raise UserError(tr("`{raw}` is neither `on` nor `off`.", raw=raw))
+    return "on" if ON_WORDS[word] else "off"
+
+
+@dataclass(frozen=True)
+class Hold:
+    """How long a new light must last before it acts (`alert.hold`): a number of readings in a row,
+    or a time (the light acts once it has lasted that long, with or without a new reading)."""
+
+    readings: int = 1
+    time: timedelta | None = None
+
+
+_HOLD_READINGS = re.compile(r"(\d+)\s*(?:readings?|次读数|次|个读数)?")
+
+
+def _parse_hold(raw: str) -> Hold:
+    text = raw.strip().lower()
+    counted = _HOLD_READINGS.fullmatch(text)
+    if counted:
+        readings = int(counted.group(1))
+        if not 1 <= readings <= MAX_HOLD_READINGS:
+            raise UserError(
+                tr("A light can be held for 1 to {most} readings; `{raw}` is not.", most=MAX_HOLD_READINGS, raw=raw)
+            )
+        return Hold(readings=readings)
+    try:
+        held = parse_duration(text)
+    except UserError:
+        raise UserError(
+            tr("`{raw}` is not a hold: give a number of readings, like `2 readings`, or a time, like `15m`.", raw=raw)
+        ) from None
+    if not timedelta(0) < held <= MAX_HOLD:
+        raise UserError(tr("A light can be held for at most {most}.", most=format_duration(MAX_HOLD)))
+    return Hold(readings=0, time=held)
+
+
+def _normalise_hold(raw: str) -> str:
+    hold = _parse_hold(raw)
+    if hold.time is not None:
+        return format_duration(hold.time)
+    return "1 reading" if hold.readings == 1 else f"{hold.readings} readings"
+
+
+def _normalise_optional_duration(raw: str) -> str:
+    word = raw.strip().lower()
+    return OFF if ALERT_WORDS.get(word) == OFF else _normalise_duration(raw)
+
+
 @dataclass(frozen=True)
 class ConfigKey:
     """A setting: `form` and `help` are English, marked for the catalog; shown through `tr`."""
@@ -154,6 +231,13 @@ ACK_HELP = {
     Severity.BLUE: N_("time to acknowledge a blue escalation"),
 }
 
+ALERT_FORM = N_("<notify|off|severity>")
+DEFAULT_ALERTS = {"yellow": NOTIFY, "red": Severity.ORANGE.value, "purple": Severity.RED.value}
+ALERT_HELP = {
+    "yellow": N_("what a KPI turning yellow does: notify, off, or the severity of the escalation it raises"),
+    "red": N_("what a KPI turning red does: notify, off, or the severity of the escalation it raises"),
+    "purple": N_("what a KPI turning purple does: notify, off, or the severity of the escalation it raises"),
+}
 
 CONFIG_KEYS: dict[str, ConfigKey] = {
     key.name: key
@@ -174,6 +258,38 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             "1",
             N_("times the whole response chain is paged again when nobody acknowledges"),
             _normalise_repeat,
+        ),
+        *(
+            ConfigKey(f"alert.{light}", ALERT_FORM, default, ALERT_HELP[light], _normalise_alert)
+            for light, default in DEFAULT_ALERTS.items()
+        ),
+        ConfigKey(
+            "alert.hold",
+            N_("<n readings|duration>"),
+            "1 reading",
+            N_("how long a new light must last before it acts (against flapping)"),
+            _normalise_hold,
+        ),
+        ConfigKey(
+            "alert.nodata",
+            N_("<duration|off>"),
+            "3h",
+            N_("during the sale, a KPI with no new reading for this long is announced, and marked stale"),
+            _normalise_optional_duration,
+        ),
+        ConfigKey(
+            "alert.autoresolve",
+            "<on|off>",
+            OFF,
+            N_("a light-raised escalation resolves itself when its KPI is green again"),
+            _normalise_switch,
+        ),
+        ConfigKey(
+            "alert.forecast",
+            "<on|off>",
+            OFF,
+            N_("a cumulative KPI forecast to land below the red line acts like a red light"),
+            _normalise_switch,
         ),
         ConfigKey("lang", "<en|zh-CN>", ENGLISH, N_("the language of the war room's messages"), _normalise_language),
         ConfigKey("retro.time", "<HH:MM>", "21:00", N_("daily retrospective prompt"), _normalise_clock_time),
@@ -316,3 +432,25 @@ def retro_summary_time(stored: dict[str, Any]) -> time:
 
 def retro_reminder_delay(stored: dict[str, Any]) -> timedelta:
     return parse_duration(_value(stored, "retro.remind"))
+
+
+def alert_action(stored: dict[str, Any], light: str | None) -> str:
+    """What a held `light` does: `notify`, `off`, or a severity; a green light (or none) does nothing."""
+    return _value(stored, f"alert.{light}") if light in DEFAULT_ALERTS else OFF
+
+
+def alert_hold(stored: dict[str, Any]) -> Hold:
+    return _parse_hold(_value(stored, "alert.hold"))
+
+
+def alert_nodata(stored: dict[str, Any]) -> timedelta | None:
+    raw = _value(stored, "alert.nodata")
+    return None if raw == OFF else parse_duration(raw)
+
+
+def alert_autoresolve(stored: dict[str, Any]) -> bool:
+    return _value(stored, "alert.autoresolve") == "on"
+
+
+def alert_forecast(stored: dict[str, Any]) -> bool:
+    return _value(stored, "alert.forecast") == "on"

@@ -68,6 +68,11 @@ def role_label(role: str) -> str:
     return role
 
 
+def owner_label(owner: str) -> str:
+    """A KPI's owner as people read it: a role (`lead:supply_chain`, 供应链负责人), or a mention."""
+    return role_label(owner) if owner == Role.COMMANDER or owner.startswith(LEAD) else mention(owner)
+
+
 def period(campaign: Campaign) -> str:
     return tr(
         "{starts} – {ends} ({timezone})",
@@ -144,6 +149,7 @@ _SUBJECTS = [
     (re.compile(r"the target of (?P<kpi>\S+) for (?P<dimension>.+)"), N_("the target of {kpi} for {dimension}")),
     (re.compile(r"the target of (?P<kpi>\S+)"), N_("the target of {kpi}")),
     (re.compile(r"the hourly curve of (?P<kpi>\S+)"), N_("the hourly curve of {kpi}")),
+    (re.compile(r"the owner of (?P<kpi>\S+)"), N_("the owner of {kpi}")),
 ]
 
 
@@ -204,13 +210,13 @@ WARROOM_HELP = N_(
 • `/warroom phase <warmup|live|extension|wrapup|closed>` — move the campaign on
 • `/warroom role <role> @primary [@backup]` — roles: `commander`, `finance`, `tier1`, `tier2`, `tier3`, \
 `lead:<department>`
-• `/warroom config <key> <value>` — the settings:
-{keys}
+• `/warroom config <key> <value>` — change a setting (listed below); `/warroom config` shows their values
 • `/warroom target <kpi> <value> [dimension]` — a KPI's campaign target (a gauge's threshold)
 • `/warroom metric <kpi> <value> [dimension]` — a reading: a cumulative KPI's total to date, a gauge's level
 • `/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"]` · `/warroom kpi remove <key>` \
 (its readings are kept) · `/warroom kpi restore <key>`
 • `/warroom kpi curve <key> <24 weights, local hours 0–23|linear>` — shape a target to date over the day
+• `/warroom kpi owner <key> <department|@person>` — who is paged first when its light turns bad
 • `/warroom digest` — post the status digest in the channel now
 • `/warroom chart <kpi>` — a chart of the KPI against its target to date, posted in the channel
 • `/warroom retro` — write today's retrospective (a form; the evening prompt has a button too)
@@ -240,6 +246,7 @@ BUDGET_HELP = N_(
 • `/budget help` — this list"""
 )
 
+SETTINGS_HELP = N_("*Settings* — `/warroom config <key> <value>`:\n{keys}")
 HELP = {"/warroom": WARROOM_HELP, "/escalate": ESCALATE_HELP, "/budget": BUDGET_HELP}
 
 
@@ -256,7 +263,10 @@ def help_message(command: str = "/warroom") -> Message:
         )
         for spec in CONFIG_KEYS.values()
     )
-    parts = [tr(part, keys=keys) for part in (HELP.values() if command == "/warroom" else [HELP[command]])]
+    if command == "/warroom":
+        parts = [tr(WARROOM_HELP), tr(ESCALATE_HELP), tr(BUDGET_HELP), tr(SETTINGS_HELP, keys=keys)]
+    else:
+        parts = [tr(HELP[command])]
     return message("\n\n".join(parts), [section(part) for part in parts])
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import in_chinese, tr
-from warroom_bot.core.parsing import did_you_mean
+from warroom_bot.core.parsing import DEPARTMENT_ALIASES, did_you_mean, parse_mention, role_alias
 from warroom_bot.models import Department, Role, RoleAssignment
 
 LEAD = "lead:"
@@ -44,6 +44,28 @@ def normalise_role(text: str) -> str:
             roles=listed.join(roles),
         )
     )
+
+
+COMMANDER = Role.COMMANDER.value
+
+
+def normalise_owner(text: str) -> str:
+    """A KPI's owner: a person (`<@U123>`, kept as the user id), a department (`supply_chain`,
+    `lead:supply_chain`, `供应链`: its lead's role) or `commander`; a `UserError` naming the forms."""
+    word = text.strip()
+    if word.startswith("<@"):
+        return parse_mention(word)
+    role = DEPARTMENT_ALIASES.get(word) or role_alias(word).replace("-", "_")
+    if role in {d.value for d in Department}:
+        role = LEAD + role
+    if role != COMMANDER and not role.startswith(LEAD):
+        raise UserError(
+            tr(
+                "`{text}` is not an owner: name a department (like `supply_chain`), `commander`, or mention a person.",
+                text=text,
+            )
+        )
+    return normalise_role(role)
 
 
 @dataclass(frozen=True)

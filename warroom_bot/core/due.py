@@ -32,13 +32,8 @@ async def claim(
     model = type(row)
     key = col(model.id)
     row_id = stored_id(row)
-    # On PostgreSQL a row another worker is claiming is locked by its transaction: skip it at once
-    # rather than wait for their commit, so that replicas share a fan-out instead of queueing.
-    # (SQLite has one writer at a time and no row locks: there the UPDATE below is the whole claim.)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        locked = select(key).where(key == row_id).with_for_update(skip_locked=True)
-        if (await session.exec(locked)).first() is None:
-            return False
+    if not await lock(session, model, row_id):
+        return False
     column = col(getattr(model, deadline))
     seen = getattr(row, deadline)
     unchanged = column.is_(None) if seen is None else (column == seen) & (column <= now)
@@ -48,6 +43,19 @@ async def claim(
     for name, value in changes.items():
         setattr(row, name, value)
     return True
+
+
+async def lock(session: AsyncSession, model: Any, row_id: int) -> bool:
+    """Lock a row for this transaction, or say False at once when another worker holds it.
+
+    On PostgreSQL a row another worker is claiming is locked by its transaction: skip it rather than
+    wait for their commit, so that replicas share a fan-out instead of queueing. (SQLite has one
+    writer at a time and no row locks: there the caller's conditional UPDATE is the whole claim.)"""
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        return True
+    key = col(model.id)
+    locked = select(key).where(key == row_id).with_for_update(skip_locked=True)
+    return (await session.exec(locked)).first() is not None
 
 
 class Due(NamedTuple):

@@ -48,7 +48,7 @@ SIGNS = {
     "digest": ("— status", "战报"),
     "digest at 01": ("— status Wed 11 Nov 01:", "战报 11月11日 周三 01:"),
     "inventory red": ("Inventory vs safety stock green → red", "库存 绿灯 → 红灯"),
-    "page": ("RED #1", "红色 #1"),
+    "page": ("ORANGE #1", "橙色 #1"),
     "acknowledged": ("Acknowledged by", "确认"),
     "budget request": ("Budget request", "预算申请"),
     "approved": ("approved by", "审批"),
@@ -326,23 +326,26 @@ class Demo:
             night += timedelta(hours=1)
         self.clock.skip_to(story.local(11, story.QUIET_HOURS[1]))
 
-        await self.seen(
-            "a digest with inventory red",
-            lambda e: self.sign("digest") in e.text and self.sign("inventory red") in e.text,
-            within=timedelta(hours=3),
+        self.narrate(
+            tr(
+                "09:30: SKU-9 sells out below the safety line. Inventory's light turns red and raises an "
+                "escalation by itself, paging Ana, the supply-chain lead, first; she does not answer in 15 minutes."
+            )
         )
-        await self.at(story.local(11, "10:05"))
-        self.narrate(tr("SKU-9 is below the safety line. Eva escalates; Ana (tier 1) does not answer in 5 minutes."))
-        await self.command(EVA, "red " + tr("Inventory of SKU-9 below safety line"), "/escalate")
         page = await self.seen(
             "the page to Ben, tier 1 backup",
             lambda e: e.channel == f"D{BEN[1:]}" and e.text.startswith(self.sign("page")),
-            within=timedelta(minutes=15),
+            within=timedelta(hours=3),
         )
-        await self.at(story.local(11, "10:12"))
+        await self.at(story.local(11, "09:52"))
         await self.tap(BEN, page, ActionId.ACKNOWLEDGE)
         await self.seen(
             "the acknowledgement", lambda e: self.sign("acknowledged") in e.text, within=timedelta(minutes=5)
+        )
+        await self.seen(
+            "a digest with inventory red",
+            lambda e: self.sign("digest") in e.text and self.sign("inventory red") in e.text,
+            within=timedelta(hours=1),
         )
         await self.at(story.local(11, "10:40"))
         self.restocked = self.clock.now()

@@ -21,9 +21,11 @@ from warroom_bot.core.blocks import (
     sentence,
 )
 from warroom_bot.core.i18n import N_, in_chinese, tr, tr_n
+from warroom_bot.core.parsing import say_duration
 from warroom_bot.digest.snapshot import Snapshot, SourceProblem
-from warroom_bot.escalations.render import open_counts, open_summary
-from warroom_bot.metrics.render import LIGHT_EMOJI, kpi_line, kpi_name, light_word
+from warroom_bot.escalations.render import open_counts, open_summary, severity_tag, status_word
+from warroom_bot.metrics.render import LIGHT_EMOJI, kpi_line, kpi_name, light_word, lower_is_better, percent
+from warroom_bot.metrics.status import KpiStatus
 from warroom_bot.models import Campaign
 
 NO_LIGHT_YET, NO_OVERALL_LIGHT = N_("no light yet"), N_("none")
@@ -61,8 +63,35 @@ def digest_blocks(snapshot: Snapshot) -> list[dict]:
     )
     return [
         section(f"{LIGHT_EMOJI[snapshot.overall]} {overall}"),
-        *(section(kpi_line(status)) for status in snapshot.kpis),
+        *(section(kpi_line(status) + outlook(snapshot, status)) for status in snapshot.kpis),
     ]
+
+
+def outlook(snapshot: Snapshot, status: KpiStatus) -> str:
+    """What follows a KPI's line: where it lands at this pace, how old a stale value is, and the
+    escalations its lights raised that are still open."""
+    notes = []
+    if status.forecast is not None:
+        notes.append(
+            tr("at this pace {percent} of target", percent=percent(status.forecast, lower=lower_is_better(status)))
+        )
+    if status.stale and status.latest_at is not None:
+        notes.append(
+            tr(":hourglass: stale: the latest reading is {age} old", age=say_duration(snapshot.at - status.latest_at))
+        )
+    for alert in snapshot.alerts:
+        if alert.kpi == status.key:
+            where = f" ({escape(alert.dimension)})" if alert.dimension else ""
+            notes.append(
+                tr(
+                    ":rotating_light: #{number}{where} {severity}, {state}",
+                    number=alert.number,
+                    where=where,
+                    severity=severity_tag(alert.severity),
+                    state=status_word(alert.status),
+                )
+            )
+    return "".join("\n      " + note for note in notes)
 
 
 def actions_due(snapshot: Snapshot) -> str:

@@ -3,7 +3,7 @@ the action items due, as data (the status JSON serves it; `digest.render` makes 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,13 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.actions import service as actions
 from warroom_bot.budget import views as budget_views
 from warroom_bot.budget.views import BudgetBurn
-from warroom_bot.campaigns.config import light_thresholds
+from warroom_bot.campaigns.config import alert_nodata, light_thresholds
 from warroom_bot.core.db import stored_id
 from warroom_bot.escalations import views as escalation_views
 from warroom_bot.escalations.views import EscalationSummary
 from warroom_bot.metrics import service as metrics
 from warroom_bot.metrics.status import LIGHTS, KpiStatus, kpi_status
-from warroom_bot.models import Campaign
+from warroom_bot.models import Campaign, Kpi
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,18 @@ class SourceProblem:
 
 
 @dataclass(frozen=True)
+class OpenAlert:
+    """An unresolved escalation a KPI's light raised, as the status shows it beside the KPI."""
+
+    kpi: str
+    dimension: str
+    light: str | None
+    number: int
+    severity: str
+    status: str
+
+
+@dataclass(frozen=True)
 class Snapshot:
     campaign_name: str
     campaign_id: int
@@ -53,6 +65,7 @@ class Snapshot:
     budget: BudgetBurn | None = None
     source_problem: SourceProblem | None = None
     actions_due: list[DueAction] = field(default_factory=list)
+    alerts: list[OpenAlert] = field(default_factory=list)
 
     @property
     def overall(self) -> str | None:
@@ -74,7 +87,8 @@ async def snapshot(
     targets = await metrics.dimension_targets(session, ids)
     previous = (campaign.last_digest or {}).get("kpis", {})
     thresholds = light_thresholds(campaign.config)
-    escalations = await escalation_views.open_summary(session, stored_id(campaign), now)
+    unresolved = await escalation_views.open_escalations(session, stored_id(campaign))
+    keys = {kpi.id: kpi.key for kpi in kpis}
     burn = await budget_views.burn_of(session, campaign, now)
     today = actions.local_today(campaign, now)
     return Snapshot(
@@ -84,10 +98,21 @@ async def snapshot(
         phase=campaign.phase,
         at=now,
         kpis=[
-            kpi_status(kpi, campaign, now, latest[id_], targets[id_], previous.get(kpi.key, {}), thresholds)
+            await _with_outlook(
+                session,
+                campaign,
+                kpi,
+                kpi_status(kpi, campaign, now, latest[id_], targets[id_], previous.get(kpi.key, {}), thresholds),
+                now,
+            )
             for kpi, id_ in zip(kpis, ids, strict=True)
         ],
-        escalations=escalations,
+        escalations=escalation_views.summarize(unresolved, now),
+        alerts=[
+            OpenAlert(keys[e.kpi_id], e.dimension or "", e.light, e.number, e.severity, e.status)
+            for e in unresolved
+            if e.kpi_id in keys
+        ],
         budget=burn,
         source_problem=source_problem,
         actions_due=[
@@ -95,3 +120,13 @@ async def snapshot(
             for item in await actions.due_by(session, campaign, now)
         ],
     )
+
+
+async def _with_outlook(
+    session: AsyncSession, campaign: Campaign, kpi: Kpi, status: KpiStatus, now: datetime
+) -> KpiStatus:
+    """The status with its landing forecast, and marked stale after `alert.nodata` without a reading."""
+    silence = alert_nodata(campaign.config)
+    stale = silence is not None and status.latest_at is not None and now - status.latest_at >= silence
+    forecast = await metrics.forecast(session, campaign, kpi, status.value, now)
+    return replace(status, stale=stale, forecast=forecast)

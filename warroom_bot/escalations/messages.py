@@ -19,8 +19,8 @@ from warroom_bot.core.db import stored_id
 from warroom_bot.core.i18n import tr
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.escalations import render
-from warroom_bot.escalations.service import Acknowledged, Exhausted, Outcome, Raised, Resolved, Unchanged
-from warroom_bot.models import EscalationEvent, EscalationPage, EventKind, OutboxMessage, Priority
+from warroom_bot.escalations.service import Acknowledged, Exhausted, Noted, Outcome, Raised, Resolved, Unchanged
+from warroom_bot.models import Campaign, Escalation, EscalationEvent, EscalationPage, EventKind, OutboxMessage, Priority
 
 
 async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> None:
@@ -56,8 +56,18 @@ async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> 
             campaign_id=campaign.id,
             thread_of=post,
         )
-    if isinstance(outcome, (Exhausted, Acknowledged, Resolved)):
+    if isinstance(outcome, (Exhausted, Acknowledged, Resolved)) or (isinstance(outcome, Noted) and outcome.worsened):
         await _update_copies(session, outcome, now)
+
+
+async def offer_resolve(session: AsyncSession, escalation: Escalation, campaign: Campaign, *, now: datetime) -> None:
+    """A light-raised escalation's KPI is green again: Resolve offered in its thread, and by DM to
+    whoever acknowledged it."""
+    offer = render.resolve_offer(escalation)
+    post = await _channel_post(session, escalation.channel_message_id)
+    await enqueue(session, offer, now=now, channel=campaign.channel_id, campaign_id=campaign.id, thread_of=post)
+    if escalation.acknowledged_by:
+        await enqueue(session, offer, now=now, channel=escalation.acknowledged_by, campaign_id=campaign.id)
 
 
 def refusal(refused: Unchanged, now: datetime) -> str:

@@ -23,6 +23,9 @@ from warroom_bot.core.db import stored_id
 from warroom_bot.core.i18n import N_, in_chinese, tr
 from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext, tap_value
 from warroom_bot.core.parsing import say_duration
+from warroom_bot.escalations.service import AUTOMATIC
+from warroom_bot.metrics.render import LIGHT_EMOJI, light_word, reading_line
+from warroom_bot.metrics.status import from_reading
 from warroom_bot.models import Escalation, EscalationEvent, EscalationStatus, EventKind, Severity
 
 if TYPE_CHECKING:
@@ -61,6 +64,14 @@ RESPONDER_WORDS = {
     "tier 3 backup": N_("tier 3 backup"),
     "commander": N_("commander"),
     "commander backup": N_("commander backup"),
+    "owner": N_("KPI owner"),
+    "owner backup": N_("KPI owner backup"),
+}
+STATUS_WORDS = {
+    EscalationStatus.OPEN: N_("waiting for an acknowledgement"),
+    EscalationStatus.ACKNOWLEDGED: N_("acknowledged"),
+    EscalationStatus.EXHAUSTED: N_("nobody acknowledged"),
+    EscalationStatus.RESOLVED: N_("resolved"),
 }
 # A line of `/escalate list`, by the escalation's status.
 LIST_LINES = {
@@ -76,6 +87,11 @@ def ago(span: timedelta) -> str:
     return say_duration(timedelta(seconds=max(int(span.total_seconds()), 0)))
 
 
+def person(user_id: str | None) -> str:
+    """Who did something: a mention, or the alert rules (`service.AUTOMATIC`) in words."""
+    return tr("the alert rules") if user_id == AUTOMATIC else mention(user_id)
+
+
 def severity_count(severity: str, count: int) -> str:
     """`2 red` (红色 2 起)."""
     return tr(SEVERITY_COUNTS[Severity(severity)], count=count)
@@ -84,6 +100,11 @@ def severity_count(severity: str, count: int) -> str:
 def severity_tag(severity: str) -> str:
     """`RED` (红色)."""
     return tr(SEVERITY_TAGS[Severity(severity)])
+
+
+def status_word(status: str) -> str:
+    """`acknowledged` (已确认)."""
+    return tr(STATUS_WORDS[EscalationStatus(status)])
 
 
 def responder_word(label: str) -> str:
@@ -105,9 +126,9 @@ def state_sentence(escalation: Escalation) -> str:
     """Where the escalation stands, who put it there and when."""
     number = escalation.number
     if escalation.status == EscalationStatus.RESOLVED:
-        return tr("#{number} was resolved by {person}.", number=number, person=mention(escalation.resolved_by))
+        return tr("#{number} was resolved by {person}.", number=number, person=person(escalation.resolved_by))
     if escalation.status == EscalationStatus.ACKNOWLEDGED:
-        return tr("#{number} was acknowledged by {person}.", number=number, person=mention(escalation.acknowledged_by))
+        return tr("#{number} was acknowledged by {person}.", number=number, person=person(escalation.acknowledged_by))
     if escalation.status == EscalationStatus.EXHAUSTED:
         return tr("#{number} is unacknowledged: the whole response chain was paged.", number=number)
     return tr("#{number} is open and not yet acknowledged.", number=number)
@@ -135,23 +156,23 @@ def _button(label: str, action: ActionId, escalation: Escalation, *, style: str 
 def _status_line(escalation: Escalation) -> tuple[str, str]:
     """The emoji and the sentence of where the escalation stands, for the card."""
     if escalation.status == EscalationStatus.RESOLVED and escalation.resolved_at:
-        person, at = mention(escalation.resolved_by), slack_time(escalation.resolved_at)
+        who, at = person(escalation.resolved_by), slack_time(escalation.resolved_at)
         after = ago(escalation.resolved_at - escalation.raised_at)
         if escalation.resolution_note:
             return ":white_check_mark:", tr(
                 "Resolved by {person} at {time}, after {after}: {note}",
-                person=person,
+                person=who,
                 time=at,
                 after=after,
                 note=escape(escalation.resolution_note),
             )
         return ":white_check_mark:", tr(
-            "Resolved by {person} at {time}, after {after}", person=person, time=at, after=after
+            "Resolved by {person} at {time}, after {after}", person=who, time=at, after=after
         )
     if escalation.acknowledged_at:
         return ":eyes:", tr(
             "Acknowledged by {person} at {time}, after {after}",
-            person=mention(escalation.acknowledged_by),
+            person=person(escalation.acknowledged_by),
             time=slack_time(escalation.acknowledged_at),
             after=ago(escalation.acknowledged_at - escalation.raised_at),
         )
@@ -170,7 +191,7 @@ def card(escalation: Escalation, *, now: datetime, missing_tier1: bool = False) 
         lines.append(escape(escalation.details))
     blocks = [
         section("\n".join(lines)),
-        context(f"{emoji} " + tr("{status} · raised by {person}", status=status, person=mention(escalation.raised_by))),
+        context(f"{emoji} " + tr("{status} · raised by {person}", status=status, person=raiser(escalation))),
     ]
     if missing_tier1:
         blocks.append(context(f":warning: {tr(MISSING_TIER1)}"))
@@ -215,7 +236,7 @@ def acknowledged_line(escalation: Escalation) -> str:
 
 
 def _acknowledged(user_id: str | None, after: timedelta) -> str:
-    return tr("Acknowledged by {person} after {after}.", person=mention(user_id), after=ago(after))
+    return tr("Acknowledged by {person} after {after}.", person=person(user_id), after=ago(after))
 
 
 def resolved_line(escalation: Escalation) -> str:
@@ -227,11 +248,11 @@ def _resolved(user_id: str | None, after: timedelta, note: str | None) -> str:
     if note:
         return tr(
             "Resolved by {person} after {after}. Note: {note}",
-            person=mention(user_id),
+            person=person(user_id),
             after=ago(after),
             note=escape(note),
         )
-    return tr("Resolved by {person} after {after}.", person=mention(user_id), after=ago(after))
+    return tr("Resolved by {person} after {after}.", person=person(user_id), after=ago(after))
 
 
 def event_line(event: EscalationEvent) -> str:
@@ -239,7 +260,17 @@ def event_line(event: EscalationEvent) -> str:
     data = event.data or {}
     match event.kind:
         case EventKind.RAISED:
-            return tr("Raised by {person}.", person=mention(event.actor))
+            return tr("Raised by {person}.", person=person(event.actor))
+        case EventKind.READING:
+            return tr("Reading: {line}", line=reading_line(*from_reading(data)))
+        case EventKind.RECOVERED:
+            return tr("{emoji} Recovered: {line}", emoji=LIGHT_EMOJI["green"], line=reading_line(*from_reading(data)))
+        case EventKind.SEVERITY:
+            return tr(
+                "The light got worse: severity raised from {before} to {after}.",
+                before=severity_tag(data["from"]),
+                after=severity_tag(data["to"]),
+            )
         case EventKind.ROSTER:
             return tr(MISSING_TIER1)
         case EventKind.PAGED:
@@ -254,6 +285,26 @@ def event_line(event: EscalationEvent) -> str:
             return exhausted_line()
         case _:  # a note, and the events stored as text before migration 0008
             return str(data.get("text") or event.kind)
+
+
+def raiser(escalation: Escalation) -> str:
+    """Who raised it: a person, or the light of its KPI (`the red light of inventory`)."""
+    if escalation.raised_by != AUTOMATIC or escalation.light is None:
+        return person(escalation.raised_by)
+    return tr("the {light} light of {area}", light=light_word(escalation.light), area=escape(escalation.area or ""))
+
+
+def resolve_offer(escalation: Escalation) -> Message:
+    """A light-raised escalation's KPI is green again: Resolve, for whoever owns it."""
+    text = tr(
+        "{emoji} {headline}: its KPI is green again. Resolve it if the problem is over.",
+        emoji=LIGHT_EMOJI["green"],
+        headline=headline(escalation),
+    )
+    button = _button(tr("Resolve"), ActionId.RESOLVE, escalation, style="primary")
+    return message(
+        text, [section(text), {"type": "actions", "block_id": BlockId.ESCALATION_ACTIONS, "elements": [button]}]
+    )
 
 
 def exhausted_alert(escalation: Escalation, commander_ids: list[str]) -> Message:
@@ -282,7 +333,8 @@ def open_counts(summary: EscalationSummary) -> str:
     counts = [severity_count(severity, count) for severity, count in summary.by_severity.items() if count]
     waiting = summary.oldest_unacknowledged_seconds
     oldest = tr(" (oldest unacknowledged {age})", age=ago(timedelta(seconds=waiting))) if waiting is not None else ""
-    return ("、" if in_chinese() else ", ").join(counts) + oldest
+    lights = tr(", {count} raised by lights", count=summary.from_lights) if summary.from_lights else ""
+    return ("、" if in_chinese() else ", ").join(counts) + lights + oldest
 
 
 def open_summary(summary: EscalationSummary) -> str:

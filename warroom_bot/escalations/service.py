@@ -31,7 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import config
 from warroom_bot.campaigns import service as campaigns
-from warroom_bot.campaigns.roster import Roster
+from warroom_bot.campaigns.roster import LEAD, Roster
 from warroom_bot.core import due
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
@@ -48,6 +48,7 @@ from warroom_bot.models import (
 )
 
 TIERS = (Role.TIER1, Role.TIER2, Role.TIER3)
+AUTOMATIC = ""  # the actor of what the alert rules do (raise an escalation, resolve it when green)
 MAX_SUMMARY = 200
 MAX_AREA = 80
 MAX_DETAILS = 2000
@@ -74,17 +75,35 @@ class Responder:
     label: str
 
 
-def response_chain(roster: Roster) -> list[Responder]:
-    """Everyone on tiers 1–3, primary before backup, in the order they are paged. The labels are
-    data (stored in the timeline, read by the API); `render.responder_word` says them to people."""
-    chain = []
+def response_chain(campaign: Campaign, roster: Roster, owner: str | None = None) -> list[Responder]:
+    """Everyone paged in turn: the owner of the KPI whose light raised the escalation (primary, then
+    backup), then tiers 1–3, primary before backup; nobody twice. The labels are data (stored in the
+    timeline, read by the API); `render.responder_word` says them to people."""
+    chain = owners(campaign, roster, owner)
+    first = {responder.user_id for responder in chain}
     for number, role in enumerate(TIERS, start=1):
         assignment = roster.holder(role)
         if assignment is not None:
             chain.append(Responder(assignment.primary_user, f"tier {number} primary"))
             if assignment.backup_user:
                 chain.append(Responder(assignment.backup_user, f"tier {number} backup"))
-    return chain
+    return [responder for i, responder in enumerate(chain) if i < len(first) or responder.user_id not in first]
+
+
+def owners(campaign: Campaign, roster: Roster, owner: str | None) -> list[Responder]:
+    """Who an owner (`lead:<department>`, `commander` or a user id) pages: the role's primary and
+    backup, the person; nobody when the role is not held."""
+    if owner is None:
+        return []
+    if owner == Role.COMMANDER:
+        return [Responder(r.user_id, r.label.replace("commander", "owner")) for r in commanders(campaign, roster)]
+    if not owner.startswith(LEAD):
+        return [Responder(owner, "owner")]
+    assignment = roster.holder(owner)
+    if assignment is None:
+        return []
+    backup = [Responder(assignment.backup_user, "owner backup")] if assignment.backup_user else []
+    return [Responder(assignment.primary_user, "owner"), *backup]
 
 
 def commanders(campaign: Campaign, roster: Roster) -> list[Responder]:
@@ -131,6 +150,19 @@ class Outcome:
     events: list[EscalationEvent] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class LightSource:
+    """What raises an escalation by itself: a KPI's light (`warroom_bot.alerts`). `reading` is the
+    standing it raised it with (`metrics.status` fields, for the `reading` event)."""
+
+    kpi_id: int
+    dimension: str
+    light: str
+    owner: str | None
+    bad_since: datetime
+    reading: dict[str, Any]
+
+
 @dataclass
 class Raised(Outcome):
     """A new escalation, its first responders paged (`paged` events); `missing_tier1` if nobody is on tier 1."""
@@ -146,6 +178,14 @@ class Paged(Outcome):
 @dataclass
 class Exhausted(Outcome):
     """The whole chain passed unanswered: the `exhausted` event names the commanders to tell."""
+
+
+@dataclass
+class Noted(Outcome):
+    """A light-raised escalation's KPI read again: a `reading` (or `recovered`) event; `worsened` when
+    its severity was raised in place (a `severity` event, and the current step paged again)."""
+
+    worsened: bool = False
 
 
 @dataclass
@@ -178,8 +218,10 @@ async def raise_escalation(
     now: datetime,
     area: str | None = None,
     details: str | None = None,
+    source: LightSource | None = None,
 ) -> Raised:
-    """Open an escalation and page the first responder (or record who is missing)."""
+    """Open an escalation and page the first responder (or record who is missing). One raised by
+    a light (`source`, `user_id` empty) pages the KPI's owner first and records the reading."""
     summary_text = clean_summary(summary)
     campaign = await campaigns.get(session, campaign_id)
     number = (
@@ -201,12 +243,17 @@ async def raise_escalation(
         raised_at=now,
         next_step_at=None,
     )
+    if source is not None:
+        escalation.kpi_id, escalation.dimension, escalation.light = source.kpi_id, source.dimension, source.light
+        escalation.owner, escalation.bad_since = source.owner, source.bad_since
     session.add(escalation)
     await session.flush()
     roster = await campaigns.roster(session, campaign_id)
     missing_tier1 = roster.holder(Role.TIER1) is None
     raised = Raised(escalation, campaign, missing_tier1=missing_tier1)
     _record(session, raised, now, EventKind.RAISED, {}, user_id)
+    if source is not None:
+        _record(session, raised, now, EventKind.READING, source.reading)
     if missing_tier1:
         _record(session, raised, now, EventKind.ROSTER, {"missing": Role.TIER1.value})
     _page_step(session, raised, roster, now)
@@ -216,7 +263,7 @@ async def raise_escalation(
 def _page_step(session: AsyncSession, outcome: Outcome, roster: Roster, now: datetime) -> None:
     """Page whoever `escalation.step` points at and set the deadline for the next step."""
     escalation, campaign = outcome.escalation, outcome.campaign
-    chain = response_chain(roster)
+    chain = response_chain(campaign, roster, escalation.owner)
     deadline = config.ack_deadline(campaign.config, Severity(escalation.severity))
     responders = [chain[escalation.step]] if escalation.step < len(chain) else commanders(campaign, roster)
     for responder in responders:
@@ -255,7 +302,7 @@ async def fire_step(session: AsyncSession, *, escalation_id: int, now: datetime)
     roster = await campaigns.roster(session, escalation.campaign_id)
     step, round_ = escalation.step + 1, escalation.round
     exhausted = False
-    if step > len(response_chain(roster)):  # the commander step passed unanswered
+    if step > len(response_chain(campaign, roster, escalation.owner)):  # the commander step passed unanswered
         if round_ < config.escalation_repeats(campaign.config):
             step, round_ = 0, round_ + 1
         else:
@@ -288,6 +335,37 @@ async def fire_step(session: AsyncSession, *, escalation_id: int, now: datetime)
         _page_step(session, outcome, roster, now)
     session.add(escalation)
     return outcome
+
+
+async def note_reading(
+    session: AsyncSession,
+    *,
+    escalation_id: int,
+    light: str,
+    reading: dict[str, Any],
+    now: datetime,
+    severity: Severity | None = None,
+    recovered: bool = False,
+) -> Noted | None:
+    """Record a new reading of a light-raised escalation's KPI in its timeline: `recovered` when its
+    light holds green again, else `reading`; `light` is the light that holds. A `severity` above the escalation's raises it in place and, while
+    nobody has acknowledged, pages the current step again with that severity's deadline. None once
+    the escalation is resolved (the next bad light raises a new one)."""
+    escalation = await session.get(Escalation, escalation_id, with_for_update=True, populate_existing=True)
+    if escalation is None or escalation.status == EscalationStatus.RESOLVED:
+        return None
+    noted = Noted(escalation, await campaigns.get(session, escalation.campaign_id))
+    if severity is not None and list(Severity).index(severity) > list(Severity).index(Severity(escalation.severity)):
+        _record(session, noted, now, EventKind.SEVERITY, {"from": escalation.severity, "to": severity})
+        escalation.severity, noted.worsened = severity, True
+        if escalation.status == EscalationStatus.OPEN:
+            _page_step(session, noted, await campaigns.roster(session, escalation.campaign_id), now)
+    _record(session, noted, now, EventKind.RECOVERED if recovered else EventKind.READING, reading)
+    escalation.light = light
+    if recovered and escalation.recovered_at is None:
+        escalation.recovered_at = now
+    session.add(escalation)
+    return noted
 
 
 async def by_number(session: AsyncSession, *, campaign_id: int, number: int) -> Escalation:

@@ -25,12 +25,14 @@ async def open_escalations(session: AsyncSession, campaign_id: int) -> list[Esca
 @dataclass(frozen=True)
 class EscalationSummary:
     """The open escalations in numbers: how many of each severity (highest first, every severity
-    listed), how many are still unacknowledged, and how long the oldest of those has waited."""
+    listed), how many are still unacknowledged, how long the oldest of those has waited, and how
+    many a KPI's light raised."""
 
     open: int
     by_severity: dict[str, int]
     unacknowledged: int
     oldest_unacknowledged_seconds: int | None
+    from_lights: int = 0  # raised by a KPI's light, not by a person
 
 
 def summarize(escalations: list[Escalation], now: datetime) -> EscalationSummary:
@@ -43,6 +45,7 @@ def summarize(escalations: list[Escalation], now: datetime) -> EscalationSummary
         },
         unacknowledged=len(waiting),
         oldest_unacknowledged_seconds=max(int((now - min(waiting)).total_seconds()), 0) if waiting else None,
+        from_lights=sum(e.kpi_id is not None for e in escalations),
     )
 
 

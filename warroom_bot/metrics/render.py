@@ -159,3 +159,17 @@ def kpi_line(status: KpiStatus) -> str:
         for d in status.worst_dimensions
     )
     return f"{LIGHT_EMOJI[status.light]} {line}{worst}"
+
+
+def reading_line(status: KpiStatus, dimension: str = "") -> str:
+    """`*Inventory vs safety stock* (South): 400 (safety line 1,000) · 40.0% · purple` (a KPI, or
+    one dimension of it, at one reading: what a light-raised escalation records)."""
+    kpi = escape(kpi_name(status.label))
+    where = tr("{kpi} ({dimension})", kpi=kpi, dimension=escape(dimension)) if dimension else kpi
+    return tr(
+        "*{kpi}*: {standing} · {score} · {light}",
+        kpi=where,
+        standing=standing(status),
+        score=score(status),
+        light=light_word(status.light),
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,28 +19,52 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import audit
+from warroom_bot.campaigns.roster import COMMANDER, normalise_owner
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, in_chinese, tr
 from warroom_bot.core.parsing import did_you_mean, parse_kpi_value
-from warroom_bot.models import Campaign, DimensionTarget, Direction, Kpi, KpiKind, LatestReading
+from warroom_bot.metrics.status import landing
+from warroom_bot.models import Campaign, DimensionTarget, Direction, Kpi, KpiKind, LatestReading, Reading
 
 MAX_BATCH = 10_000
 MAX_DIMENSION = 60
 FUTURE_TOLERANCE = timedelta(minutes=5)
 KPI_USAGE = N_(
     '/warroom kpi add <key> <cumulative|gauge> <higher|lower> ["label"] · /warroom kpi remove <key> · '
-    "/warroom kpi restore <key> · /warroom kpi curve <key> <24 hourly weights|linear>"
+    "/warroom kpi restore <key> · /warroom kpi curve <key> <24 hourly weights|linear> · "
+    "/warroom kpi owner <key> <department|@person>"
 )
 
 # The default set offered at `/warroom start` (a team trims it with `/warroom kpi remove`). Labels
-# are stored in English and shown through the catalog (`metrics.render.kpi_name`).
+# are stored in English and shown through the catalog (`metrics.render.kpi_name`). Each belongs to
+# the department whose lead is told first when its light turns bad (`/warroom kpi owner`).
 DEFAULT_KPIS: list[dict[str, Any]] = [
-    {"key": "gmv", "label": N_("GMV"), "unit": "¥", "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
-    {"key": "orders", "label": N_("Orders"), "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
-    {"key": "visitors", "label": N_("Visitors"), "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {
+        "key": "gmv",
+        "owner": "lead:sales",
+        "label": N_("GMV"),
+        "unit": "¥",
+        "kind": KpiKind.CUMULATIVE,
+        "direction": Direction.HIGHER,
+    },
+    {
+        "key": "orders",
+        "owner": "lead:sales",
+        "label": N_("Orders"),
+        "kind": KpiKind.CUMULATIVE,
+        "direction": Direction.HIGHER,
+    },
+    {
+        "key": "visitors",
+        "owner": "lead:marketing",
+        "label": N_("Visitors"),
+        "kind": KpiKind.CUMULATIVE,
+        "direction": Direction.HIGHER,
+    },
     {
         "key": "conversion",
+        "owner": "lead:marketing",
         "label": N_("Conversion rate"),
         "unit": "%",
         "kind": KpiKind.GAUGE,
@@ -47,27 +72,42 @@ DEFAULT_KPIS: list[dict[str, Any]] = [
     },
     {
         "key": "aov",
+        "owner": "lead:sales",
         "label": N_("Average order value"),
         "unit": "¥",
         "kind": KpiKind.GAUGE,
         "direction": Direction.HIGHER,
     },
-    {"key": "new_customers", "label": N_("New customers"), "kind": KpiKind.CUMULATIVE, "direction": Direction.HIGHER},
+    {
+        "key": "new_customers",
+        "owner": "lead:marketing",
+        "label": N_("New customers"),
+        "kind": KpiKind.CUMULATIVE,
+        "direction": Direction.HIGHER,
+    },
     {
         "key": "inventory",
+        "owner": "lead:supply_chain",
         "label": N_("Inventory vs safety stock"),
         "kind": KpiKind.GAUGE,
         "direction": Direction.HIGHER,
     },
     {
         "key": "response_time",
+        "owner": "lead:tech",
         "label": N_("System response time"),
         "unit": "s",
         "kind": KpiKind.GAUGE,
         "direction": Direction.LOWER,
         "target": 3.0,
     },
-    {"key": "complaints", "label": N_("Complaints"), "kind": KpiKind.CUMULATIVE, "direction": Direction.LOWER},
+    {
+        "key": "complaints",
+        "owner": "lead:customer_service",
+        "label": N_("Complaints"),
+        "kind": KpiKind.CUMULATIVE,
+        "direction": Direction.LOWER,
+    },
 ]
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
@@ -159,6 +199,20 @@ async def set_curve(
     subject = f"the hourly curve of {kpi.key}"
     await audit.record(
         session, campaign, user_id=user_id, now=now, subject=subject, old=old, new=_curve_text(kpi.hourly_weights)
+    )
+    return kpi
+
+
+async def set_owner(
+    session: AsyncSession, *, campaign: Campaign, key: str, raw: str, user_id: str, now: datetime
+) -> Kpi:
+    """Who is told first when the KPI's light turns bad: a department (its lead) or a person."""
+    kpi = await kpi_by_key(session, stored_id(campaign), key)
+    old, kpi.owner = kpi.owner, normalise_owner(raw)
+    session.add(kpi)
+    subject = f"the owner of {kpi.key}"
+    await audit.record(
+        session, campaign, user_id=user_id, now=now, subject=subject, old=old or COMMANDER, new=kpi.owner
     )
     return kpi
 
@@ -362,24 +416,40 @@ def _driver_insert(dialect: Dialect, readings: list[dict[str, Any]]) -> tuple[st
 
 
 async def ingest(session: AsyncSession, readings: list[dict[str, Any]]) -> int:
-    """Store validated readings and move each KPI's latest value forward (never back to an older one)."""
+    """Store validated readings and move each KPI's latest value forward (never back to an older one),
+    counting them in its version (what the alert rules have not seen yet)."""
     if not readings:
         return 0
     connection = await session.connection()
     await connection.exec_driver_sql(*_driver_insert(connection.dialect, readings))
     newest: dict[tuple[int, str], dict[str, Any]] = {}
+    counts: Counter[tuple[int, str]] = Counter()
     for reading in readings:
         key = (reading["kpi_id"], reading["dimension"])
+        counts[key] += 1
         if key not in newest or reading["at"] >= newest[key]["at"]:
             newest[key] = reading
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(LatestReading).values(
-        [{column: r[column] for column in ("kpi_id", "dimension", "at", "value")} for r in newest.values()]
+        [
+            {
+                "kpi_id": r["kpi_id"],
+                "dimension": r["dimension"],
+                "at": r["at"],
+                "value": r["value"],
+                "version": counts[key],
+            }
+            for key, r in newest.items()
+        ]
     )
     await session.exec(
         statement.on_conflict_do_update(
             index_elements=["kpi_id", "dimension"],
-            set_={"at": statement.excluded.at, "value": statement.excluded.value},
+            set_={
+                "at": statement.excluded.at,
+                "value": statement.excluded.value,
+                "version": LatestReading.version + statement.excluded.version,
+            },
             where=statement.excluded.at >= LatestReading.at,
         )
     )
@@ -411,3 +481,25 @@ async def dimension_targets(session: AsyncSession, kpi_ids: list[int]) -> dict[i
     for row in rows:
         result[row.kpi_id][row.dimension] = row.target
     return result
+
+
+PACE_WINDOW = timedelta(hours=1)  # the landing forecast carries on the pace of the last hour
+
+
+async def forecast(
+    session: AsyncSession, campaign: Campaign, kpi: Kpi, value: float | None, now: datetime
+) -> float | None:
+    """Where a cumulative KPI lands at its current pace, as attainment of its target (`status.landing`),
+    from the last reading of the KPI as a whole at least `PACE_WINDOW` ago."""
+    if kpi.kind != KpiKind.CUMULATIVE or not kpi.target or value is None:
+        return None
+    query = (
+        select(Reading.at, Reading.value)
+        .where(Reading.kpi_id == kpi.id, Reading.dimension == "", col(Reading.at) <= now - PACE_WINDOW)
+        .order_by(col(Reading.at).desc())
+        .limit(1)
+    )
+    earlier = (await session.exec(query)).first()
+    if earlier is not None and earlier[0] < campaign.starts_at:
+        earlier = None
+    return landing(kpi, campaign, now, value, (earlier[0], earlier[1]) if earlier else None)

@@ -21,6 +21,8 @@ from warroom_bot.core.blocks import ago
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, in_chinese, local_datetime, tr, tr_n
 from warroom_bot.digest.render import NO_OVERALL_LIGHT, listing
+from warroom_bot.escalations.render import severity_tag
+from warroom_bot.escalations.service import AUTOMATIC
 from warroom_bot.metrics.chart import attainment_png, chart_language
 from warroom_bot.metrics.render import (
     amount,
@@ -47,6 +49,8 @@ def md(text: str | None) -> str:
 
 def who(report: Report, user_id: str | None) -> str:
     """A person by name, as a report is read outside Slack where `<@U…>` means nothing."""
+    if user_id == AUTOMATIC:
+        return tr("the alert rules")
     return f"@{md(report.name(user_id))}" if user_id else tr("nobody")
 
 
@@ -256,7 +260,29 @@ def _escalations(report: Report) -> list[str]:
         "### " + tr("Response times by severity"),
         "",
         *table([tr("Severity"), tr("Raised"), tr("MTTA"), tr("MTTR")], times),
+        *_lights(report),
     ]
+
+
+def _lights(report: Report) -> list[str]:
+    """The escalations KPIs' lights raised: how long from the first bad reading to the escalation
+    (time to detect), to its acknowledgement, and to green again (time to recover)."""
+    raised = [e for e, _ in report.escalations if e.kpi_id is not None]
+    if not raised:
+        return []
+    rows = [
+        [
+            f"#{e.number}",
+            md(e.area),
+            light_word(e.light, "—"),
+            span(e.bad_since, e.raised_at) if e.bad_since else "—",
+            span(e.raised_at, e.acknowledged_at),
+            span(e.raised_at, e.recovered_at),
+        ]
+        for e in raised
+    ]
+    header = ["#", tr("KPI"), tr("Light"), tr("Time to detect"), tr("Time to ack"), tr("Time to recover")]
+    return ["### " + tr("Escalations raised by lights"), "", *table(header, rows)]
 
 
 def bar(attainment: float | None) -> str:
@@ -277,7 +303,14 @@ def _text_chart(report: Report) -> list[str]:
 
 def _results(report: Report, chart_png: bytes | None) -> list[str]:
     kpis = [
-        [md(kpi_name(s.label)), amount(s.value, s.unit), goal(s), score(s), light_word(s.light, "—")]
+        [
+            md(kpi_name(s.label)),
+            amount(s.value, s.unit),
+            goal(s),
+            score(s),
+            light_word(s.light, "—"),
+            open_alert(report, s.key),
+        ]
         for s in report.results.kpis
     ]
     if chart_png:
@@ -301,7 +334,7 @@ def _results(report: Report, chart_png: bytes | None) -> list[str]:
         "",
         "### " + tr("KPI attainment"),
         "",
-        *table([tr("KPI"), tr("Actual"), tr("Target"), tr("Attainment"), tr("Light")], kpis),
+        *table([tr("KPI"), tr("Actual"), tr("Target"), tr("Attainment"), tr("Light"), tr("Open alert")], kpis),
         *chart,
         "### " + tr("Budget vs actual"),
         "",
@@ -315,6 +348,12 @@ def _results(report: Report, chart_png: bytes | None) -> list[str]:
         "- " + roi_line(report),
         "",
     ]
+
+
+def open_alert(report: Report, key: str) -> str:
+    """`#3 RED` for each unresolved escalation the KPI's lights raised, or `—`."""
+    open_ones = [f"#{a.number} {severity_tag(a.severity)}" for a in report.results.alerts if a.kpi == key]
+    return ", ".join(open_ones) or "—"
 
 
 def roi_line(report: Report) -> str:
