@@ -1,4 +1,5 @@
-"""`/escalate`, the Acknowledge and Resolve buttons (in the channel and in DMs), and the modals."""
+"""`/escalate`, the Acknowledge, Resolve, Done and Post an update buttons (in the channel and in
+DMs), the modals, and the "Escalate this message" shortcut."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from warroom_bot.campaigns import service as campaigns
 from warroom_bot.campaigns.render import help_message
-from warroom_bot.core.blocks import notice
+from warroom_bot.core.blocks import notice, truncate
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, tr
@@ -34,14 +35,18 @@ from warroom_bot.handlers.context import (
     speak_as_campaign_of,
 )
 from warroom_bot.handlers.errors import after_ack
-from warroom_bot.models import Campaign, Escalation
+from warroom_bot.models import Campaign, Escalation, PlanStep
+from warroom_bot.plans import service as plans
+from warroom_bot.plans.library import Plan
 
 USAGE = N_(
-    "/escalate <blue|yellow|orange|red> <summary> · /escalate list · /escalate ack <id> · /escalate resolve <id> [note]"
+    "/escalate <blue|yellow|orange|red> [plan:<key>] <summary> · /escalate list · /escalate ack <id> · "
+    "/escalate resolve <id> [note] · /escalate update <id> <text>"
 )
 
 
-SUBCOMMANDS = ("list", "ack", "acknowledge", "resolve", "help")
+SUBCOMMANDS = ("list", "ack", "acknowledge", "resolve", "update", "help")
+PLAN_PREFIXES = ("plan:", "预案:", "预案：")
 
 
 @contextmanager
@@ -50,7 +55,7 @@ def explained(now: datetime) -> Iterator[None]:
     the transaction: the sentence reads the escalation)."""
     try:
         yield
-    except escalations.Unchanged as refused:
+    except (escalations.Unchanged, escalations.StepAlreadyDone) as refused:
         raise UserError(messages.refusal(refused, now)) from None
 
 
@@ -77,13 +82,15 @@ async def escalate_command(
         return
     campaign = require_campaign(campaign)
     if not text:
+        async with runtime.sessions() as session:
+            offered = [entry.shown() for entry in await plans.in_force(session)]
         await ack()
         opening = open_modal(
             client,
             runtime,
             trigger_id=command["trigger_id"],
             user_id=command["user_id"],
-            view=render.raise_modal(command["channel_id"]),
+            view=render.raise_modal(command["channel_id"], offered),
         )
         after_ack(opening, command, respond)
         return
@@ -114,6 +121,21 @@ async def escalate_command(
                 await messages.publish(session, changed, now=now)
         await reply(ack, notice(f":white_check_mark: {render.state_sentence(found)}"))
         return
+    if word == "update":
+        number_text, _, update = rest.strip().partition(" ")
+        with amended(usage=tr("/escalate update <id> <text>")):
+            number = _number(number_text)
+            async with runtime.transaction() as session:
+                with explained(now):
+                    found = await escalations.by_number(session, campaign_id=stored_id(campaign), number=number)
+                    updated = await escalations.post_update(
+                        session, escalation_id=stored_id(found), user_id=user_id, text=update, now=now
+                    )
+                    await messages.publish(session, updated, now=now)
+        await reply(
+            ack, notice(":white_check_mark: " + tr("Your update is in the thread of #{number}.", number=number))
+        )
+        return
     hint = did_you_mean(word, SUBCOMMANDS)
     if hint:
         raise UserError(
@@ -121,9 +143,18 @@ async def escalate_command(
         )
     with amended(usage=tr(USAGE)):
         severity = parse_severity(first)
+    plan_key, summary = _plan_word(rest)
     async with runtime.transaction() as session:
+        with amended(usage=tr(USAGE)):
+            plan = await plans.find(session, plan_key) if plan_key is not None else None
         raised = await escalations.raise_escalation(
-            session, campaign_id=stored_id(campaign), severity=severity, summary=rest, user_id=user_id, now=now
+            session,
+            campaign_id=stored_id(campaign),
+            severity=severity,
+            summary=summary,
+            user_id=user_id,
+            now=now,
+            plan=plan,
         )
         await messages.publish(session, raised, now=now)
     headline = render.headline(raised.escalation)
@@ -131,8 +162,19 @@ async def escalate_command(
     await reply(ack, notice(f":rotating_light: {raised_text}"))
 
 
+def _plan_word(text: str) -> tuple[str | None, str]:
+    """`plan:stockout SKU-9 short` → (`stockout`, `SKU-9 short`): the plan named anywhere in the text."""
+    words = text.split()
+    for index, word in enumerate(words):
+        for prefix in PLAN_PREFIXES:
+            if word.lower().startswith(prefix):
+                return word[len(prefix) :], " ".join(words[:index] + words[index + 1 :])
+    return None, text
+
+
 async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime) -> None:
-    channel_id = modal_context(runtime, body, view).channel_id or ""
+    context = modal_context(runtime, body, view)
+    channel_id = context.channel_id or ""
     now = runtime.clock.now()
     async with runtime.transaction() as session:
         campaign = require_campaign(await campaigns.open_campaign_in(session, channel_id))
@@ -145,6 +187,10 @@ async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, A
             area = escalations.clean_area(modal_value(view, BlockId.AREA))
         with amended(field=BlockId.DETAILS):
             details = escalations.clean_details(modal_value(view, BlockId.DETAILS))
+        plan: Plan | None = None
+        if chosen := modal_value(view, BlockId.PLAN):
+            with amended(field=BlockId.PLAN):
+                plan = await plans.find(session, chosen)
         raised = await escalations.raise_escalation(
             session,
             campaign_id=stored_id(campaign),
@@ -154,6 +200,8 @@ async def raise_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, A
             details=details,
             user_id=body["user"]["id"],
             now=now,
+            plan=plan,
+            source_link=context.source_link,
         )
         await messages.publish(session, raised, now=now)
     await ack()
@@ -221,3 +269,98 @@ async def resolve_submitted(
             )
             await messages.publish(session, resolved, now=now)
     await ack()
+
+
+async def step_done_tapped(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], runtime: Runtime, campaign: Campaign | None
+) -> None:
+    """Done on a plan step in the checklist: recorded once, the checklist redrawn in place."""
+    value = action.get("value", "")
+    if not value.isdigit():
+        raise UserError(tr("That plan step no longer exists."))
+    now = runtime.clock.now()
+    async with runtime.transaction() as session:
+        step = await session.get(PlanStep, int(value))
+        if step is not None:
+            await speak_as_campaign_of(session, Escalation, step.escalation_id, campaign)
+        with explained(now):
+            done = await escalations.complete_step(session, step_id=int(value), user_id=body["user"]["id"], now=now)
+            await messages.publish(session, done, now=now)
+    await ack()
+
+
+async def post_update_tapped(
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    runtime: Runtime,
+    client: AsyncWebClient,
+    campaign: Campaign | None,
+) -> None:
+    """Post an update (on a nudge): a short form whose text lands in the escalation's thread."""
+    escalation_id, _shown = parse_tap(action["value"])
+    async with runtime.sessions() as session:
+        await speak_as_campaign_of(session, Escalation, escalation_id, campaign)
+        escalation = await session.get(Escalation, escalation_id)
+    if escalation is None:
+        raise UserError(tr("That escalation no longer exists."))
+    await ack()
+    opening = open_modal(
+        client, runtime, trigger_id=body["trigger_id"], user_id=body["user"]["id"], view=render.update_modal(escalation)
+    )
+    after_ack(opening, body, respond)
+
+
+async def update_submitted(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime, campaign: Campaign | None
+) -> None:
+    context = modal_context(runtime, body, view)
+    if context.escalation_id is None:
+        raise UserError(tr("This form lost track of its escalation; tap Post an update again."))
+    now = runtime.clock.now()
+    async with runtime.transaction() as session:
+        await speak_as_campaign_of(session, Escalation, context.escalation_id, campaign)
+        with amended(field=BlockId.UPDATE), explained(now):
+            updated = await escalations.post_update(
+                session,
+                escalation_id=context.escalation_id,
+                user_id=body["user"]["id"],
+                text=modal_value(view, BlockId.UPDATE),
+                now=now,
+            )
+            await messages.publish(session, updated, now=now)
+    await ack()
+
+
+async def escalate_message(
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    runtime: Runtime,
+    client: AsyncWebClient,
+    campaign: Campaign | None,
+) -> None:
+    """The "Escalate this message" shortcut: the `/escalate` form, filled in with the message's
+    text and remembering its permalink (the escalation's thread links back to it)."""
+    await ack()
+    campaign = require_campaign(campaign)
+    shared = body.get("message") or {}
+    channel_id = body["channel"]["id"]
+    async with runtime.sessions() as session:
+        offered = [entry.shown() for entry in await plans.in_force(session)]
+
+    async def open_form() -> None:
+        found = await client.chat_getPermalink(channel=channel_id, message_ts=shared.get("ts", body.get("message_ts")))
+        text = str(shared.get("text") or "").strip()
+        first_line = text.splitlines()[0] if text else ""
+        view = render.raise_modal(
+            campaign.channel_id,
+            offered,
+            summary_text=truncate(first_line, escalations.MAX_SUMMARY) or None,
+            details_text=truncate(text, escalations.MAX_DETAILS) or None,
+            source_link=found.get("permalink"),
+        )
+        await open_modal(client, runtime, trigger_id=body["trigger_id"], user_id=body["user"]["id"], view=view)
+
+    after_ack(open_form(), body, respond)

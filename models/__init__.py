@@ -27,7 +27,7 @@ from warroom_bot.models.enums import (
     Role,
     Severity,
 )
-from warroom_bot.models.escalations import Escalation, EscalationEvent, EscalationPage
+from warroom_bot.models.escalations import EmergencyPlan, Escalation, EscalationEvent, EscalationPage, PlanStep
 from warroom_bot.models.metrics import DimensionTarget, Kpi, KpiAlert, LatestReading, Reading
 from warroom_bot.models.retros import ActionItem, RetroDay, RetroEntry
 from warroom_bot.models.types import UTCDateTime
@@ -45,6 +45,7 @@ __all__ = [
     "Department",
     "DimensionTarget",
     "Direction",
+    "EmergencyPlan",
     "Escalation",
     "EscalationEvent",
     "EscalationPage",
@@ -58,6 +59,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "Phase",
+    "PlanStep",
     "Priority",
     "Reading",
     "RetroDay",

@@ -85,6 +85,12 @@ class EventKind(StrEnum):
     READING = "reading"  # a KPI's light: a new reading of the KPI that raised it
     SEVERITY = "severity"  # raised in place when its light got worse
     RECOVERED = "recovered"  # its KPI is green again
+    PLAN = "plan"  # its emergency plan started (the checklist is posted in the thread)
+    STEP_DONE = "step_done"
+    STEP_LATE = "step_late"  # a plan step passed its time box
+    BREACHED = "breached"  # not resolved by its resolve-by deadline
+    NUDGED = "nudged"  # whoever acknowledged it was asked for an update
+    UPDATE = "update"  # an update posted in its thread
 
 
 class ChangeKind(StrEnum):

@@ -48,6 +48,48 @@ class Escalation(SQLModel, table=True):
     owner: str | None = Field(default=None, max_length=40)
     bad_since: datetime | None = utc_column(nullable=True)
     recovered_at: datetime | None = utc_column(nullable=True)
+    # Its emergency plan (`warroom_bot.plans`), copied when it started: the key and title; the steps
+    # are `PlanStep` rows, shown as a checklist in the thread (`checklist_message_id`).
+    plan_key: str | None = Field(default=None, max_length=40)
+    plan_title: str | None = Field(default=None, max_length=120)
+    checklist_message_id: int | None = Field(default=None, foreign_key="outboxmessage.id")
+    # A rehearsal: labelled DRILL everywhere, never counted in the campaign's response times.
+    drill: bool = Field(default=False, sa_column=sa.Column(sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Resolve-by (`resolve.<severity>`): the deadline, and when its breach was announced (once).
+    resolve_by: datetime | None = utc_column(nullable=True, index=True)
+    breached_at: datetime | None = utc_column(nullable=True)
+    # Acknowledged and quiet for `update.<severity>`: whoever acknowledged it is nudged at this time.
+    update_due_at: datetime | None = utc_column(nullable=True, index=True)
+    # Raised from a message ("Escalate this message"): the message's permalink.
+    source_link: str | None = Field(default=None, max_length=400)
+
+
+class PlanStep(SQLModel, table=True):
+    """One step of the plan running on an escalation: what to do, whose role, the time box (`due_at`,
+    counted from when the plan started; None once its lateness was announced or it has none), and
+    who marked it done and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    position: int
+    text: str = Field(max_length=300)
+    role: str | None = Field(default=None, max_length=40)
+    within_seconds: int | None = None
+    due_at: datetime | None = utc_column(nullable=True, index=True)
+    late_at: datetime | None = utc_column(nullable=True)
+    done_by: str | None = Field(default=None, max_length=32)
+    done_at: datetime | None = utc_column(nullable=True)
+
+
+class EmergencyPlan(SQLModel, table=True):
+    """A team's own emergency plan (`warroom plans load`, `PUT /api/plans`), as validated data; the
+    shipped plans live in code (`warroom_bot.plans.library`) and a team's plan of the same key
+    replaces one."""
+
+    key: str = Field(primary_key=True, max_length=40)
+    position: int
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = utc_column()
 
 
 class EscalationPage(SQLModel, table=True):

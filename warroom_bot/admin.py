@@ -1,4 +1,5 @@
-"""The database work behind the admin commands: `warroom token create`, `import-metrics`, `report`.
+"""The database work behind the admin commands: `warroom token create`, `import-metrics`, `report`,
+`plans load`.
 
 Each opens the configured database, migrated first, does one thing and commits; `warroom_bot.cli`
 reads the arguments and prints the outcome.
@@ -17,7 +18,7 @@ from warroom_bot.core.settings import Settings
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-# How many of a rejected CSV's bad lines are listed.
+# How many of a rejected CSV's (or plan file's) bad lines are listed.
 SHOWN_ERRORS = 50
 
 
@@ -77,6 +78,23 @@ async def import_readings(settings: Settings, campaign_id: int, rows: list[dict[
             raise UserError(f"{rejected.message}\n{lines}{more}") from None
         await session.commit()
     return stored
+
+
+async def load_plans(settings: Settings, text: str) -> list[str]:
+    """Make a YAML plan file the team's plans (all or nothing); the keys loaded."""
+    from warroom_bot.core.clock import SystemClock
+    from warroom_bot.plans import service as plans
+    from warroom_bot.plans.library import PlanFileError, parse_plan_file
+
+    try:
+        loaded = parse_plan_file(text)
+    except PlanFileError as refused:
+        lines = "\n".join(f"  {problem}" for problem in refused.problems[:SHOWN_ERRORS])
+        raise UserError(f"The plan file was not loaded; nothing changed:\n{lines}") from None
+    async with database_session(settings) as session:
+        await plans.replace(session, loaded, SystemClock().now())
+        await session.commit()
+    return [plan.key for plan in loaded]
 
 
 async def campaign_report(settings: Settings, campaign_id: int, format_: str) -> str:

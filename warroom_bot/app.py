@@ -74,6 +74,9 @@ SLACK_MAX_BODY_BYTES = 1024 * 1024
 # A metrics batch holds up to 10,000 readings (metrics.MAX_BATCH); with a 60-character CJK dimension,
 # a value as text, a timestamp with microseconds and offset, \u-escaped and indented, it is 4.9 MiB.
 METRICS_MAX_BODY_BYTES = 8 * 1024 * 1024
+# The team's emergency plans (PUT /api/plans): at most 50 plans of 20 steps (plans.library), about
+# 200 KiB of JSON in \u-escaped CJK at their longest.
+PLANS_MAX_BODY_BYTES = 512 * 1024
 # Every other route takes no body at all.
 OTHER_MAX_BODY_BYTES = 64 * 1024
 # Slack needs its answer within 3 s, so its own bodies arrive at once; an 8 MiB batch from an
@@ -95,6 +98,8 @@ def body_limit(path: str) -> BodyLimit:
         return BodyLimit(SLACK_MAX_BODY_BYTES, BODY_TIMEOUT_SECONDS)
     if _METRICS_PATH.fullmatch(path):
         return BodyLimit(METRICS_MAX_BODY_BYTES, METRICS_BODY_TIMEOUT_SECONDS)
+    if path.rstrip("/") == "/api/plans":
+        return BodyLimit(PLANS_MAX_BODY_BYTES, BODY_TIMEOUT_SECONDS)
     return BodyLimit(OTHER_MAX_BODY_BYTES, BODY_TIMEOUT_SECONDS)
 
 

@@ -234,6 +234,20 @@ def import_metrics(csv_file: TextIO, campaign_id: int) -> None:
     click.echo(f"Imported {stored} readings into campaign {campaign_id}.")
 
 
+@main.group()
+def plans() -> None:
+    """Emergency plans: the team's own, from a YAML file under version control (README: Emergency plans)."""
+
+
+@plans.command("load")
+@click.argument("plan_file", type=click.File("r", encoding="utf-8-sig"))
+@_friendly_errors
+def plans_load(plan_file: TextIO) -> None:
+    """Validate a plan file and make it the team's plans (a plan of a shipped key replaces that one)."""
+    keys = asyncio.run(admin.load_plans(load_settings(), plan_file.read()))
+    click.echo(f"Loaded {len(keys)} plans: {', '.join(keys)}.")
+
+
 @main.command()
 @click.option("--campaign", "campaign_id", type=int, required=True, help="The campaign id (see GET /api/campaigns).")
 @click.option("--format", "format_", type=click.Choice(["md", "html"]), default="md", show_default=True)

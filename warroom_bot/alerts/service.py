@@ -46,6 +46,7 @@ from warroom_bot.metrics.status import (
     share_to_date,
 )
 from warroom_bot.models import Campaign, Escalation, Kpi, KpiAlert, KpiKind, LatestReading, Phase, Severity
+from warroom_bot.plans import service as plans
 
 WATCHED = (Phase.WARMUP, Phase.LIVE, Phase.EXTENSION)  # lights act from warm-up to the end of the sale
 SALE = (Phase.LIVE, Phase.EXTENSION)  # no data is worth a notice only while the sale runs
@@ -322,8 +323,10 @@ async def _act(
                 await _recovered(session, noted.escalation, checked, now)
         return
     if judged.worse and severity is not None:
-        with i18n.speaking(config.language(campaign.config)):  # the summary is stored as words
+        with i18n.speaking(config.language(campaign.config)):  # the summary and plan are stored as words
             summary = describe(unit.status, unit.dimension)
+            plan_key = config.alert_plans(campaign.config).get(checked.kpi.key)
+            plan = await plans.named(session, plan_key) if plan_key else None
         raised = await escalations.raise_escalation(
             session,
             campaign_id=stored_id(campaign),
@@ -340,6 +343,7 @@ async def _act(
                 bad_since=state.bad_since or now,
                 reading=reading,
             ),
+            plan=plan,
         )
         checked.escalations.append(raised)
         await _link(session, state, stored_id(raised.escalation))

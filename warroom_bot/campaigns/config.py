@@ -35,6 +35,22 @@ DEFAULT_ACK_DEADLINES = {
     Severity.YELLOW: timedelta(minutes=30),
     Severity.BLUE: timedelta(minutes=60),
 }
+# How long an escalation may stay unresolved (`resolve.<severity>`) and how long an acknowledged one
+# may go without an update (`update.<severity>`); None: no deadline.
+DEFAULT_RESOLVE_DEADLINES = {
+    Severity.RED: timedelta(hours=2),
+    Severity.ORANGE: timedelta(hours=6),
+    Severity.YELLOW: timedelta(hours=24),
+    Severity.BLUE: None,
+}
+DEFAULT_UPDATE_INTERVALS = {
+    Severity.RED: timedelta(minutes=30),
+    Severity.ORANGE: timedelta(hours=1),
+    Severity.YELLOW: None,
+    Severity.BLUE: None,
+}
+# Which emergency plan a light-raised escalation of a KPI starts (`alert.plans`).
+DEFAULT_ALERT_PLANS = "inventory=stockout,response_time=system_outage,complaints=pr_crisis"
 
 
 def _normalise_digest_every(raw: str) -> str:
@@ -207,9 +223,30 @@ def _normalise_hold(raw: str) -> str:
     return "1 reading" if hold.readings == 1 else f"{hold.readings} readings"
 
 
+def _optional(duration: timedelta | None) -> str:
+    return OFF if duration is None else format_duration(duration)
+
+
 def _normalise_optional_duration(raw: str) -> str:
     word = raw.strip().lower()
     return OFF if ALERT_WORDS.get(word) == OFF else _normalise_duration(raw)
+
+
+_PLAN_PAIR = re.compile(r"([a-z][a-z0-9_]{0,39})=([a-z][a-z0-9_]{1,39})")
+
+
+def _normalise_alert_plans(raw: str) -> str:
+    """`inventory=stockout,complaints=pr_crisis` (KPI=plan pairs), or `none`. A plan named here that
+    does not exist when a light raises an escalation is skipped, and the escalation says so."""
+    text = raw.strip().lower().replace("，", ",").replace(" ", "")
+    if text in {"none", OFF}:
+        return "none"
+    pairs = text.split(",")
+    if not all(_PLAN_PAIR.fullmatch(pair) for pair in pairs):
+        raise UserError(
+            tr("`{raw}` is not a KPI-to-plan map: write `kpi=plan` pairs, like `inventory=stockout`.", raw=raw)
+        )
+    return ",".join(pairs)
 
 
 @dataclass(frozen=True)
@@ -230,6 +267,20 @@ ACK_HELP = {
     Severity.YELLOW: N_("time to acknowledge a yellow escalation"),
     Severity.BLUE: N_("time to acknowledge a blue escalation"),
 }
+
+RESOLVE_HELP = {
+    Severity.RED: N_("time to resolve a red escalation before the commander is told"),
+    Severity.ORANGE: N_("time to resolve an orange escalation before the commander is told"),
+    Severity.YELLOW: N_("time to resolve a yellow escalation before the commander is told"),
+    Severity.BLUE: N_("time to resolve a blue escalation before the commander is told"),
+}
+UPDATE_HELP = {
+    Severity.RED: N_("an acknowledged red escalation quiet this long: its owner is asked for an update"),
+    Severity.ORANGE: N_("an acknowledged orange escalation quiet this long: its owner is asked for an update"),
+    Severity.YELLOW: N_("an acknowledged yellow escalation quiet this long: its owner is asked for an update"),
+    Severity.BLUE: N_("an acknowledged blue escalation quiet this long: its owner is asked for an update"),
+}
+OPTIONAL_DURATION = N_("<duration|off>")
 
 ALERT_FORM = N_("<notify|off|severity>")
 DEFAULT_ALERTS = {"yellow": NOTIFY, "red": Severity.ORANGE.value, "purple": Severity.RED.value}
@@ -252,6 +303,26 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             )
             for severity in Severity
         ),
+        *(
+            ConfigKey(
+                f"resolve.{severity}",
+                OPTIONAL_DURATION,
+                _optional(DEFAULT_RESOLVE_DEADLINES[severity]),
+                RESOLVE_HELP[severity],
+                _normalise_optional_duration,
+            )
+            for severity in Severity
+        ),
+        *(
+            ConfigKey(
+                f"update.{severity}",
+                OPTIONAL_DURATION,
+                _optional(DEFAULT_UPDATE_INTERVALS[severity]),
+                UPDATE_HELP[severity],
+                _normalise_optional_duration,
+            )
+            for severity in Severity
+        ),
         ConfigKey(
             "escalation.repeat",
             "<0-5>",
@@ -262,6 +333,13 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
         *(
             ConfigKey(f"alert.{light}", ALERT_FORM, default, ALERT_HELP[light], _normalise_alert)
             for light, default in DEFAULT_ALERTS.items()
+        ),
+        ConfigKey(
+            "alert.plans",
+            N_("<kpi=plan,…|none>"),
+            DEFAULT_ALERT_PLANS,
+            N_("the emergency plan a KPI's light-raised escalation starts"),
+            _normalise_alert_plans,
         ),
         ConfigKey(
             "alert.hold",
@@ -454,3 +532,24 @@ def alert_autoresolve(stored: dict[str, Any]) -> bool:
 
 def alert_forecast(stored: dict[str, Any]) -> bool:
     return _value(stored, "alert.forecast") == "on"
+
+
+def _optional_duration(stored: dict[str, Any], key: str) -> timedelta | None:
+    raw = _value(stored, key)
+    return None if raw == OFF else parse_duration(raw)
+
+
+def resolve_deadline(stored: dict[str, Any], severity: Severity) -> timedelta | None:
+    """How long a `severity` escalation may stay unresolved before its breach is announced (None: no limit)."""
+    return _optional_duration(stored, f"resolve.{severity}")
+
+
+def update_interval(stored: dict[str, Any], severity: Severity) -> timedelta | None:
+    """How long an acknowledged `severity` escalation may go without an update (None: never asked)."""
+    return _optional_duration(stored, f"update.{severity}")
+
+
+def alert_plans(stored: dict[str, Any]) -> dict[str, str]:
+    """The plan a light-raised escalation of each KPI starts: `{"inventory": "stockout", …}`."""
+    raw = _value(stored, "alert.plans")
+    return {} if raw == "none" else dict(pair.split("=", 1) for pair in raw.split(","))

@@ -9,6 +9,7 @@ from warroom_bot.campaigns.config import CONFIG_KEYS, current_values
 from warroom_bot.campaigns.roster import LEAD, Roster
 from warroom_bot.core import i18n
 from warroom_bot.core.blocks import (
+    MAX_SECTION_TEXT,
     Message,
     context,
     escape,
@@ -222,15 +223,20 @@ WARROOM_HELP = N_(
 • `/warroom retro` — write today's retrospective (a form; the evening prompt has a button too)
 • `/warroom actions` — open action items from the retros; owners tap Done to close one
 • `/warroom report` — the final campaign report, posted in the channel as a Markdown file
+• `/warroom plans [key]` — the emergency plans, or one plan's steps
+• `/warroom drill <plan>` — rehearse a plan: a DRILL escalation paging the real roster, kept out of the figures
 • `/warroom help` — this list"""
 )
 
 ESCALATE_HELP = N_(
     """\
 */escalate* — when something needs a person now
-• `/escalate` — a form; or `/escalate <blue|yellow|orange|red> <summary>` (also low, medium, high, critical)
+• `/escalate` — a form; or `/escalate <blue|yellow|orange|red> [plan:<key>] <summary>` (also low, medium, \
+high, critical); a plan posts its steps in the thread as a checklist
 • `/escalate list` — open escalations, unacknowledged first
 • `/escalate ack <id>` · `/escalate resolve <id> [note]` — or tap the buttons on the post or the page
+• `/escalate update <id> <text>` — an update in its thread (or tap Post an update on the reminder)
+• On any message: ⋮ → *Escalate this message* — the form, filled in with the message
 • `/escalate help` — this list"""
 )
 
@@ -267,7 +273,18 @@ def help_message(command: str = "/warroom") -> Message:
         parts = [tr(WARROOM_HELP), tr(ESCALATE_HELP), tr(BUDGET_HELP), tr(SETTINGS_HELP, keys=keys)]
     else:
         parts = [tr(HELP[command])]
-    return message("\n\n".join(parts), [section(part) for part in parts])
+    return message("\n\n".join(parts), [block for part in parts for block in sections(part)])
+
+
+def sections(text: str) -> list[dict[str, Any]]:
+    """Text longer than a section holds (`MAX_SECTION_TEXT`), as several sections split at lines."""
+    blocks: list[str] = []
+    for line in text.split("\n"):
+        if blocks and len(blocks[-1]) + 1 + len(line) <= MAX_SECTION_TEXT:
+            blocks[-1] += "\n" + line
+        else:
+            blocks.append(line)
+    return [section(block) for block in blocks]
 
 
 def settings_message(campaign: Campaign, usage: str) -> Message:
@@ -280,7 +297,7 @@ def settings_message(campaign: Campaign, usage: str) -> Message:
         ),
     ]
     text = "\n".join(lines)
-    return message(text, [section(text)])
+    return message(text, sections(text))
 
 
 def start_campaign_modal(channel_id: str, language: str = i18n.ENGLISH) -> dict[str, Any]:

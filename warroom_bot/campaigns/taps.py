@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import tr
 from warroom_bot.core.ids import ActionId, parse_retro_tap, parse_tap
-from warroom_bot.models import ActionItem, ApprovalRequest, Campaign, Escalation, OutboxMessage
+from warroom_bot.models import ActionItem, ApprovalRequest, Campaign, Escalation, OutboxMessage, PlanStep
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL
 
@@ -41,9 +41,11 @@ async def check_origin(session: AsyncSession, *, action_id: str, value: str, cha
 
 async def _campaign_named(session: AsyncSession, action_id: str, value: str) -> int | None:
     try:
-        if action_id in (ActionId.ACKNOWLEDGE, ActionId.RESOLVE):
-            model: type[Escalation | ApprovalRequest | ActionItem | Campaign] = Escalation
+        if action_id in (ActionId.ACKNOWLEDGE, ActionId.RESOLVE, ActionId.POST_UPDATE):
+            model: type[Escalation | ApprovalRequest | ActionItem | Campaign | PlanStep] = Escalation
             key = parse_tap(value)[0]
+        elif action_id == ActionId.STEP_DONE:
+            model, key = PlanStep, int(value)
         elif action_id in (ActionId.APPROVE, ActionId.REJECT):
             model, key = ApprovalRequest, int(value)
         elif action_id == ActionId.CLOSE_ACTION_ITEM:
@@ -59,6 +61,9 @@ async def _campaign_named(session: AsyncSession, action_id: str, value: str) -> 
     found = await session.get(model, key)
     if isinstance(found, Campaign):
         return found.id
+    if isinstance(found, PlanStep):
+        escalation = await session.get(Escalation, found.escalation_id)
+        return escalation.campaign_id if escalation else None
     if isinstance(found, Escalation | ApprovalRequest | ActionItem):
         return found.campaign_id
     return None

@@ -16,6 +16,8 @@ class CallbackId(StrEnum):
     START_CAMPAIGN = "start_campaign"
     RAISE_ESCALATION = "raise_escalation"
     RESOLVE_ESCALATION = "resolve_escalation"
+    POST_UPDATE = "escalation_update"
+    ESCALATE_MESSAGE = "escalate_message"  # the message shortcut (declared in slack_manifest.yaml)
     RETRO = "retro"
 
 
@@ -29,6 +31,8 @@ class BlockId(StrEnum):
     AREA = "area"
     DETAILS = "details"
     NOTE = "note"
+    PLAN = "plan"
+    UPDATE = "update"
     ESCALATION_ACTIONS = "escalation_actions"
     APPROVAL_ACTIONS = "approval_actions"
     RETRO_ACTIONS = "retro_actions"
@@ -56,6 +60,8 @@ class ActionId(StrEnum):
     INPUT = "input"
     ACKNOWLEDGE = "escalation_acknowledge"
     RESOLVE = "escalation_resolve"
+    POST_UPDATE = "escalation_post_update"
+    STEP_DONE = "plan_step_done"
     APPROVE = "budget_approve"
     REJECT = "budget_reject"
     WRITE_RETRO = "retro_write"
@@ -70,6 +76,7 @@ class ModalContext(BaseModel):
     shown_status: str | None = None
     campaign_id: int | None = None
     day: date | None = None
+    source_link: str | None = None  # "Escalate this message": the message's permalink
 
     def dump(self) -> str:
         return self.model_dump_json()
@@ -87,6 +94,11 @@ def tap_value(escalation_id: int, shown_status: str) -> str:
 def parse_tap(value: str) -> tuple[int, str]:
     escalation_id, _, shown_status = value.partition(":")
     return int(escalation_id), shown_status
+
+
+def step_block(position: int) -> str:
+    """The block id of a plan step in an escalation's checklist: `step3`."""
+    return f"step{position}"
 
 
 def retro_tap_value(campaign_id: int, day: date) -> str:

@@ -47,9 +47,12 @@ def local(text: str, zone: str = SHANGHAI) -> datetime:
 # -- buttons and forms ------------------------------------------------------------------------------------
 
 
-def button(message: Mapping[str, Any], action_id: str) -> tuple[dict[str, Any], str]:
-    """The button `action_id` on a message (in an actions block or beside a section) and its block id."""
+def button(message: Mapping[str, Any], action_id: str, block_id: str | None = None) -> tuple[dict[str, Any], str]:
+    """The button `action_id` on a message (in an actions block or beside a section; in block
+    `block_id` if given) and its block id."""
     for block in message.get("blocks") or []:
+        if block_id is not None and block.get("block_id") != block_id:
+            continue
         elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
         for element in elements:
             if element.get("type") == "button" and element.get("action_id") == action_id:
@@ -175,25 +178,46 @@ class SlackDriver:
         return body["text"]
 
     async def tap(
-        self, message: Call | tuple[str, str], action_id: str, user: str, *, stale: bool = False
+        self,
+        message: Call | tuple[str, str],
+        action_id: str,
+        user: str,
+        *,
+        stale: bool = False,
+        block: str | None = None,
     ) -> httpx.Response:
         """Tap a button on a message the stand-in received (its call, or its channel and ts) as it
-        shows now; `stale`: as it was first posted (a phone that has not refreshed)."""
+        shows now (in `block`, when several have the button); `stale`: as it was first posted (a
+        phone that has not refreshed)."""
         channel, ts = (message.response["channel"], message.response["ts"]) if isinstance(message, Call) else message
         shown = message.args if stale and isinstance(message, Call) else self.standin.messages[(channel, ts)]
-        return await self.tap_button(shown, action_id, user, channel=channel, ts=ts)
+        return await self.tap_button(shown, action_id, user, channel=channel, ts=ts, block=block)
 
     async def tap_button(
-        self, message: Mapping[str, Any], action_id: str, user: str, *, channel: str, ts: str
+        self,
+        message: Mapping[str, Any],
+        action_id: str,
+        user: str,
+        *,
+        channel: str,
+        ts: str,
+        block: str | None = None,
     ) -> httpx.Response:
         """Tap a button on any message (an answer only the tapper saw, say) at `channel` and `ts`."""
-        return await self.send(self.tap_request(message, action_id, user, channel=channel, ts=ts))
+        return await self.send(self.tap_request(message, action_id, user, channel=channel, ts=ts, block=block))
 
     def tap_request(
-        self, message: Mapping[str, Any], action_id: str, user: str, *, channel: str, ts: str
+        self,
+        message: Mapping[str, Any],
+        action_id: str,
+        user: str,
+        *,
+        channel: str,
+        ts: str,
+        block: str | None = None,
     ) -> SignedRequest:
         """The signed request of that tap, to send (or send again) later."""
-        element, block_id = button(message, action_id)
+        element, block_id = button(message, action_id, block)
         return self.requests.block_action(
             action_id=action_id,
             value=element.get("value", ""),
@@ -217,6 +241,17 @@ class SlackDriver:
             values=form_values(view, answers),
             user_id=user,
             private_metadata=view.get("private_metadata", ""),
+        )
+        return await self.send(request)
+
+    async def message_shortcut(
+        self, ts: str, *, user: str | None = None, channel: str | None = None, callback_id: str = "escalate_message"
+    ) -> httpx.Response:
+        """Choose a message shortcut on the message `ts` of `channel` (one the stand-in keeps)."""
+        where = channel or self.channel
+        shown = self.standin.messages[(where, ts)]
+        request = self.requests.message_action(
+            callback_id=callback_id, user_id=user or self.user, channel_id=where, message=dict(shown)
         )
         return await self.send(request)
 

@@ -126,6 +126,29 @@ class SlackRequestFactory:
             **kwargs,
         )
 
+    def message_action(
+        self, *, callback_id: str, user_id: str, channel_id: str, message: dict[str, Any], **kwargs: Any
+    ) -> SignedRequest:
+        """A message shortcut chosen on `message` (from its "More actions" menu)."""
+        return self._payload(
+            {
+                "type": "message_action",
+                "token": "legacy-verification-token",
+                "action_ts": f"{time.time():.6f}",
+                "team": {"id": TEAM_ID, "domain": "warroom-standin"},
+                "user": self._user(user_id),
+                "channel": {"id": channel_id, "name": "war-room"},
+                "is_enterprise_install": False,
+                "enterprise": None,
+                "callback_id": callback_id,
+                "trigger_id": self._trigger(),
+                "response_url": f"{self._response_url_base}{next(_counter)}",
+                "message_ts": message["ts"],
+                "message": message,
+            },
+            **kwargs,
+        )
+
     def view_submission(
         self,
         *,

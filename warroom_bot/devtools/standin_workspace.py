@@ -107,6 +107,12 @@ class SlackWorkspace:
             "profile": {"display_name": name, "real_name": name.title()},
         }
 
+    def say(self, channel: str, user_id: str, text: str) -> str:
+        """A person's message in `channel` (not the bot's, not reported); its `ts`."""
+        ts = self._next_ts()
+        self.messages[(channel, ts)] = {"type": "message", "user": user_id, "text": text, "ts": ts}
+        return ts
+
     def call(self, method: str, token: str, args: dict[str, Any]) -> dict[str, Any]:
         """Slack's answer to `method` called with `token` (already known to be present)."""
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
@@ -206,6 +212,13 @@ class SlackWorkspace:
         if not args.get("channel") or not args.get("user"):
             return self._error("channel_not_found" if not args.get("channel") else "user_not_in_channel")
         return {"ok": True, "message_ts": self._next_ts()}
+
+    def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel", "")), str(args.get("message_ts", ""))
+        if (channel, ts) not in self.messages:
+            return self._error("message_not_found" if channel else "channel_not_found")
+        link = f"https://warroom-standin.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": link}
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args.get("users", "")).split(",")

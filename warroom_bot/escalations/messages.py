@@ -4,7 +4,9 @@
 transaction of the change), renders and enqueues what it means: the channel card of a new
 escalation, a thread reply for each timeline event, a DM page for each `paged` event, the `@here`
 alert and the commanders' DMs for an `exhausted` one, and the in-place update of every copy of
-the card when the state changed. `EscalationPage` rows and `Escalation.channel_message_id` point
+the card when the state changed; a plan's checklist in the thread (redrawn in place as its
+steps are done, late, or the escalation resolved), and the DMs of a plan's start, a late step, a
+resolve-by breach and an update nudge. `EscalationPage` rows and `Escalation.channel_message_id` point
 at those messages (the copies to update later), so they are written here, beside them.
 """
 
@@ -19,7 +21,19 @@ from warroom_bot.core.db import stored_id
 from warroom_bot.core.i18n import tr
 from warroom_bot.core.outbox import enqueue
 from warroom_bot.escalations import render
-from warroom_bot.escalations.service import Acknowledged, Exhausted, Noted, Outcome, Raised, Resolved, Unchanged
+from warroom_bot.escalations.service import (
+    Acknowledged,
+    Exhausted,
+    Noted,
+    Outcome,
+    Raised,
+    Resolved,
+    StepAlreadyDone,
+    StepDone,
+    StepLate,
+    Unchanged,
+    plan_steps,
+)
 from warroom_bot.models import Campaign, Escalation, EscalationEvent, EscalationPage, EventKind, OutboxMessage, Priority
 
 
@@ -48,6 +62,10 @@ async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> 
                 await enqueue(
                     session, alert, now=now, channel=channel, campaign_id=campaign.id, priority=Priority.URGENT
                 )
+        elif event.kind in DIRECT:
+            dm = DIRECT[event.kind](escalation, event.data)
+            for user in event.data["told"] if "told" in event.data else [event.data["user"]]:
+                await enqueue(session, dm, now=now, channel=user, campaign_id=campaign.id, priority=Priority.URGENT)
         await enqueue(
             session,
             render.thread_line(render.event_line(event)),
@@ -56,8 +74,50 @@ async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> 
             campaign_id=campaign.id,
             thread_of=post,
         )
+        if event.kind == EventKind.PLAN:
+            await _post_checklist(session, outcome, post, now)
     if isinstance(outcome, (Exhausted, Acknowledged, Resolved)) or (isinstance(outcome, Noted) and outcome.worsened):
         await _update_copies(session, outcome, now)
+    if escalation.checklist_message_id and isinstance(outcome, (StepDone, StepLate, Resolved)):
+        await _redraw_checklist(session, outcome, now)
+
+
+# What a timeline event says by DM, beside its thread line: to `told` (or the one `user`).
+DIRECT = {
+    EventKind.PLAN: render.plan_started_dm,
+    EventKind.STEP_LATE: render.step_late_dm,
+    EventKind.BREACHED: render.breach_dm,
+    EventKind.NUDGED: render.nudge,
+}
+
+
+async def _post_checklist(session: AsyncSession, outcome: Outcome, post: OutboxMessage, now: datetime) -> None:
+    escalation, campaign = outcome.escalation, outcome.campaign
+    steps = await plan_steps(session, stored_id(escalation))
+    checklist = await enqueue(
+        session,
+        render.checklist(escalation, steps, now=now),
+        now=now,
+        channel=campaign.channel_id,
+        campaign_id=campaign.id,
+        thread_of=post,
+    )
+    escalation.checklist_message_id = checklist.id
+    session.add(escalation)
+
+
+async def _redraw_checklist(session: AsyncSession, outcome: Outcome, now: datetime) -> None:
+    escalation = outcome.escalation
+    shown = await _channel_post(session, escalation.checklist_message_id)
+    steps = await plan_steps(session, stored_id(escalation))
+    await enqueue(
+        session,
+        render.checklist(escalation, steps, now=now),
+        now=now,
+        channel=shown.channel,
+        campaign_id=outcome.campaign.id,
+        updates=shown,
+    )
 
 
 async def offer_resolve(session: AsyncSession, escalation: Escalation, campaign: Campaign, *, now: datetime) -> None:
@@ -70,8 +130,10 @@ async def offer_resolve(session: AsyncSession, escalation: Escalation, campaign:
         await enqueue(session, offer, now=now, channel=escalation.acknowledged_by, campaign_id=campaign.id)
 
 
-def refusal(refused: Unchanged, now: datetime) -> str:
+def refusal(refused: Unchanged | StepAlreadyDone, now: datetime) -> str:
     """What to tell whoever tried a change the escalation's state no longer allows."""
+    if isinstance(refused, StepAlreadyDone):
+        return render.step_already(refused.step, now)
     if refused.stale:
         return tr(
             "This message was out of date. {state} Nothing was changed.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from warroom_bot.campaigns.render import role_label
 from warroom_bot.core.blocks import (
     MAX_BUTTON_TEXT,
     Message,
@@ -21,12 +22,13 @@ from warroom_bot.core.blocks import (
 )
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.i18n import N_, in_chinese, tr
-from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext, tap_value
+from warroom_bot.core.ids import ActionId, BlockId, CallbackId, ModalContext, step_block, tap_value
 from warroom_bot.core.parsing import say_duration
 from warroom_bot.escalations.service import AUTOMATIC
 from warroom_bot.metrics.render import LIGHT_EMOJI, light_word, reading_line
 from warroom_bot.metrics.status import from_reading
-from warroom_bot.models import Escalation, EscalationEvent, EscalationStatus, EventKind, Severity
+from warroom_bot.models import Escalation, EscalationEvent, EscalationStatus, EventKind, PlanStep, Severity
+from warroom_bot.plans.library import Plan
 
 if TYPE_CHECKING:
     from warroom_bot.escalations.views import EscalationSummary
@@ -37,6 +39,7 @@ EMOJI = {
     Severity.YELLOW: ":large_yellow_circle:",
     Severity.BLUE: ":large_blue_circle:",
 }
+DRILL_NOTE = N_("This is a drill: respond as you would for real. It does not count in the campaign's response times.")
 MISSING_TIER1 = N_(
     "Nobody is on tier 1, so nobody was paged first. Set it with `/warroom role tier1 @primary @backup`."
 )
@@ -113,7 +116,15 @@ def responder_word(label: str) -> str:
 
 
 def headline(escalation: Escalation) -> str:
-    """`RED #7 Inventory of SKU-9 below safety line` (the summary escaped)."""
+    """`RED #7 Inventory of SKU-9 below safety line` (the summary escaped); a drill's begins with
+    DRILL, wherever it is shown (posts, pages, notification texts, lists)."""
+    if escalation.drill:
+        return tr(
+            "DRILL {severity} #{number} {summary}",
+            severity=severity_tag(escalation.severity),
+            number=escalation.number,
+            summary=escape(escalation.summary),
+        )
     return tr(
         "{severity} #{number} {summary}",
         severity=severity_tag(escalation.severity),
@@ -189,10 +200,22 @@ def card(escalation: Escalation, *, now: datetime, missing_tier1: bool = False) 
         lines.append(tr("*Area:* {area}", area=escape(escalation.area)))
     if escalation.details:
         lines.append(escape(escalation.details))
+    if escalation.plan_key:
+        lines.append(
+            tr(
+                "*Plan:* {title} (`{key}`), checklist in the thread",
+                title=escape(escalation.plan_title or ""),
+                key=escalation.plan_key,
+            )
+        )
+    if escalation.source_link:
+        lines.append(tr("*From:* <{link}|the message it was raised from>", link=escalation.source_link))
     blocks = [
         section("\n".join(lines)),
         context(f"{emoji} " + tr("{status} · raised by {person}", status=status, person=raiser(escalation))),
     ]
+    if escalation.drill:
+        blocks.append(context(":performing_arts: " + tr(DRILL_NOTE)))
     if missing_tier1:
         blocks.append(context(f":warning: {tr(MISSING_TIER1)}"))
     buttons = []
@@ -259,8 +282,27 @@ def event_line(event: EscalationEvent) -> str:
     """A timeline event as its line in the escalation's thread, rendered from its data."""
     data = event.data or {}
     match event.kind:
+        case EventKind.RAISED if data.get("from"):
+            return tr("Raised by {person} from <{link}|this message>.", person=person(event.actor), link=data["from"])
         case EventKind.RAISED:
             return tr("Raised by {person}.", person=person(event.actor))
+        case EventKind.PLAN:
+            return plan_started_line(data)
+        case EventKind.STEP_DONE:
+            return tr(
+                "Step {position} done by {person}: {text}",
+                position=data["position"],
+                person=person(event.actor),
+                text=escape(data["text"]),
+            )
+        case EventKind.STEP_LATE:
+            return step_late_line(data)
+        case EventKind.BREACHED:
+            return breach_line(data)
+        case EventKind.NUDGED:
+            return tr("Asked {person} for an update.", person=mention(data["user"]))
+        case EventKind.UPDATE:
+            return tr("Update from {person}: {text}", person=person(event.actor), text=escape(data["text"]))
         case EventKind.READING:
             return tr("Reading: {line}", line=reading_line(*from_reading(data)))
         case EventKind.RECOVERED:
@@ -285,6 +327,164 @@ def event_line(event: EscalationEvent) -> str:
             return exhausted_line()
         case _:  # a note, and the events stored as text before migration 0008
             return str(data.get("text") or event.kind)
+
+
+def plan_started_line(data: dict[str, Any]) -> str:
+    told = tr(" {lead} (its department's lead) was told.", lead=mention(data["told"][0])) if data.get("told") else ""
+    return tr(
+        "Plan *{title}* (`{key}`) started: {steps} steps, the checklist follows.{told}",
+        title=escape(data["title"]),
+        key=data["key"],
+        steps=data["steps"],
+        told=told,
+    )
+
+
+def step_late_line(data: dict[str, Any]) -> str:
+    within = say_duration(timedelta(seconds=data["within_seconds"] or 0))
+    who = " ".join(mention(user) for user in data.get("told", []))
+    return tr(
+        ":alarm_clock: Step {position} is past its time box ({within}): {text} — {who}",
+        position=data["position"],
+        within=within,
+        text=escape(data["text"]),
+        who=who,
+    )
+
+
+def breach_line(data: dict[str, Any]) -> str:
+    return tr(
+        ":hourglass: Not resolved within {deadline}, its resolve-by deadline; the commander was told.",
+        deadline=say_duration(timedelta(seconds=data["deadline_seconds"])),
+    )
+
+
+def step_late_dm(escalation: Escalation, data: dict[str, Any]) -> Message:
+    """A plan step past its time box, for its role's holder."""
+    text = tr("{headline}: {line}", headline=headline(escalation), line=step_late_line(data))
+    return message(text, [section(text)])
+
+
+def breach_dm(escalation: Escalation, data: dict[str, Any]) -> Message:
+    """An escalation past its resolve-by deadline, for the commanders."""
+    text = tr(
+        "{headline} is not resolved after {deadline}, its resolve-by deadline. Where does it stand?",
+        headline=headline(escalation),
+        deadline=say_duration(timedelta(seconds=data["deadline_seconds"])),
+    )
+    return message(text, [section(f":hourglass: {text}")])
+
+
+def plan_started_dm(escalation: Escalation, data: dict[str, Any]) -> Message:
+    """The owning department's lead: their plan started on this escalation."""
+    text = tr(
+        "{headline}: plan *{title}*, which your department owns, started; its checklist is in the thread.",
+        headline=headline(escalation),
+        title=escape(data["title"]),
+    )
+    return message(text, [section(text)])
+
+
+def nudge(escalation: Escalation, data: dict[str, Any]) -> Message:
+    """A DM to whoever acknowledged a quiet escalation: post an update, with a button for the form."""
+    quiet = data.get("quiet_seconds")
+    text = (
+        tr(
+            "{headline}: nothing new in its thread for {quiet}. Post an update for the war room.",
+            headline=headline(escalation),
+            quiet=say_duration(timedelta(seconds=quiet)),
+        )
+        if quiet
+        else tr("{headline}: post an update for the war room.", headline=headline(escalation))
+    )
+    button = _button(tr("Post an update"), ActionId.POST_UPDATE, escalation, style="primary")
+    return message(
+        text, [section(text), {"type": "actions", "block_id": BlockId.ESCALATION_ACTIONS, "elements": [button]}]
+    )
+
+
+def update_modal(escalation: Escalation) -> dict[str, Any]:
+    update = text_input(BlockId.UPDATE, tr("Update"), placeholder=tr("Where it stands, what comes next, by when"))
+    update["element"]["multiline"] = True
+    update["element"]["max_length"] = 2000
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.POST_UPDATE,
+        "private_metadata": ModalContext(escalation_id=escalation.id, shown_status=escalation.status).dump(),
+        "title": {"type": "plain_text", "text": tr("Update #{number}", number=escalation.number)},
+        "submit": {"type": "plain_text", "text": tr("Post")},
+        "blocks": [section(f"*{headline(escalation)}*"), update],
+    }
+
+
+def checklist(escalation: Escalation, steps: list[PlanStep], *, now: datetime) -> Message:
+    """The plan's steps in the escalation's thread: one Done button per open step, and who did
+    each one and when; redrawn in place on every change."""
+    done = sum(step.done_at is not None for step in steps)
+    title = tr(
+        "*Plan: {title}* — {done} of {total} steps done",
+        title=escape(escalation.plan_title or escalation.plan_key or ""),
+        done=done,
+        total=len(steps),
+    )
+    blocks = [section(f":clipboard: {title}")]
+    open_ = escalation.status != EscalationStatus.RESOLVED
+    for step in steps:
+        block = section(_step_line(escalation, step, now))
+        block["block_id"] = step_block(step.position)
+        if step.done_at is None and open_:
+            block["accessory"] = {
+                "type": "button",
+                "action_id": ActionId.STEP_DONE,
+                "text": {"type": "plain_text", "text": tr("Done")},
+                "value": str(step.id),
+            }
+        blocks.append(block)
+    return message(
+        tr(
+            "{headline} — plan checklist, {done} of {total} done",
+            headline=headline(escalation),
+            done=done,
+            total=len(steps),
+        ),
+        blocks,
+    )
+
+
+def _step_line(escalation: Escalation, step: PlanStep, now: datetime) -> str:
+    text = escape(step.text)
+    if step.done_at is not None:
+        return ":white_check_mark: " + tr(
+            "~{position}. {text}~ — done by {person} at {time}",
+            position=step.position,
+            text=text,
+            person=person(step.done_by),
+            time=slack_time(step.done_at),
+        )
+    role = tr(" · {role}", role=role_label(step.role)) if step.role else ""
+    if step.within_seconds is None:
+        return ":white_large_square: " + tr("{position}. {text}{role}", position=step.position, text=text, role=role)
+    by = escalation.raised_at + timedelta(seconds=step.within_seconds)
+    emoji = ":alarm_clock:" if step.late_at is not None or by <= now else ":white_large_square:"
+    return f"{emoji} " + tr(
+        "{position}. {text}{role} · within {within} (by {time})",
+        position=step.position,
+        text=text,
+        role=role,
+        within=say_duration(timedelta(seconds=step.within_seconds)),
+        time=slack_time(by),
+    )
+
+
+def step_already(step: PlanStep, now: datetime) -> str:
+    """A Done tap on a step that someone already marked done."""
+    assert step.done_at is not None
+    return tr(
+        "Step {position} was done by {person} {age} ago; nothing was changed.",
+        position=step.position,
+        person=person(step.done_by),
+        age=ago(now - step.done_at),
+    )
 
 
 def raiser(escalation: Escalation) -> str:
@@ -334,7 +534,8 @@ def open_counts(summary: EscalationSummary) -> str:
     waiting = summary.oldest_unacknowledged_seconds
     oldest = tr(" (oldest unacknowledged {age})", age=ago(timedelta(seconds=waiting))) if waiting is not None else ""
     lights = tr(", {count} raised by lights", count=summary.from_lights) if summary.from_lights else ""
-    return ("、" if in_chinese() else ", ").join(counts) + lights + oldest
+    late = tr(", {count} past resolve-by", count=summary.breached) if summary.breached else ""
+    return ("、" if in_chinese() else ", ").join(counts) + lights + late + oldest
 
 
 def open_summary(summary: EscalationSummary) -> str:
@@ -364,20 +565,47 @@ SEVERITY_LABELS = {
 }
 
 
-def raise_modal(channel_id: str) -> dict[str, Any]:
+def raise_modal(
+    channel_id: str,
+    plans: list[Plan],
+    *,
+    summary_text: str | None = None,
+    details_text: str | None = None,
+    source_link: str | None = None,
+) -> dict[str, Any]:
+    """The `/escalate` form; "Escalate this message" opens it filled in with the message."""
     options = [
         {"text": {"type": "plain_text", "text": tr(SEVERITY_LABELS[severity])}, "value": severity}
         for severity in reversed(Severity)
     ]
-    summary = text_input(BlockId.SUMMARY, tr("Summary"), placeholder=tr("Inventory of SKU-9 below safety line"))
+    summary = text_input(
+        BlockId.SUMMARY, tr("Summary"), placeholder=tr("Inventory of SKU-9 below safety line"), initial=summary_text
+    )
     summary["element"]["max_length"] = 200
     area = text_input(BlockId.AREA, tr("Area or KPI"), placeholder=tr("inventory, South region"), optional=True)
-    details = text_input(BlockId.DETAILS, tr("Details"), placeholder=tr("What you see, since when"), optional=True)
+    details = text_input(
+        BlockId.DETAILS,
+        tr("Details"),
+        placeholder=tr("What you see, since when"),
+        initial=details_text,
+        optional=True,
+    )
     details["element"]["multiline"] = True
+    plan_options = [
+        {"text": {"type": "plain_text", "text": truncate(f"{plan.title} ({plan.key})", 75)}, "value": plan.key}
+        for plan in plans[:100]
+    ]
+    plan = {
+        "type": "input",
+        "block_id": BlockId.PLAN,
+        "optional": True,
+        "label": {"type": "plain_text", "text": tr("Emergency plan")},
+        "element": {"type": "static_select", "action_id": ActionId.INPUT, "options": plan_options},
+    }
     return {
         "type": "modal",
         "callback_id": CallbackId.RAISE_ESCALATION,
-        "private_metadata": ModalContext(channel_id=channel_id).dump(),
+        "private_metadata": ModalContext(channel_id=channel_id, source_link=source_link).dump(),
         "title": {"type": "plain_text", "text": tr("Raise an escalation")},
         "submit": {"type": "plain_text", "text": tr("Raise")},
         "blocks": [
@@ -390,6 +618,7 @@ def raise_modal(channel_id: str) -> dict[str, Any]:
             summary,
             area,
             details,
+            plan,
         ],
     }
 

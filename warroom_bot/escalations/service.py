@@ -1,5 +1,5 @@
 """Escalations: raise one, page its response chain, re-escalate when nobody acknowledges, and
-acknowledge or resolve it.
+acknowledge or resolve it; run its emergency plan, and keep it moving.
 
 The service changes state and records what happened as timeline events (data, not text); each
 change returns an outcome (`Raised`, `Paged`, `Exhausted`, `Acknowledged`, `Resolved`) that
@@ -12,6 +12,13 @@ step waits the severity's acknowledgement deadline. When the commander step pass
 chain starts again, `escalation.repeat` times; after that the escalation is exhausted: the channel
 is told with `@here` and the commander gets a DM. An acknowledgement or a resolution stops the
 chain at once.
+
+An escalation may run an emergency plan (`warroom_bot.plans`): its steps are copied into
+`PlanStep` rows, each with its time box as a deadline of its own. Three more deadlines keep it
+moving, each a column claimed like the steps: `resolve_by` (`resolve.<severity>`, its breach told
+once), `update_due_at` (acknowledged and quiet for `update.<severity>`: whoever acknowledged it is
+nudged, again each interval until an update) and each plan step's `due_at`. A drill runs all of it
+for real and is only kept out of the campaign's figures (`views`).
 
 A due step is claimed with a conditional update on (`step`, `round`, `next_step_at`), in the
 transaction in which the caller's messages step then writes its pages to the outbox: two replicas,
@@ -38,14 +45,17 @@ from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, tr
 from warroom_bot.models import (
     Campaign,
+    Department,
     Escalation,
     EscalationEvent,
     EscalationStatus,
     EventKind,
     Phase,
+    PlanStep,
     Role,
     Severity,
 )
+from warroom_bot.plans.library import Plan
 
 TIERS = (Role.TIER1, Role.TIER2, Role.TIER3)
 AUTOMATIC = ""  # the actor of what the alert rules do (raise an escalation, resolve it when green)
@@ -53,6 +63,8 @@ MAX_SUMMARY = 200
 MAX_AREA = 80
 MAX_DETAILS = 2000
 MAX_NOTE = 500
+MAX_UPDATE = 2000
+MAX_SOURCE_LINK = 400
 UNRESOLVED = (EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED, EscalationStatus.EXHAUSTED)
 UNACKNOWLEDGED = (EscalationStatus.OPEN, EscalationStatus.EXHAUSTED)
 TOO_LONG = {
@@ -60,6 +72,7 @@ TOO_LONG = {
     "area": N_("The area can be at most {limit} characters (it has {length})."),
     "details": N_("The details can be at most {limit} characters (it has {length})."),
     "note": N_("The note can be at most {limit} characters (it has {length})."),
+    "update": N_("An update can be at most {limit} characters (it has {length})."),
 }
 UNCHANGED = {
     EscalationStatus.OPEN: N_("#{number} is open; nothing was changed."),
@@ -115,7 +128,7 @@ def commanders(campaign: Campaign, roster: Roster) -> list[Responder]:
 
 
 def _clean(text: str | None, limit: int, what: str) -> str | None:
-    cleaned = " ".join((text or "").split()) if what != "details" else (text or "").strip()
+    cleaned = " ".join((text or "").split()) if what not in ("details", "update") else (text or "").strip()
     if len(cleaned) > limit:
         raise UserError(tr(TOO_LONG[what], limit=limit, length=len(cleaned)))
     return cleaned or None
@@ -139,6 +152,13 @@ def clean_details(details: str | None) -> str | None:
 
 def clean_note(note: str | None) -> str | None:
     return _clean(note, MAX_NOTE, "note")
+
+
+def clean_update(update: str | None) -> str:
+    cleaned = _clean(update, MAX_UPDATE, "update")
+    if cleaned is None:
+        raise UserError(tr("An update needs a few words: where things stand, what comes next."))
+    return cleaned
 
 
 @dataclass
@@ -189,6 +209,35 @@ class Noted(Outcome):
 
 
 @dataclass
+class StepDone(Outcome):
+    """A step of its plan was marked done (`step`); the checklist is redrawn."""
+
+    step: PlanStep | None = None
+
+
+@dataclass
+class StepLate(Outcome):
+    """A step of its plan passed its time box: the `step_late` event names whom to tell."""
+
+    step: PlanStep | None = None
+
+
+@dataclass
+class Breached(Outcome):
+    """Not resolved by its resolve-by deadline: the `breached` event names the commanders to tell."""
+
+
+@dataclass
+class Nudged(Outcome):
+    """Acknowledged and quiet too long: whoever acknowledged it is asked for an update."""
+
+
+@dataclass
+class Updated(Outcome):
+    """Somebody posted an update: it goes to the thread, and the nudge waits again."""
+
+
+@dataclass
 class Acknowledged(Outcome):
     """Somebody owns the escalation; the chain stopped."""
 
@@ -219,9 +268,13 @@ async def raise_escalation(
     area: str | None = None,
     details: str | None = None,
     source: LightSource | None = None,
+    plan: Plan | None = None,
+    drill: bool = False,
+    source_link: str | None = None,
 ) -> Raised:
     """Open an escalation and page the first responder (or record who is missing). One raised by
-    a light (`source`, `user_id` empty) pages the KPI's owner first and records the reading."""
+    a light (`source`, `user_id` empty) pages the KPI's owner first and records the reading; one
+    with a `plan` starts it (see `_start_plan`); a `drill` is a rehearsal, labelled as one."""
     summary_text = clean_summary(summary)
     campaign = await campaigns.get(session, campaign_id)
     number = (
@@ -242,7 +295,11 @@ async def raise_escalation(
         raised_by=user_id,
         raised_at=now,
         next_step_at=None,
+        drill=drill,
+        source_link=(source_link or "")[:MAX_SOURCE_LINK] or None,
     )
+    deadline = config.resolve_deadline(campaign.config, severity)
+    escalation.resolve_by = now + deadline if deadline else None
     if source is not None:
         escalation.kpi_id, escalation.dimension, escalation.light = source.kpi_id, source.dimension, source.light
         escalation.owner, escalation.bad_since = source.owner, source.bad_since
@@ -251,13 +308,38 @@ async def raise_escalation(
     roster = await campaigns.roster(session, campaign_id)
     missing_tier1 = roster.holder(Role.TIER1) is None
     raised = Raised(escalation, campaign, missing_tier1=missing_tier1)
-    _record(session, raised, now, EventKind.RAISED, {}, user_id)
+    _record(session, raised, now, EventKind.RAISED, {"from": escalation.source_link} if source_link else {}, user_id)
     if source is not None:
         _record(session, raised, now, EventKind.READING, source.reading)
     if missing_tier1:
         _record(session, raised, now, EventKind.ROSTER, {"missing": Role.TIER1.value})
+    if plan is not None:
+        await _start_plan(session, raised, plan, roster, now)
     _page_step(session, raised, roster, now)
     return raised
+
+
+async def _start_plan(session: AsyncSession, raised: Raised, plan: Plan, roster: Roster, now: datetime) -> None:
+    """Copy the plan's steps onto the escalation (each time box a deadline from now) and record
+    whom to tell it started: the owning department's lead."""
+    escalation = raised.escalation
+    escalation.plan_key, escalation.plan_title = plan.key, plan.title
+    for position, step in enumerate(plan.steps, start=1):
+        box = step.time_box
+        session.add(
+            PlanStep(
+                escalation_id=stored_id(escalation),
+                position=position,
+                text=step.do,
+                role=step.role,
+                within_seconds=int(box.total_seconds()) if box else None,
+                due_at=now + box if box else None,
+            )
+        )
+    await session.flush()
+    lead = roster.holder(Department(plan.owner).lead)
+    data = {"key": plan.key, "title": plan.title, "steps": len(plan.steps), "owner": plan.owner.value}
+    _record(session, raised, now, EventKind.PLAN, {**data, "told": [lead.primary_user] if lead else []})
 
 
 def _page_step(session: AsyncSession, outcome: Outcome, roster: Roster, now: datetime) -> None:
@@ -358,6 +440,9 @@ async def note_reading(
     if severity is not None and list(Severity).index(severity) > list(Severity).index(Severity(escalation.severity)):
         _record(session, noted, now, EventKind.SEVERITY, {"from": escalation.severity, "to": severity})
         escalation.severity, noted.worsened = severity, True
+        if escalation.breached_at is None:
+            deadline = config.resolve_deadline(noted.campaign.config, severity)
+            escalation.resolve_by = escalation.raised_at + deadline if deadline else None
         if escalation.status == EscalationStatus.OPEN:
             _page_step(session, noted, await campaigns.roster(session, escalation.campaign_id), now)
     _record(session, noted, now, EventKind.RECOVERED if recovered else EventKind.READING, reading)
@@ -366,6 +451,166 @@ async def note_reading(
         escalation.recovered_at = now
     session.add(escalation)
     return noted
+
+
+def _next_update(campaign: Campaign, escalation: Escalation, now: datetime) -> datetime | None:
+    interval = config.update_interval(campaign.config, Severity(escalation.severity))
+    return now + interval if interval else None
+
+
+def _due_by(deadline: Any, *conditions: Any) -> Any:
+    """Unresolved escalations of campaigns still running whose `deadline` column has come (and
+    that meet `conditions`): their ids and deadlines, soonest first."""
+    return (
+        select(Escalation.id, deadline)
+        .join(Campaign, col(Campaign.id) == Escalation.campaign_id)
+        .where(col(Escalation.status).in_(UNRESOLVED), Campaign.phase != Phase.CLOSED, *conditions)
+        .order_by(deadline)
+        .limit(500)
+    )
+
+
+async def due_breaches(session: AsyncSession, now: datetime) -> list[due.Due]:
+    """Escalations past their resolve-by deadline whose breach was not announced yet."""
+    deadline = col(Escalation.resolve_by)
+    query = _due_by(deadline, deadline <= now, col(Escalation.breached_at).is_(None))
+    return due.listed((await session.exec(query)).all())
+
+
+async def note_breach(session: AsyncSession, *, escalation_id: int, now: datetime) -> Breached | None:
+    """Announce, once, that an escalation was not resolved in time; None if another worker did."""
+    escalation = await session.get(Escalation, escalation_id, populate_existing=True)
+    if escalation is None or escalation.resolve_by is None:
+        return None
+    unresolved = (col(Escalation.status).in_(UNRESOLVED), col(Escalation.breached_at).is_(None))
+    if not await due.claim(session, escalation, "resolve_by", now, also=unresolved, breached_at=now):
+        return None
+    campaign = await campaigns.get(session, escalation.campaign_id)
+    breached = Breached(escalation, campaign)
+    deadline = int((escalation.resolve_by - escalation.raised_at).total_seconds())
+    told = [lead.user_id for lead in commanders(campaign, await campaigns.roster(session, campaign.id or 0))]
+    _record(session, breached, now, EventKind.BREACHED, {"deadline_seconds": deadline, "told": told})
+    return breached
+
+
+async def due_nudges(session: AsyncSession, now: datetime) -> list[due.Due]:
+    """Acknowledged escalations with no update for their severity's interval."""
+    deadline = col(Escalation.update_due_at)
+    query = _due_by(deadline, deadline <= now, Escalation.status == EscalationStatus.ACKNOWLEDGED)
+    return due.listed((await session.exec(query)).all())
+
+
+async def nudge(session: AsyncSession, *, escalation_id: int, now: datetime) -> Nudged | None:
+    """Ask whoever acknowledged a quiet escalation for an update, and wait an interval again."""
+    escalation = await session.get(Escalation, escalation_id, populate_existing=True)
+    if escalation is None or escalation.update_due_at is None or escalation.acknowledged_by is None:
+        return None
+    campaign = await campaigns.get(session, escalation.campaign_id)
+    interval = config.update_interval(campaign.config, Severity(escalation.severity))
+    acknowledged = (col(Escalation.status) == EscalationStatus.ACKNOWLEDGED,)
+    next_at = now + interval if interval else None
+    if not await due.claim(session, escalation, "update_due_at", now, also=acknowledged, update_due_at=next_at):
+        return None
+    nudged = Nudged(escalation, campaign)
+    quiet = int(interval.total_seconds()) if interval else None
+    _record(session, nudged, now, EventKind.NUDGED, {"user": escalation.acknowledged_by, "quiet_seconds": quiet})
+    return nudged
+
+
+async def post_update(session: AsyncSession, *, escalation_id: int, user_id: str, text: str, now: datetime) -> Updated:
+    """An update in the thread, from the form the nudge offers or `/escalate update`."""
+    update_text = clean_update(text)
+    escalation = await _for_change(session, escalation_id, None)
+    if escalation.status == EscalationStatus.RESOLVED:
+        raise Unchanged(escalation, stale=False)
+    updated = Updated(escalation, await campaigns.get(session, escalation.campaign_id))
+    _heard_from(updated, now)
+    _record(session, updated, now, EventKind.UPDATE, {"text": update_text}, user_id)
+    return updated
+
+
+def _heard_from(outcome: Outcome, now: datetime) -> None:
+    """Something new in the thread: the update nudge waits a whole interval again."""
+    escalation = outcome.escalation
+    if escalation.status == EscalationStatus.ACKNOWLEDGED:
+        escalation.update_due_at = _next_update(outcome.campaign, escalation, now)
+
+
+async def plan_steps(session: AsyncSession, escalation_id: int) -> list[PlanStep]:
+    query = select(PlanStep).where(PlanStep.escalation_id == escalation_id).order_by(col(PlanStep.position))
+    return list((await session.exec(query)).all())
+
+
+async def complete_step(session: AsyncSession, *, step_id: int, user_id: str, now: datetime) -> StepDone:
+    """Mark a plan step done (once: a second tap, or a tap on an old checklist, changes nothing)."""
+    step = await session.get(PlanStep, step_id, populate_existing=True)
+    if step is None:
+        raise UserError(tr("That plan step no longer exists."))
+    escalation = await _for_change(session, step.escalation_id, None)
+    if escalation.status == EscalationStatus.RESOLVED:
+        raise Unchanged(escalation, stale=False)
+    marked = await session.exec(
+        update(PlanStep)
+        .where(col(PlanStep.id) == step_id, col(PlanStep.done_at).is_(None))
+        .values(done_by=user_id, done_at=now, due_at=None)
+    )
+    if marked.rowcount != 1:
+        await session.refresh(step)
+        raise StepAlreadyDone(step)
+    step.done_by, step.done_at, step.due_at = user_id, now, None
+    done = StepDone(escalation, await campaigns.get(session, escalation.campaign_id), step=step)
+    _heard_from(done, now)
+    session.add(escalation)
+    _record(session, done, now, EventKind.STEP_DONE, {"position": step.position, "text": step.text}, user_id)
+    return done
+
+
+class StepAlreadyDone(UserError):
+    """A Done tap on a step someone already marked done."""
+
+    def __init__(self, step: PlanStep) -> None:
+        super().__init__(tr("Step {position} is already done; nothing was changed.", position=step.position))
+        self.step = step
+
+
+async def due_late_steps(session: AsyncSession, now: datetime) -> list[due.Due]:
+    """Plan steps past their time box, not done, of escalations still open in running campaigns."""
+    query = (
+        select(PlanStep.id, PlanStep.due_at)
+        .join(Escalation, col(Escalation.id) == PlanStep.escalation_id)
+        .join(Campaign, col(Campaign.id) == Escalation.campaign_id)
+        .where(
+            col(PlanStep.due_at) <= now,
+            col(PlanStep.done_at).is_(None),
+            col(Escalation.status).in_(UNRESOLVED),
+            Campaign.phase != Phase.CLOSED,
+        )
+        .order_by(col(PlanStep.due_at))
+        .limit(500)
+    )
+    return due.listed((await session.exec(query)).all())
+
+
+async def note_late_step(session: AsyncSession, *, step_id: int, now: datetime) -> StepLate | None:
+    """Name a plan step past its time box, once, and whom to tell: its role's holder (the
+    commander when nobody holds it)."""
+    step = await session.get(PlanStep, step_id, populate_existing=True)
+    if step is None or step.due_at is None:
+        return None
+    if not await due.claim(session, step, "due_at", now, also=(col(PlanStep.done_at).is_(None),), due_at=None):
+        return None
+    step.late_at = now
+    session.add(step)
+    escalation = await session.get(Escalation, step.escalation_id)
+    assert escalation is not None
+    campaign = await campaigns.get(session, escalation.campaign_id)
+    roster = await campaigns.roster(session, escalation.campaign_id)
+    holder = roster.holder(step.role) if step.role else None
+    told = [holder.primary_user] if holder else [lead.user_id for lead in commanders(campaign, roster)][:1]
+    late = StepLate(escalation, campaign, step=step)
+    data = {"position": step.position, "text": step.text, "role": step.role, "within_seconds": step.within_seconds}
+    _record(session, late, now, EventKind.STEP_LATE, {**data, "told": told})
+    return late
 
 
 async def by_number(session: AsyncSession, *, campaign_id: int, number: int) -> Escalation:
@@ -397,7 +642,10 @@ async def acknowledge(
         acknowledged_by=user_id,
         acknowledged_at=now,
     )
-    acknowledged = Acknowledged(escalation, await campaigns.get(session, escalation.campaign_id))
+    campaign = await campaigns.get(session, escalation.campaign_id)
+    escalation.update_due_at = _next_update(campaign, escalation, now)
+    session.add(escalation)
+    acknowledged = Acknowledged(escalation, campaign)
     after = int((now - escalation.raised_at).total_seconds())
     _record(session, acknowledged, now, EventKind.ACKNOWLEDGED, {"after_seconds": after}, user_id)
     return acknowledged
@@ -425,6 +673,7 @@ async def resolve(
         resolved_by=user_id,
         resolved_at=now,
         resolution_note=note_text,
+        update_due_at=None,
         acknowledged_by=escalation.acknowledged_by or user_id,
         acknowledged_at=escalation.acknowledged_at or now,
     )
