@@ -351,7 +351,8 @@ async def escalate_message(
         offered = [entry.shown() for entry in await plans.in_force(session)]
 
     async def open_form() -> None:
-        found = await client.chat_getPermalink(channel=channel_id, message_ts=shared.get("ts", body.get("message_ts")))
+        ts = str(shared.get("ts") or body.get("message_ts") or "")
+        found = await client.chat_getPermalink(channel=channel_id, message_ts=ts)
         text = str(shared.get("text") or "").strip()
         first_line = text.splitlines()[0] if text else ""
         view = render.raise_modal(

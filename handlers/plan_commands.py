@@ -7,10 +7,10 @@ from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import tr
 from warroom_bot.escalations import messages
+from warroom_bot.escalations import plan_render as render
 from warroom_bot.escalations import render as escalation_render
 from warroom_bot.escalations import service as escalations
 from warroom_bot.handlers.context import Invocation, amended, require_campaign
-from warroom_bot.plans import render
 from warroom_bot.plans import service as plans
 
 

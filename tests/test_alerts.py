@@ -50,6 +50,11 @@ def dms(bot: SlackDriver, user: str) -> list[str]:
     return [call.args["text"] for call in bot.posts(channel=user)]
 
 
+def pages(bot: SlackDriver, user: str) -> list[str]:
+    """The DMs paging `user` (not, say, the news that their department's plan started)."""
+    return [text for text in dms(bot, user) if "— acknowledge within" in text]
+
+
 async def test_a_purple_reading_raises_an_escalation_paging_the_owner_first_and_once(
     bot: SlackDriver, live: Campaign
 ) -> None:
@@ -68,6 +73,8 @@ async def test_a_purple_reading_raises_an_escalation_paging_the_owner_first_and_
     assert not bot.digests()
     thread = bot.thread(post.response["ts"])
     assert any(line.startswith("Reading: *Inventory vs safety stock*: 400") for line in thread)
+    assert raised.plan_key == "stockout"  # alert.plans: inventory runs the stock-shortage plan
+    assert any(line.endswith("plan checklist, 0 of 5 done") for line in thread)
 
     await bot.ephemeral("metric inventory 300")
     await bot.tick()
@@ -208,8 +215,8 @@ async def test_getting_worse_raises_the_severity_in_place_and_pages_at_the_new_d
     (worse,) = await escalations_of(bot)
     assert (worse.severity, worse.light) == ("red", "purple")
     assert worse.next_step_at == clock.now() + timedelta(minutes=5)
-    pages = dms(bot, SUPPLY_LEAD)
-    assert len(pages) == 2 and "acknowledge within 5m" in pages[-1]
+    paged = pages(bot, SUPPLY_LEAD)
+    assert len(paged) == 2 and "acknowledge within 5m" in paged[-1]
     post = card(bot)
     assert "RED #1" in bot.standin.messages[(post.response["channel"], post.response["ts"])]["text"]
     assert any("severity raised from ORANGE to RED" in line for line in bot.thread(post.response["ts"]))
@@ -290,13 +297,14 @@ async def test_the_status_and_the_digest_show_the_open_alert(bot: SlackDriver, l
 async def test_kpi_owner_names_who_is_paged_first(bot: SlackDriver, live: Campaign) -> None:
     answer = await bot.ephemeral("kpi owner inventory <@U0DANA0001>")
     assert "`inventory` belongs to <@U0DANA0001>" in answer
+    await bot.ephemeral("config alert.plans none")  # no plan: its lead hears nothing of this one
     assert "`inventory` belongs to lead:supply_chain" in await bot.ephemeral("kpi owner inventory 供应链")
     refused = await bot.ephemeral("kpi owner inventory warehouse")
     assert "`warehouse` is not an owner" in refused
     await bot.ephemeral("kpi owner inventory <@U0DANA0001>")
     await bot.ephemeral("metric inventory 400")
     await bot.tick()
-    assert dms(bot, "U0DANA0001") and not dms(bot, SUPPLY_LEAD)
+    assert pages(bot, "U0DANA0001") and not dms(bot, SUPPLY_LEAD)
 
 
 async def test_an_added_kpi_is_owned_by_the_commander_until_told(bot: SlackDriver, live: Campaign) -> None:

@@ -111,6 +111,7 @@ async def test_nobody_acknowledges_so_the_chain_climbs_on_time_then_is_exhausted
     bot: SlackDriver, roster: Campaign, clock: ManualClock
 ) -> None:
     await bot.ephemeral("config escalation.repeat 0")
+    await bot.ephemeral("config resolve.red off")  # its breach DM has its own test (test_plans.py)
     await escalate(bot)
     expected = [TIER1]
     for next_user in (TIER1_BACKUP, TIER2, TIER2_BACKUP, TIER3, COMMANDER):
@@ -153,6 +154,7 @@ async def test_the_chain_repeats_as_configured_before_it_is_exhausted(
 async def test_an_ack_from_the_dm_updates_every_copy_and_stops_the_chain(
     bot: SlackDriver, roster: Campaign, clock: ManualClock
 ) -> None:
+    await bot.ephemeral("config update.red off")  # the update nudge has its own test (test_plans.py)
     await escalate(bot)
     clock.advance(timedelta(minutes=5))
     await bot.tick()  # tier 1 backup paged too
@@ -442,7 +444,16 @@ async def test_the_api_gives_every_escalation_with_its_timeline_and_response_tim
     ]
     assert "<@" not in json.dumps(body)  # data, not Slack markup
     assert body["response_times"] == [
-        {"severity": "red", "raised": 2, "acknowledged": 2, "resolved": 1, "mtta_seconds": 300.0, "mttr_seconds": 600.0}
+        {
+            "severity": "red",
+            "raised": 2,
+            "acknowledged": 2,
+            "resolved": 1,
+            "mtta_seconds": 300.0,
+            "mttr_seconds": 600.0,
+            "resolved_with_deadline": 1,
+            "resolved_by_deadline": 1,
+        }
     ]
 
 

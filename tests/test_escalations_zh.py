@@ -156,7 +156,7 @@ async def test_the_raise_and_resolve_modals_are_in_chinese(bot: SlackDriver, chi
     view = opened.args["view"]
     assert view["title"]["text"] == "发起升级"
     labels = [block["label"]["text"] for block in view["blocks"]]
-    assert labels == ["级别", "摘要", "影响范围或 KPI", "详情"]
+    assert labels == ["级别", "摘要", "影响范围或 KPI", "详情", "应急预案"]
     options = [option["text"]["text"] for option in view["blocks"][0]["element"]["options"]]
     assert options == ["红色（紧急）", "橙色（高）", "黄色（中）", "蓝色（低）"]
 
@@ -190,7 +190,7 @@ async def test_bad_escalate_commands_are_answered_in_chinese(
 
 async def test_a_bad_severity_gives_the_chinese_usage(bot: SlackDriver, chinese_roster: Campaign) -> None:
     answer = await bot.ephemeral("purple 出问题了", command="/escalate")
-    assert "用法：`/escalate <blue|yellow|orange|red 或 蓝|黄|橙|红> <摘要>" in answer
+    assert "用法：`/escalate <blue|yellow|orange|red 或 蓝|黄|橙|红> [plan:<key>] <摘要>" in answer
     assert "/escalate resolve <编号> [备注]" in answer
     typo = await bot.ephemeral("lst", command="/escalate")
     assert "`lst` 既不是升级级别，也不是 /escalate 的子命令。是不是要写 `list`？" in typo

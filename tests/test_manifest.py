@@ -512,20 +512,19 @@ async def test_the_cross_check_catches_listeners_and_declarations_without_a_part
     bolt = service.state.service.bolt
     already = await listener_problems(bolt, manifest)  # none, unless the test above fails too
     bolt.command("/forecast")(listener)
-    bolt.message_shortcut("escalate_message")(listener)
     bolt.global_shortcut("quick_status")(listener)
     bolt.event("reaction_added")(listener)
     declared = copy.deepcopy(manifest)
     declared["features"]["slash_commands"].append({"command": "/ghost", "description": "nobody listens"})
-    declared["features"]["shortcuts"] = [
+    declared["features"]["shortcuts"] = [  # escalate_message, the app's own, left out
         {"name": "Status", "type": "message", "callback_id": "quick_status", "description": "the wrong type"}
     ]
     declared["settings"]["event_subscriptions"]["bot_events"].append("message.im")
     declared["settings"]["interactivity"]["is_enabled"] = False
     problems = [problem for problem in await listener_problems(bolt, declared) if problem not in already]
     assert problems == [
-        "the app listens to /forecast: declare it in features.slash_commands",
         "the app listens to the escalate_message shortcut: declare it in features.shortcuts (type message)",
+        "the app listens to /forecast: declare it in features.slash_commands",
         "the app listens to the quick_status shortcut: declare it in features.shortcuts (type global)",
         "the app listens to the reaction_added event: add it to settings.event_subscriptions.bot_events",
         "/ghost is declared but no listener is registered for it (before any catch-all)",

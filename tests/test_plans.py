@@ -38,15 +38,17 @@ async def room(bot: SlackDriver, campaign: Campaign, with_roster: Callable[[], A
 
 
 def post_of(bot: SlackDriver, number: int) -> Call:
-    return next(
-        call
-        for call in bot.posts(f"#{number} ", channel=CHANNEL)
-        if "thread_ts" not in call.args and "checklist" not in call.args["text"]
-    )
+    return next(call for call in bot.posts(f"#{number} ", channel=CHANNEL) if "thread_ts" not in call.args)
 
 
 def checklist_of(bot: SlackDriver, post: Call) -> Call:
-    return next(call for call in bot.posts("plan checklist") if call.args.get("thread_ts") == post.response["ts"])
+    """The plan's checklist in the thread of `post`: the reply with a block per step."""
+    return next(
+        call
+        for call in bot.posts()
+        if call.args.get("thread_ts") == post.response["ts"]
+        and any(block.get("block_id") == step_block(1) for block in call.args["blocks"])
+    )
 
 
 def shown(bot: SlackDriver, call: Call) -> dict[str, Any]:
@@ -260,10 +262,17 @@ async def test_a_drill_is_labelled_everywhere_and_kept_out_of_the_figures(
     await bot.tap(page, ActionId.ACKNOWLEDGE, DAN)
     await bot.tick()
     assert "*Open escalations:* none" in await status(bot)
+    checklist = checklist_of(bot, post)
+    assert (await bot.tap(checklist, ActionId.STEP_DONE, ANA, block=step_block(1))).status_code == 200
+    clock.advance(timedelta(hours=1))  # step 3 (1h) and step 5 (1h) pass their time boxes
+    await bot.tick()
     headers = await bot.bearer()
     times = (await bot.http.get(f"/api/campaigns/{room.id}/escalations", headers=headers)).json()
     assert times["response_times"] == []
     assert times["escalations"][0]["drill"] is True
+    report = (await bot.http.get(f"/api/campaigns/{room.id}/report", headers=headers)).text
+    assert "No escalations were raised." in report
+    assert "### Drills" in report and "| #1 | Stock shortage |" in report and "| 3m | 1/5 | 2 |" in report
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -347,3 +356,13 @@ async def test_plans_over_rest(bot: SlackDriver, campaign: Campaign) -> None:
     assert stored.status_code == 200
     assert [p["key"] for p in stored.json()][-1] == "flash_fail"
     assert "`flash_fail`" in await bot.ephemeral("plans")
+
+
+async def test_a_chinese_war_room_runs_the_shipped_plan_in_chinese(bot: SlackDriver, room: Campaign) -> None:
+    await bot.ephemeral("config lang zh-CN")
+    await escalate(bot, "红 预案:stockout 南区 SKU-9 跌破安全线")
+    post = post_of(bot, 1)
+    checklist = checklist_of(bot, post)
+    assert "预案：缺货* —— 已完成 0/5 步" in str(checklist.args["blocks"])
+    assert "1. 核实各仓及在途的真实库存 · 供应链负责人 · 时限 30分钟" in step_text(checklist.args, 1)
+    assert "*缺货*（`stockout`）" in await bot.ephemeral("plans stockout")

@@ -32,6 +32,7 @@ from warroom_bot.models import (
     Escalation,
     EscalationEvent,
     LedgerEntry,
+    PlanStep,
 )
 from warroom_bot.retros import service as retros
 
@@ -49,7 +50,8 @@ class Report:
     reserve_left: int
     approvals: list[LedgerEntry]  # changes that waited for a finance approver or the commander
     escalations: list[tuple[Escalation, list[EscalationEvent]]]
-    response_times: list[escalation_views.ResponseTimes]
+    response_times: list[escalation_views.ResponseTimes]  # drills left out
+    steps: dict[int, list[PlanStep]]  # each escalation's plan steps (by escalation id)
     days: list[retros.DayReview]
     action_items: list[ActionItem]
     changes: list[AuditEntry]  # the audit trail: KPIs and targets, roster, settings, phase
@@ -123,6 +125,7 @@ async def build(session: AsyncSession, campaign: Campaign, now: datetime, people
         approvals=approvals,
         escalations=escalations,
         response_times=escalation_views.response_times([escalation for escalation, _ in escalations]),
+        steps=await escalation_views.plan_steps(session, [stored_id(escalation) for escalation, _ in escalations]),
         days=days,
         action_items=action_items,
         changes=changes,

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from markdown_it import MarkdownIt
 
 from warroom_bot.budget.render import VERBS, yuan
-from warroom_bot.campaigns.config import retro_time
+from warroom_bot.campaigns.config import resolve_deadline, retro_time
 from warroom_bot.campaigns.render import audit_subject, phase_label, role_label
 from warroom_bot.core.blocks import ago
+from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, in_chinese, local_datetime, tr, tr_n
 from warroom_bot.digest.render import NO_OVERALL_LIGHT, listing
@@ -236,8 +237,9 @@ def _changes(report: Report) -> list[str]:
 
 def _escalations(report: Report) -> list[str]:
     heading = ["### " + tr("Escalations"), ""]
-    if not report.escalations:
-        return [*heading, tr("No escalations were raised."), ""]
+    real = [(e, events) for e, events in report.escalations if not e.drill]
+    if not real:
+        return [*heading, tr("No escalations were raised."), "", *_drills(report)]
     rows = [
         [
             f"#{e.number}",
@@ -248,20 +250,59 @@ def _escalations(report: Report) -> list[str]:
             span(e.raised_at, e.resolved_at),
             escalation_status(e.status),
         ]
-        for e, _ in report.escalations
+        for e, _ in real
     ]
     times = [
-        [severity_word(t.severity), str(t.raised), duration(t.mtta), duration(t.mttr)] for t in report.response_times
+        [
+            severity_word(t.severity),
+            str(t.raised),
+            duration(t.mtta),
+            duration(t.mttr),
+            duration(resolve_deadline(report.campaign.config, t.severity)),
+            _share(t.met_deadline, t.with_deadline),
+        ]
+        for t in report.response_times
     ]
     header = ["#", tr("Severity"), tr("Summary"), tr("Raised"), tr("Time to ack"), tr("Time to resolve")]
+    times_header = [tr("Severity"), tr("Raised"), tr("MTTA"), tr("MTTR"), tr("Resolve by"), tr("Resolved in time")]
     return [
         *heading,
         *table([*header, tr("Status")], rows),
         "### " + tr("Response times by severity"),
         "",
-        *table([tr("Severity"), tr("Raised"), tr("MTTA"), tr("MTTR")], times),
+        *table(times_header, times),
         *_lights(report),
+        *_drills(report),
     ]
+
+
+def _share(met: int, of: int) -> str:
+    """`3 of 4 (75%)`, or — when none had a deadline."""
+    return tr("{met} of {of} ({share}%)", met=met, of=of, share=round(100 * met / of)) if of else "—"
+
+
+def _drills(report: Report) -> list[str]:
+    """The rehearsals (`/warroom drill`): kept out of every figure above, recorded here."""
+    drills = [e for e, _ in report.escalations if e.drill]
+    if not drills:
+        return []
+    rows = []
+    for e in drills:
+        steps = report.steps.get(stored_id(e), [])
+        done = sum(step.done_at is not None for step in steps)
+        late = sum(step.late_at is not None for step in steps)
+        rows.append(
+            [
+                f"#{e.number}",
+                md(e.plan_title or e.summary),
+                when(e.raised_at, report.campaign),
+                span(e.raised_at, e.acknowledged_at),
+                f"{done}/{len(steps)}",
+                str(late),
+            ]
+        )
+    header = ["#", tr("Plan"), tr("Raised"), tr("Time to ack"), tr("Steps done"), tr("Steps late")]
+    return ["### " + tr("Drills"), "", *table(header, rows)]
 
 
 def _lights(report: Report) -> list[str]:

@@ -1,4 +1,5 @@
-"""`/warroom plans`: the plans in force, and one plan's steps, resources and contacts."""
+"""`/warroom plans`: the plans in force, and one plan's steps, resources and contacts (here, beside the
+escalations that run them, because a plan is shown with the severity words of `escalations.render`)."""
 
 from __future__ import annotations
 
