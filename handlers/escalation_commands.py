@@ -83,7 +83,7 @@ async def escalate_command(
     campaign = require_campaign(campaign)
     if not text:
         async with runtime.sessions() as session:
-            offered = [entry.shown() for entry in await plans.in_force(session)]
+            offered = await plans.shown(session)
         await ack()
         opening = open_modal(
             client,
@@ -348,7 +348,7 @@ async def escalate_message(
     shared = body.get("message") or {}
     channel_id = body["channel"]["id"]
     async with runtime.sessions() as session:
-        offered = [entry.shown() for entry in await plans.in_force(session)]
+        offered = await plans.shown(session)
 
     async def open_form() -> None:
         ts = str(shared.get("ts") or body.get("message_ts") or "")

@@ -21,6 +21,7 @@ from warroom_bot.core.settings import Settings
 from warroom_bot.devtools.driver import ANA, BEN, CHANNEL, COMMANDER, DAN, SlackDriver
 from warroom_bot.devtools.standin import Call
 from warroom_bot.models import Campaign
+from warroom_bot.plans.library import PlanFileError, parse_plan_file
 
 STOCKOUT = "red plan:stockout SKU-9 below the safety line in South"
 LOGISTICS_LEAD, SALES_LEAD = "U0LOG00001", "U0SAL00001"
@@ -187,17 +188,26 @@ async def test_a_step_past_its_time_box_is_named_once_and_dmed_to_its_role(
 async def test_resolving_and_closing_cancel_what_is_pending(
     bot: SlackDriver, room: Campaign, clock: ManualClock
 ) -> None:
-    await escalate(bot)
-    await escalate(bot, "orange plan:logistics_delay Couriers late")
-    await bot.ephemeral("resolve 1 restocked", command="/escalate")
+    await escalate(bot)  # #1 stockout: time boxes from 30m, resolve-by 2h
+    await escalate(bot, "orange plan:logistics_delay Couriers late")  # #2: time boxes from 1h, resolve-by 6h
+    await bot.ephemeral("ack 1", command="/escalate", user=DAN)
     await bot.ephemeral("ack 2", command="/escalate", user=BEN)
+    await bot.ephemeral("resolve 1 restocked", command="/escalate")
+    await bot.tick()
+    first, second = post_of(bot, 1).response["ts"], post_of(bot, 2).response["ts"]
+    clock.advance(timedelta(hours=3))
+    await bot.tick()
+    assert not [line for line in bot.thread(first) if "time box" in line or "resolve-by" in line]
+    assert not bot.posts("nothing new in its thread", channel=DAN)  # no nudge for the resolved one
+    assert any("Step 1 is past its time box" in line for line in bot.thread(second))
+    assert bot.posts("ORANGE #2 Couriers late: nothing new in its thread for 1h", channel=BEN)
+
     await bot.ephemeral("phase closed --force")
     await bot.tick()
     sent = len(bot.standin.ok_calls("chat.postMessage"))
     clock.advance(timedelta(days=2))
     await bot.tick()
-    later = [c.args["text"] for c in bot.standin.ok_calls("chat.postMessage")[sent:]]
-    assert not [t for t in later if "time box" in t or "resolve-by" in t or "update" in t], later
+    assert bot.standin.ok_calls("chat.postMessage")[sent:] == []
 
 
 async def test_resolve_by_breach_is_told_once_in_the_thread_and_to_the_commander(
@@ -366,3 +376,28 @@ async def test_a_chinese_war_room_runs_the_shipped_plan_in_chinese(bot: SlackDri
     assert "预案：缺货* —— 已完成 0/5 步" in str(checklist.args["blocks"])
     assert "1. 核实各仓及在途的真实库存 · 供应链负责人 · 时限 30分钟" in step_text(checklist.args, 1)
     assert "*缺货*（`stockout`）" in await bot.ephemeral("plans stockout")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("plans:\n  - &a {key: x}\n  - *a\n", "line 3: anchors and aliases (*name) are not accepted"),
+        ("plans: [\n", "not valid YAML"),
+        ("- just a list\n", "line 1: the file must be a mapping with a `plans:` list"),
+        ("plans:\n  - key: Bad Key!\n", "line 2: plans.0.key: String should match pattern"),
+        ("plans: []\n" + "#" * (256 * 1024), "the file is larger than 256 KiB"),
+        (TEAM_PLANS.replace("key: live_stream_down", "key: stockout"), "the key stockout is used twice"),
+    ],
+)
+def test_a_plan_file_is_refused_whole_with_each_mistake_named(text: str, problem: str) -> None:
+    with pytest.raises(PlanFileError) as refused:
+        parse_plan_file(text)
+    assert any(problem in line for line in refused.value.problems), refused.value.problems
+
+
+async def test_an_update_too_long_or_empty_is_refused_and_changes_nothing(bot: SlackDriver, room: Campaign) -> None:
+    await escalate(bot, "red Checkout slow")
+    refused = await bot.ephemeral("update 1 " + "x" * 2001, command="/escalate")
+    assert "An update can be at most 2000 characters (it has 2001)." in refused
+    assert "An update needs a few words" in await bot.ephemeral("update 1", command="/escalate")
+    assert not [line for line in bot.thread(post_of(bot, 1).response["ts"]) if line.startswith("Update from")]

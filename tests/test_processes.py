@@ -113,11 +113,15 @@ async def test_two_replicas_post_every_slot_step_prompt_and_reminder_once(
     assert set(hours.values()) == {1}, hours  # each slot once …
     first = datetime.strptime(f"2026 {digests[0].split('status ')[1][:16]}", "%Y %a %d %b %H:%M")
     assert first.hour in (21, 22) and len(hours) == 24 + 9 - first.hour + 1, hours  # … and none missed up to 09:00
+    breaches = posts(standin, COMMANDER, "RED #1 Payment gateway timeouts is not resolved after 2h")
     pages = Counter(
-        c.args["channel"] for c in standin.ok_calls("chat.postMessage") if c.args["text"].startswith("RED #1")
+        c.args["channel"]
+        for c in standin.ok_calls("chat.postMessage")
+        if c.args["text"].startswith("RED #1") and c.args["text"] not in breaches
     )
     assert pages == {CHANNEL: 1, TIER1: 1, TIER1_BACKUP: 1, TIER2: 1, TIER3: 1, COMMANDER: 1}, pages
     assert len(posts(standin, CHANNEL, "<!here> Nobody acknowledged RED #1")) == 1
+    assert len(breaches) == 1  # its resolve-by deadline (2h), told once between the two replicas
     assert len([text for text in posts(standin, CHANNEL, ":large_purple_circle: *Inventory") if "warning" in text]) == 1
     assert len(posts(standin, CHANNEL, ":hourglass: No new reading of *Inventory")) == 1
     assert len(posts(standin, CHANNEL, "Daily retro of Double 11, Tue 10 Nov")) == 1

@@ -45,7 +45,6 @@ from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, tr
 from warroom_bot.models import (
     Campaign,
-    Department,
     Escalation,
     EscalationEvent,
     EscalationStatus,
@@ -337,7 +336,7 @@ async def _start_plan(session: AsyncSession, raised: Raised, plan: Plan, roster:
             )
         )
     await session.flush()
-    lead = roster.holder(Department(plan.owner).lead)
+    lead = roster.holder(plan.owner.lead)
     data = {"key": plan.key, "title": plan.title, "steps": len(plan.steps), "owner": plan.owner.value}
     _record(session, raised, now, EventKind.PLAN, {**data, "told": [lead.primary_user] if lead else []})
 
@@ -488,7 +487,7 @@ async def note_breach(session: AsyncSession, *, escalation_id: int, now: datetim
     campaign = await campaigns.get(session, escalation.campaign_id)
     breached = Breached(escalation, campaign)
     deadline = int((escalation.resolve_by - escalation.raised_at).total_seconds())
-    told = [lead.user_id for lead in commanders(campaign, await campaigns.roster(session, campaign.id or 0))]
+    told = [lead.user_id for lead in commanders(campaign, await campaigns.roster(session, stored_id(campaign)))]
     _record(session, breached, now, EventKind.BREACHED, {"deadline_seconds": deadline, "told": told})
     return breached
 
@@ -606,7 +605,7 @@ async def note_late_step(session: AsyncSession, *, step_id: int, now: datetime) 
     campaign = await campaigns.get(session, escalation.campaign_id)
     roster = await campaigns.roster(session, escalation.campaign_id)
     holder = roster.holder(step.role) if step.role else None
-    told = [holder.primary_user] if holder else [lead.user_id for lead in commanders(campaign, roster)][:1]
+    told = [holder.primary_user] if holder else [commanders(campaign, roster)[0].user_id]
     late = StepLate(escalation, campaign, step=step)
     data = {"position": step.position, "text": step.text, "role": step.role, "within_seconds": step.within_seconds}
     _record(session, late, now, EventKind.STEP_LATE, {**data, "told": told})

@@ -38,6 +38,11 @@ async def in_force(session: AsyncSession) -> list[Listed]:
     return listed + [Listed(plan, shipped=False) for plan in teams.values()]
 
 
+async def shown(session: AsyncSession) -> list[Plan]:
+    """The plans in force in the current language (for a form's choice of plan)."""
+    return [entry.shown() for entry in await in_force(session)]
+
+
 async def named(session: AsyncSession, key: str) -> Plan | None:
     """The plan `key` in the current language, if there is one."""
     word = key.strip().lower()

@@ -301,7 +301,7 @@ def _drills(report: Report) -> list[str]:
                 str(late),
             ]
         )
-    header = ["#", tr("Plan"), tr("Raised"), tr("Time to ack"), tr("Steps done"), tr("Steps late")]
+    header = ["#", tr("Emergency plan"), tr("Raised"), tr("Time to ack"), tr("Steps done"), tr("Steps late")]
     return ["### " + tr("Drills"), "", *table(header, rows)]
 
 
