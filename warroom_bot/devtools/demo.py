@@ -35,7 +35,7 @@ from warroom_bot.app import create_app
 from warroom_bot.core import i18n
 from warroom_bot.core.clock import ScaledClock
 from warroom_bot.core.i18n import CHINESE, ENGLISH, tr
-from warroom_bot.core.ids import ActionId, ActionItemPart
+from warroom_bot.core.ids import ActionId, ActionItemPart, step_block
 from warroom_bot.core.settings import load_settings
 from warroom_bot.devtools import demo_story as story
 from warroom_bot.devtools.driver import ANA, BEN, CHO, DAN, EVA, MEI, SlackDriver, action_item, button, retro_answers
@@ -172,18 +172,19 @@ class Demo:
         if answer:
             self.transcript.ephemeral(user_id, story.CHANNEL, answer)
 
-    def _tapping(self, user_id: str, entry: Entry, action_id: ActionId) -> tuple[str, str]:
-        """Show `user_id` tapping a button of a message; the message's channel and ts."""
+    def _tapping(self, user_id: str, entry: Entry, action_id: ActionId, block: str | None = None) -> tuple[str, str]:
+        """Show `user_id` tapping a button of a message (in `block`); the message's channel and ts."""
         try:
-            element, _block_id = button({"text": entry.text, "blocks": entry.blocks}, action_id)
+            element, _block_id = button({"text": entry.text, "blocks": entry.blocks}, action_id, block)
         except LookupError as missing:
             raise DemoError(str(missing)) from None
         self.transcript.person(user_id, entry.channel, tr("tapped [{button}]", button=element["text"]["text"]))
         return entry.channel, entry.ts or ""
 
-    async def tap(self, user_id: str, entry: Entry, action_id: ActionId) -> None:
-        """Tap a button on a message as it shows now."""
-        response = await self.slack.tap(self._tapping(user_id, entry, action_id), action_id, user_id)
+    async def tap(self, user_id: str, entry: Entry, action_id: ActionId, block: str | None = None) -> None:
+        """Tap a button on a message as it shows now (the one in `block`, when several have it)."""
+        where = self._tapping(user_id, entry, action_id, block)
+        response = await self.slack.tap(where, action_id, user_id, block=block)
         if response.status_code != 200:
             raise DemoError(f"a tap on {action_id} was answered {response.status_code}")
 
@@ -342,11 +343,20 @@ class Demo:
         await self.seen(
             "the acknowledgement", lambda e: self.sign("acknowledged") in e.text, within=timedelta(minutes=5)
         )
+        checklist = await self.seen(
+            "the stock-shortage plan's checklist",
+            lambda e: any(block.get("block_id") == step_block(1) for block in e.blocks),
+            within=timedelta(minutes=5),
+        )
+        await self.at(story.local(11, "09:58"))
+        await self.tap(BEN, checklist, ActionId.STEP_DONE, step_block(1))
         await self.seen(
             "a digest with inventory red",
             lambda e: self.sign("digest") in e.text and self.sign("inventory red") in e.text,
             within=timedelta(hours=1),
         )
+        await self.at(story.local(11, "10:30"))
+        await self.tap(BEN, checklist, ActionId.STEP_DONE, step_block(2))
         await self.at(story.local(11, "10:40"))
         self.restocked = self.clock.now()
         await self.send_readings()
