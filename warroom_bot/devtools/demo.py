@@ -358,9 +358,9 @@ class Demo:
         await self.at(story.local(11, "10:30"))
         await self.tap(BEN, checklist, ActionId.STEP_DONE, step_block(2))
         await self.at(story.local(11, "10:40"))
+        await self.command(BEN, "resolve 1 " + tr("Moved 2,000 units of SKU-9 from the East warehouse"), "/escalate")
         self.restocked = self.clock.now()
         await self.send_readings()
-        await self.command(BEN, "resolve 1 " + tr("Moved 2,000 units of SKU-9 from the East warehouse"), "/escalate")
 
         await self.at(story.local(11, "12:00"))
         await self.command(EVA, "spend online 180k " + tr("search ads, morning wave"), "/budget")

@@ -12,11 +12,14 @@ at those messages (the copies to update later), so they are written here, beside
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from warroom_bot.core.blocks import Message
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.i18n import tr
 from warroom_bot.core.outbox import enqueue
@@ -63,9 +66,10 @@ async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> 
                     session, alert, now=now, channel=channel, campaign_id=campaign.id, priority=Priority.URGENT
                 )
         elif event.kind in DIRECT:
-            dm = DIRECT[event.kind](escalation, event.data)
+            draw, priority = DIRECT[event.kind]
+            dm = draw(escalation, event.data)
             for user in event.data["told"] if "told" in event.data else [event.data["user"]]:
-                await enqueue(session, dm, now=now, channel=user, campaign_id=campaign.id, priority=Priority.URGENT)
+                await enqueue(session, dm, now=now, channel=user, campaign_id=campaign.id, priority=priority)
         await enqueue(
             session,
             render.thread_line(render.event_line(event)),
@@ -82,12 +86,13 @@ async def publish(session: AsyncSession, outcome: Outcome, *, now: datetime) -> 
         await _redraw_checklist(session, outcome, now)
 
 
-# What a timeline event says by DM, beside its thread line: to `told` (or the one `user`).
-DIRECT = {
-    EventKind.PLAN: render.plan_started_dm,
-    EventKind.STEP_LATE: render.step_late_dm,
-    EventKind.BREACHED: render.breach_dm,
-    EventKind.NUDGED: render.nudge,
+# What a timeline event says by DM, beside its thread line, to `told` (or the one `user`), and how
+# soon: the news that a plan started never goes before a page.
+DIRECT: dict[EventKind, tuple[Callable[[Escalation, dict[str, Any]], Message], Priority]] = {
+    EventKind.PLAN: (render.plan_started_dm, Priority.NORMAL),
+    EventKind.STEP_LATE: (render.step_late_dm, Priority.URGENT),
+    EventKind.BREACHED: (render.breach_dm, Priority.URGENT),
+    EventKind.NUDGED: (render.nudge, Priority.URGENT),
 }
 
 

@@ -312,9 +312,9 @@ async def raise_escalation(
         _record(session, raised, now, EventKind.READING, source.reading)
     if missing_tier1:
         _record(session, raised, now, EventKind.ROSTER, {"missing": Role.TIER1.value})
-    if plan is not None:
-        await _start_plan(session, raised, plan, roster, now)
     _page_step(session, raised, roster, now)
+    if plan is not None:  # after the page: a page never waits behind the news of a plan
+        await _start_plan(session, raised, plan, roster, now)
     return raised
 
 
