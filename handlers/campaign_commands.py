@@ -36,7 +36,7 @@ from warroom_bot.core.parsing import (
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.digest import render as digest_render
 from warroom_bot.digest.snapshot import snapshot
-from warroom_bot.handlers import metric_commands, plan_commands, retro_commands
+from warroom_bot.handlers import metric_commands, plan_commands, retro_commands, wall_commands
 from warroom_bot.handlers.context import Invocation, amended, modal_context, modal_value, open_modal, require_campaign
 from warroom_bot.handlers.errors import after_ack
 from warroom_bot.metrics import service as metrics
@@ -309,4 +309,5 @@ SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {
     "plans": plan_commands.show_plans,
     "plan": plan_commands.show_plans,
     "drill": plan_commands.drill,
+    "wall": wall_commands.wall_link,
 }

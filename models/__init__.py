@@ -11,7 +11,15 @@ stored as their values in text columns and come back as enum members (`types.Enu
 """
 
 from warroom_bot.models.budget import ApprovalRequest, BudgetLine, LedgerEntry
-from warroom_bot.models.campaigns import ApiToken, AuditEntry, Campaign, OutboxMessage, RoleAssignment, SlackEvent
+from warroom_bot.models.campaigns import (
+    ApiToken,
+    AuditEntry,
+    Campaign,
+    OutboxMessage,
+    RoleAssignment,
+    SlackEvent,
+    WallLink,
+)
 from warroom_bot.models.enums import (
     ActionStatus,
     ApprovalStatus,
@@ -69,4 +77,5 @@ __all__ = [
     "Severity",
     "SlackEvent",
     "UTCDateTime",
+    "WallLink",
 ]

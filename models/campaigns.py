@@ -89,6 +89,18 @@ class ApiToken(SQLModel, table=True):
     last_used_at: datetime | None = utc_column(nullable=True)
 
 
+class WallLink(SQLModel, table=True):
+    """A read-only link to a campaign's war-room wall (`/warroom wall`), stored only as its hash;
+    dead once revoked or once the campaign is closed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = utc_column()
+    revoked_at: datetime | None = utc_column(nullable=True)
+
+
 class SlackEvent(SQLModel, table=True):
     """An Events API delivery already handled: Slack retries one it thinks was lost (with
     `X-Slack-Retry-Num`), and the retry must not be handled twice."""

@@ -1,5 +1,5 @@
 """The database work behind the admin commands: `warroom token create`, `import-metrics`, `report`,
-`plans load`.
+`plans load`, `wall`.
 
 Each opens the configured database, migrated first, does one thing and commits; `warroom_bot.cli`
 reads the arguments and prints the outcome.
@@ -95,6 +95,22 @@ async def load_plans(settings: Settings, text: str) -> list[str]:
         await plans.replace(session, loaded, SystemClock().now())
         await session.commit()
     return [plan.key for plan in loaded]
+
+
+async def wall_link(settings: Settings, campaign_id: int) -> str:
+    """A new link to the campaign's war-room wall (`WARROOM_PUBLIC_URL` and a secret token)."""
+    from warroom_bot.campaigns import service as campaigns
+    from warroom_bot.core.clock import SystemClock
+    from warroom_bot.models import Phase
+    from warroom_bot.wall import service as wall
+
+    async with database_session(settings) as session:
+        campaign = await campaigns.get(session, campaign_id)
+        if campaign.phase == Phase.CLOSED:
+            raise UserError(f"Campaign {campaign_id} is closed: its wall is gone.")
+        token = await wall.create_link(session, campaign=campaign, user_id=None, now=SystemClock().now())
+        await session.commit()
+    return wall.url(settings.public_url, token)
 
 
 async def campaign_report(settings: Settings, campaign_id: int, format_: str) -> str:

@@ -250,6 +250,15 @@ def plans_load(plan_file: TextIO) -> None:
 
 @main.command()
 @click.option("--campaign", "campaign_id", type=int, required=True, help="The campaign id (see GET /api/campaigns).")
+@_friendly_errors
+def wall(campaign_id: int) -> None:
+    """Print a new link to the campaign's war-room wall (WARROOM_PUBLIC_URL + a secret token)."""
+    link = asyncio.run(admin.wall_link(load_settings(), campaign_id))
+    click.echo(f"The war-room wall of campaign {campaign_id} (revoke with /warroom wall revoke):\n{link}")
+
+
+@main.command()
+@click.option("--campaign", "campaign_id", type=int, required=True, help="The campaign id (see GET /api/campaigns).")
 @click.option("--format", "format_", type=click.Choice(["md", "html"]), default="md", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of printing.")
 @_friendly_errors

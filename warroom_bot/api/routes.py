@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from warroom_bot.api import budget, campaigns, escalations, metrics, plans, report, retros
+from warroom_bot.api import budget, campaigns, escalations, metrics, plans, report, retros, wall
 
 router = APIRouter()
-for domain in (campaigns, escalations, metrics, budget, retros, report, plans):
+for domain in (campaigns, escalations, metrics, budget, retros, report, plans, wall):
     router.include_router(domain.router)

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # or other non-public address. Off in production, where it would let a campaign manager make the
     # service fetch internal URLs (cloud metadata, admin ports); for tests and local demos.
     pull_allow_private: bool = Field(default=False, alias="WARROOM_PULL_ALLOW_PRIVATE")
+    # Where people reach this service from their browsers (behind the HTTPS proxy): the war-room
+    # wall's links (`/warroom wall`) start with it.
+    public_url: str = Field(default="http://127.0.0.1:3000", alias="WARROOM_PUBLIC_URL")
     # The language of a new campaign (`en` or `zh-CN`); each campaign then has its own (`lang`).
     default_language: str = Field(default="en", alias="WARROOM_LANG")
 
