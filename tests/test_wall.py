@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
+from tests.test_chinese_war_room import english_words
 from warroom_bot.core.settings import Settings
 from warroom_bot.devtools.driver import CHANNEL, OTHER, SlackDriver
 from warroom_bot.models import Campaign
@@ -72,9 +71,13 @@ async def test_the_cli_prints_a_link(bot: SlackDriver, campaign: Campaign, setti
     assert (await bot.http.get(link.removeprefix("https://wall.example.com"))).status_code == 200
 
 
-@pytest.mark.parametrize("lang", ["zh-CN"])
-async def test_the_wall_speaks_the_campaigns_language(bot: SlackDriver, campaign: Campaign, lang: str) -> None:
-    await bot.ephemeral(f"config lang {lang}")
+async def test_the_wall_speaks_the_campaigns_language(bot: SlackDriver, campaign: Campaign) -> None:
+    await bot.ephemeral("config lang zh-CN")
+    await bot.ephemeral("target gmv 10m")
+    await bot.ephemeral("metric gmv 1234567")
+    await bot.ephemeral("红 南区 SKU-9 跌破安全线", command="/escalate")
     html = (await bot.http.get(await wall_path(bot))).text
-    assert 'lang="zh-CN"' in html and "成交额" in html and "未解决的升级" in html
+    assert 'lang="zh-CN"' in html and "成交额" in html and "未解决的升级" in html and "¥123.5万" in html
+    shown = re.sub(r"<[^>]*>", " ", html.split("<body>")[1]).replace(campaign.name, "")  # the text a screen shows
+    assert english_words(shown) == []
     assert CHANNEL not in html
