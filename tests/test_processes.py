@@ -65,6 +65,10 @@ def simulated_env(
         "WARROOM_SIMULATED_START": start.isoformat(),
         "WARROOM_SIMULATED_SPEED": str(speed),
         "WARROOM_SIMULATED_ANCHOR": str(anchor),
+        # Slack's pacing (a message a second per channel) is real time: at 3600× a channel could
+        # take one message per simulated hour, and the hourly digests alone fill that. Pacing has
+        # its own tests (tests/test_outbox.py); here the channel is let through faster.
+        "WARROOM_OUTBOX_CHANNEL_RATE": "50",
     }
 
 

@@ -34,6 +34,8 @@ EMOJI = {
     "clipboard": "📋",
     "white_large_square": "⬜",
     "performing_arts": "🎭",
+    "tv": "📺",
+    "no_entry": "⛔",
     "bar_chart": "📊",
     "chart_with_upwards_trend": "📈",
     "chart_with_downwards_trend": "📉",

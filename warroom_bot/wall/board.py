@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from warroom_bot.budget.render import money
+from warroom_bot.budget.render import burn_figures
 from warroom_bot.campaigns.render import phase_label
 from warroom_bot.core.blocks import ago
 from warroom_bot.core.db import stored_id
@@ -104,14 +104,7 @@ async def board(session: AsyncSession, campaign: Campaign, now: datetime, people
         tiles=tiles,
         escalations=lines,
         escalations_summary=tr("{count} open", count=snap.escalations.open),
-        budget=tr(
-            "{used} of plan used at {elapsed} of the campaign · reserve {reserve} left",
-            used=f"{burn.used:.0%}",
-            elapsed=f"{burn.elapsed:.0%}",
-            reserve=money(burn.reserve_left),
-        )
-        if burn
-        else None,
+        budget=burn_figures(burn) if burn else None,
         budget_used=round(min(burn.used, 1.0) * 100, 1) if burn else None,
         budget_elapsed=round(min(burn.elapsed, 1.0) * 100, 1) if burn else None,
         latest_reading=local_datetime(latest, campaign.timezone) if latest else "—",
@@ -124,7 +117,6 @@ async def board(session: AsyncSession, campaign: Campaign, now: datetime, people
             "none": tr("None."),
             "no_budget": tr("No budget plan yet."),
             "today": tr("today"),
-            "target": tr("target to date"),
         },
     )
 
