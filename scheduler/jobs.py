@@ -64,30 +64,24 @@ def in_its_language(outcome: _Outcome | None) -> AbstractContextManager[None]:
     return i18n.speaking(language(outcome.campaign.config) if outcome is not None else None)
 
 
-EscalationChange = Callable[[AsyncSession, int, datetime], Awaitable[escalations.Outcome | None]]
+async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: datetime) -> bool:
+    """Page the next responder of an escalation whose deadline passed."""
+    async with runtime.transaction() as session:
+        fired = await escalations.fire_step(session, escalation_id=escalation_id, now=now)
+        if fired is not None:
+            with in_its_language(fired):
+                await escalation_messages.publish(session, fired, now=now)
+    return fired is not None
 
 
-def escalation_work(change: EscalationChange) -> Callable[[Runtime, int, datetime], Awaitable[bool]]:
-    """Due work on an escalation: make the change (None: another worker claimed it) and publish it,
-    in one transaction."""
-
-    async def handle(runtime: Runtime, row_id: int, now: datetime) -> bool:
-        async with runtime.transaction() as session:
-            changed = await change(session, row_id, now)
-            if changed is not None:
-                with in_its_language(changed):
-                    await escalation_messages.publish(session, changed, now=now)
-        return changed is not None
-
-    return handle
-
-
-# Page the next responder; name a plan step past its time box; announce a resolve-by breach; ask
-# whoever acknowledged a quiet escalation for an update.
-fire_escalation_step = escalation_work(lambda s, row, now: escalations.fire_step(s, escalation_id=row, now=now))
-note_late_step = escalation_work(lambda s, row, now: escalations.note_late_step(s, step_id=row, now=now))
-note_breach = escalation_work(lambda s, row, now: escalations.note_breach(s, escalation_id=row, now=now))
-nudge_for_update = escalation_work(lambda s, row, now: escalations.nudge(s, escalation_id=row, now=now))
+async def keep_escalation_moving(runtime: Runtime, escalation_id: int, now: datetime) -> bool:
+    """Name the plan steps past their time boxes, announce a resolve-by breach, nudge for an update."""
+    async with runtime.transaction() as session:
+        changes = await escalations.keep_moving(session, escalation_id=escalation_id, now=now)
+        for changed in changes:
+            with in_its_language(changed):
+                await escalation_messages.publish(session, changed, now=now)
+    return bool(changes)
 
 
 async def check_alerts(runtime: Runtime, kpi_id: int, now: datetime) -> bool:
@@ -178,9 +172,7 @@ class DueWork:
 
 DUE_WORK = [  # escalation steps first: they are what the war room cannot wait for
     DueWork("escalation_step", escalations.due_steps, fire_escalation_step),
-    DueWork("plan_step_late", escalations.due_late_steps, note_late_step),
-    DueWork("resolve_breach", escalations.due_breaches, note_breach),
-    DueWork("update_nudge", escalations.due_nudges, nudge_for_update),
+    DueWork("escalation_deadline", escalations.due_deadlines, keep_escalation_moving),
     DueWork("alert_check", alerts.due_checks, check_alerts),
     DueWork("budget_expiry", budget.due_expiries, expire_budget_request),
     DueWork("digest_slot", digest.due_slots, post_digest_slot),
