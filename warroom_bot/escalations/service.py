@@ -494,7 +494,9 @@ async def keep_moving(session: AsyncSession, *, escalation_id: int, now: datetim
             )
         )
     ).all()
-    changes = [await note_late_step(session, step_id=step_id, now=now) for step_id in steps if step_id is not None]
+    changes: list[Outcome | None] = [
+        await note_late_step(session, step_id=step_id, now=now) for step_id in steps if step_id is not None
+    ]
     changes.append(await note_breach(session, escalation_id=escalation_id, now=now))
     changes.append(await nudge(session, escalation_id=escalation_id, now=now))
     return [change for change in changes if change is not None]

@@ -151,6 +151,7 @@ async def _tile(session: AsyncSession, campaign: Campaign, kpi: Kpi, status: Kpi
     today = [point for point in actual if point[0] >= midnight]
     goal_today = [point for point in target if point[0] >= midnight]
     lower = lower_is_better(status)
+    actual_points = _points(today, goal_today, midnight, now)
     return Tile(
         label=kpi_name(status.label),
         value=amount(status.value, status.unit),
@@ -159,9 +160,9 @@ async def _tile(session: AsyncSession, campaign: Campaign, kpi: Kpi, status: Kpi
         light=status.light or "none",
         light_word=light_word(status.light),
         change=_hour_change(actual, now, status.unit),
-        actual_points=" ".join(f"{x:.1f},{y:.1f}" for x, y in _points(today, goal_today, midnight, now)),
-        target_points=" ".join(f"{x:.1f},{y:.1f}" for x, y in _points(goal_today, today, midnight, now)),
-        now_point=(_points(today, goal_today, midnight, now) or [None])[-1],
+        actual_points=" ".join(f"{x},{y}" for x, y in actual_points),
+        target_points=" ".join(f"{x},{y}" for x, y in _points(goal_today, today, midnight, now)),
+        now_point=actual_points[-1] if actual_points else None,
         worst=[
             tr(
                 "{dimension} {attainment} {light}",
