@@ -209,16 +209,12 @@ class Noted(Outcome):
 
 @dataclass
 class StepDone(Outcome):
-    """A step of its plan was marked done (`step`); the checklist is redrawn."""
-
-    step: PlanStep | None = None
+    """A step of its plan was marked done; the checklist is redrawn."""
 
 
 @dataclass
 class StepLate(Outcome):
     """A step of its plan passed its time box: the `step_late` event names whom to tell."""
-
-    step: PlanStep | None = None
 
 
 @dataclass
@@ -576,7 +572,7 @@ async def complete_step(session: AsyncSession, *, step_id: int, user_id: str, no
         await session.refresh(step)
         raise StepAlreadyDone(step)
     step.done_by, step.done_at, step.due_at = user_id, now, None
-    done = StepDone(escalation, await campaigns.get(session, escalation.campaign_id), step=step)
+    done = StepDone(escalation, await campaigns.get(session, escalation.campaign_id))
     _heard_from(done, now)
     session.add(escalation)
     _record(session, done, now, EventKind.STEP_DONE, {"position": step.position, "text": step.text}, user_id)
@@ -607,7 +603,7 @@ async def note_late_step(session: AsyncSession, *, step_id: int, now: datetime) 
     roster = await campaigns.roster(session, escalation.campaign_id)
     holder = roster.holder(step.role) if step.role else None
     told = [holder.primary_user] if holder else [commanders(campaign, roster)[0].user_id]
-    late = StepLate(escalation, campaign, step=step)
+    late = StepLate(escalation, campaign)
     data = {"position": step.position, "text": step.text, "role": step.role, "within_seconds": step.within_seconds}
     _record(session, late, now, EventKind.STEP_LATE, {**data, "told": told})
     return late

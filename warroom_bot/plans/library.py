@@ -151,11 +151,6 @@ def parse_plan_file(text: str) -> list[Plan]:
         raise PlanFileError([_located(root, problem) for problem in error.errors()]) from None
 
 
-def problems_of(error: ValidationError) -> list[str]:
-    """A JSON body's mistakes, each at its path (`plans.2.steps.0.within: …`)."""
-    return [f"{'.'.join(str(part) for part in problem['loc'])}: {_message(problem)}" for problem in error.errors()]
-
-
 def _message(problem: ErrorDetails) -> str:
     return problem["msg"].removeprefix("Value error, ")
 
