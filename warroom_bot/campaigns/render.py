@@ -225,6 +225,7 @@ WARROOM_HELP = N_(
 • `/warroom report` — the final campaign report, posted in the channel as a Markdown file
 • `/warroom plans [key]` — the emergency plans, or one plan's steps
 • `/warroom drill <plan>` — rehearse a plan: a DRILL escalation paging the real roster, kept out of the figures
+• `/warroom wall` — a secret link to the live war-room wall for the big screen · `/warroom wall revoke`
 • `/warroom help` — this list"""
 )
 
