@@ -3,7 +3,7 @@ DMs), the modals, and the "Escalate this message" shortcut."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -233,6 +233,20 @@ async def resolve_tapped(
     campaign: Campaign | None,
 ) -> None:
     """Resolve asks for an optional note first; the modal remembers the state the message showed."""
+    await _open_form(ack, respond, body, action, runtime, client, campaign, render.resolve_modal)
+
+
+async def _open_form(
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    runtime: Runtime,
+    client: AsyncWebClient,
+    campaign: Campaign | None,
+    form: Callable[[Escalation], dict[str, Any]],
+) -> None:
+    """A button that opens a form about its escalation, drawn as the tapped message showed it."""
     escalation_id, shown_status = parse_tap(action["value"])
     async with runtime.sessions() as session:
         await speak_as_campaign_of(session, Escalation, escalation_id, campaign)
@@ -241,9 +255,7 @@ async def resolve_tapped(
         raise UserError(tr("That escalation no longer exists."))
     shown = escalation.model_copy(update={"status": shown_status})
     await ack()
-    opening = open_modal(
-        client, runtime, trigger_id=body["trigger_id"], user_id=body["user"]["id"], view=render.resolve_modal(shown)
-    )
+    opening = open_modal(client, runtime, trigger_id=body["trigger_id"], user_id=body["user"]["id"], view=form(shown))
     after_ack(opening, body, respond)
 
 
@@ -299,17 +311,7 @@ async def post_update_tapped(
     campaign: Campaign | None,
 ) -> None:
     """Post an update (on a nudge): a short form whose text lands in the escalation's thread."""
-    escalation_id, _shown = parse_tap(action["value"])
-    async with runtime.sessions() as session:
-        await speak_as_campaign_of(session, Escalation, escalation_id, campaign)
-        escalation = await session.get(Escalation, escalation_id)
-    if escalation is None:
-        raise UserError(tr("That escalation no longer exists."))
-    await ack()
-    opening = open_modal(
-        client, runtime, trigger_id=body["trigger_id"], user_id=body["user"]["id"], view=render.update_modal(escalation)
-    )
-    after_ack(opening, body, respond)
+    await _open_form(ack, respond, body, action, runtime, client, campaign, render.update_modal)
 
 
 async def update_submitted(
