@@ -7,7 +7,7 @@ no migration when a key is added) and read back through `CampaignConfig`, which 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -290,38 +290,30 @@ ALERT_HELP = {
     "purple": N_("what a KPI turning purple does: notify, off, or the severity of the escalation it raises"),
 }
 
+
+def _per_severity(
+    prefix: str,
+    form: str,
+    defaults: Mapping[Severity, timedelta | None],
+    helps: Mapping[Severity, str],
+    normalise: Callable[[str], str],
+) -> list[ConfigKey]:
+    """`ack.red` … `ack.blue`: a duration per severity (None as a default: `off`)."""
+    return [
+        ConfigKey(f"{prefix}.{severity}", form, _optional(defaults[severity]), helps[severity], normalise)
+        for severity in Severity
+    ]
+
+
 CONFIG_KEYS: dict[str, ConfigKey] = {
     key.name: key
     for key in [
-        *(
-            ConfigKey(
-                f"ack.{severity}",
-                DURATION,
-                format_duration(DEFAULT_ACK_DEADLINES[severity]),
-                ACK_HELP[severity],
-                _normalise_duration,
-            )
-            for severity in Severity
+        *_per_severity("ack", DURATION, DEFAULT_ACK_DEADLINES, ACK_HELP, _normalise_duration),
+        *_per_severity(
+            "resolve", OPTIONAL_DURATION, DEFAULT_RESOLVE_DEADLINES, RESOLVE_HELP, _normalise_optional_duration
         ),
-        *(
-            ConfigKey(
-                f"resolve.{severity}",
-                OPTIONAL_DURATION,
-                _optional(DEFAULT_RESOLVE_DEADLINES[severity]),
-                RESOLVE_HELP[severity],
-                _normalise_optional_duration,
-            )
-            for severity in Severity
-        ),
-        *(
-            ConfigKey(
-                f"update.{severity}",
-                OPTIONAL_DURATION,
-                _optional(DEFAULT_UPDATE_INTERVALS[severity]),
-                UPDATE_HELP[severity],
-                _normalise_optional_duration,
-            )
-            for severity in Severity
+        *_per_severity(
+            "update", OPTIONAL_DURATION, DEFAULT_UPDATE_INTERVALS, UPDATE_HELP, _normalise_optional_duration
         ),
         ConfigKey(
             "escalation.repeat",
@@ -492,8 +484,7 @@ def language(stored: dict[str, Any]) -> str:
 
 def ack_deadline(stored: dict[str, Any], severity: Severity) -> timedelta:
     """How long a `severity` escalation may wait for an acknowledgement before the next person is paged."""
-    raw = stored.get(f"ack.{severity}")
-    return parse_duration(raw) if raw else DEFAULT_ACK_DEADLINES[severity]
+    return parse_duration(_value(stored, f"ack.{severity}"))
 
 
 def escalation_repeats(stored: dict[str, Any]) -> int:
