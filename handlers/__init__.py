@@ -8,7 +8,14 @@ from slack_bolt.async_app import AsyncApp
 
 from warroom_bot.core.ids import ActionId, CallbackId
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.handlers import budget_commands, campaign_commands, escalation_commands, event_handlers, retro_commands
+from warroom_bot.handlers import (
+    budget_commands,
+    campaign_commands,
+    escalation_commands,
+    event_handlers,
+    retro_commands,
+    task_commands,
+)
 from warroom_bot.handlers.context import inject_context
 from warroom_bot.handlers.errors import handle_error
 from warroom_bot.handlers.guards import check_tap_origin, refuse_replays
@@ -37,5 +44,6 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     app.action(ActionId.WRITE_RETRO)(retro_commands.write_tapped)
     app.view(CallbackId.RETRO)(retro_commands.retro_submitted)
     app.action(ActionId.CLOSE_ACTION_ITEM)(retro_commands.close_tapped)
+    app.action(ActionId.TASK_DONE)(task_commands.done_tapped)
     # Last, so that it only sees commands no listener above took (Bolt matches in order).
     app.command(re.compile(r".*"))(campaign_commands.unhandled_command)

@@ -36,11 +36,12 @@ from warroom_bot.core.parsing import (
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.digest import render as digest_render
 from warroom_bot.digest.snapshot import snapshot
-from warroom_bot.handlers import metric_commands, plan_commands, retro_commands, wall_commands
+from warroom_bot.handlers import metric_commands, plan_commands, retro_commands, task_commands, wall_commands
 from warroom_bot.handlers.context import Invocation, amended, modal_context, modal_value, open_modal, require_campaign
 from warroom_bot.handlers.errors import after_ack
 from warroom_bot.metrics import service as metrics
 from warroom_bot.models import Campaign
+from warroom_bot.tasks import service as tasks
 
 # The right forms, shown under an error through `tr` (their placeholders are words to translate).
 START_USAGE = N_('/warroom start "<name>" <start YYYY-MM-DDTHH:MM> <end YYYY-MM-DDTHH:MM> [time zone]')
@@ -134,6 +135,7 @@ async def _start(
             )
             metrics.add_default_kpis(session, stored_id(campaign))
             with i18n.speaking(language):
+                await tasks.add_milestones(session, campaign, now)
                 await messages.started(session, campaign, now=now)
     except campaigns.BadName as error:
         raise UserError(error.message, field=BlockId.NAME) from None
@@ -182,6 +184,14 @@ def _started_notes(campaign: Campaign, now: datetime, *, zone_given: bool) -> st
             + tr(
                 "No time zone was given, so these times are UTC. If they were local times, close this "
                 "campaign (`/warroom phase closed`) and start it again with the zone at the end, e.g. `Asia/Shanghai`."
+            )
+        )
+    if campaign.starts_at - now >= tasks.COUNTDOWN_AHEAD:
+        notes.append(
+            ":calendar: "
+            + tr(
+                "The countdown's milestones are in `/warroom tasks`; until launch a countdown is posted here "
+                "each day at `countdown.time`."
             )
         )
     if now - campaign.starts_at > LATE_START_GRACE:
@@ -310,4 +320,7 @@ SUBCOMMANDS: dict[str, Callable[[Invocation], Awaitable[None]]] = {
     "plan": plan_commands.show_plans,
     "drill": plan_commands.drill,
     "wall": wall_commands.wall_link,
+    "tasks": task_commands.list_tasks,
+    "task": task_commands.task,
+    "moment": task_commands.moment,
 }

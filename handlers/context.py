@@ -23,9 +23,10 @@ from warroom_bot.core.blocks import Message
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import tr
 from warroom_bot.core.ids import ActionId, ModalContext
+from warroom_bot.core.people import People
 from warroom_bot.core.runtime import Runtime
 from warroom_bot.handlers.errors import after_ack
-from warroom_bot.models import ApprovalRequest, Campaign, Escalation
+from warroom_bot.models import ApprovalRequest, Campaign, Escalation, Task
 
 
 @dataclass
@@ -80,7 +81,10 @@ def speak_as(campaign: Campaign) -> None:
 
 
 async def speak_as_campaign_of(
-    session: AsyncSession, model: type[Escalation] | type[ApprovalRequest], row_id: int, campaign: Campaign | None
+    session: AsyncSession,
+    model: type[Escalation] | type[ApprovalRequest] | type[Task],
+    row_id: int,
+    campaign: Campaign | None,
 ) -> None:
     """A tap on a DM copy, or a form, comes from no campaign's channel: write the answer, a refusal
     and the updated copies in the language of the campaign of the row it is about (one query; none
@@ -152,3 +156,12 @@ def modal_value(view: dict[str, Any], block_id: str) -> str:
     state = view["state"]["values"].get(block_id, {}).get(ActionId.INPUT, {})
     selected = state.get("selected_option") or {}
     return selected.get("value") or state.get("value") or state.get("selected_user") or state.get("selected_date") or ""
+
+
+async def check_person(people: People, user_id: str, field: str | None = None) -> None:
+    """An owner must be a person in the workspace: not unknown, deactivated, or a bot."""
+    if not (await people.get(user_id)).active:
+        raise UserError(
+            tr("{user} is not a person in this Slack workspace; pick someone who can own it.", user=user_id),
+            field=field,
+        )

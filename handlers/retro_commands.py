@@ -16,9 +16,16 @@ from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import tr, tr_n
 from warroom_bot.core.ids import ActionItemPart, BlockId, action_item_block, parse_retro_tap
-from warroom_bot.core.people import People
 from warroom_bot.core.runtime import Runtime
-from warroom_bot.handlers.context import Invocation, modal_context, modal_value, open_modal, require_campaign, speak_as
+from warroom_bot.handlers.context import (
+    Invocation,
+    check_person,
+    modal_context,
+    modal_value,
+    open_modal,
+    require_campaign,
+    speak_as,
+)
 from warroom_bot.handlers.errors import after_ack
 from warroom_bot.metrics.render import NO_LIGHT, light_word
 from warroom_bot.models import Campaign, Phase
@@ -90,15 +97,6 @@ async def write_tapped(
     )
 
 
-async def _check_person(people: People, user_id: str, field: str) -> None:
-    """An owner must be a person in the workspace: not unknown, deactivated, or a bot."""
-    if not (await people.get(user_id)).active:
-        raise UserError(
-            tr("{user} is not a person in this Slack workspace; pick someone who can own it.", user=user_id),
-            field=field,
-        )
-
-
 async def retro_submitted(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], runtime: Runtime, client: AsyncWebClient
 ) -> None:
@@ -124,7 +122,7 @@ async def retro_submitted(
         drafts = retros.check_drafts(slots, campaign, now)
         for index, slot in enumerate(slots, start=1):
             if slot[ActionItemPart.OWNER]:
-                await _check_person(
+                await check_person(
                     runtime.people, slot[ActionItemPart.OWNER], action_item_block(index, ActionItemPart.OWNER)
                 )
         async with runtime.transaction() as session:

@@ -2,7 +2,7 @@
 
 This package imports nothing from the rest of warroom-bot: services, handlers, the scheduler and the
 REST API all depend on it, never the other way round. One module per domain (`campaigns`,
-`escalations`, `metrics`, `budget`, `retros`), the enums in `enums`, the column types in `types`;
+`escalations`, `metrics`, `budget`, `retros`, `tasks`), the enums in `enums`, the column types in `types`;
 everything is importable from `warroom_bot.models` itself.
 
 Every datetime is stored as UTC and comes back timezone-aware (see `types.UTCDateTime`); a
@@ -34,10 +34,13 @@ from warroom_bot.models.enums import (
     Priority,
     Role,
     Severity,
+    TaskKind,
+    TaskState,
 )
 from warroom_bot.models.escalations import EmergencyPlan, Escalation, EscalationEvent, EscalationPage, PlanStep
 from warroom_bot.models.metrics import DimensionTarget, Kpi, KpiAlert, LatestReading, Reading
 from warroom_bot.models.retros import ActionItem, RetroDay, RetroEntry
+from warroom_bot.models.tasks import KeyMoment, MilestoneTemplate, Task, TaskSeries
 from warroom_bot.models.types import UTCDateTime
 
 __all__ = [
@@ -59,11 +62,13 @@ __all__ = [
     "EscalationPage",
     "EscalationStatus",
     "EventKind",
+    "KeyMoment",
     "Kpi",
     "KpiAlert",
     "KpiKind",
     "LatestReading",
     "LedgerEntry",
+    "MilestoneTemplate",
     "OutboxMessage",
     "OutboxStatus",
     "Phase",
@@ -76,6 +81,10 @@ __all__ = [
     "RoleAssignment",
     "Severity",
     "SlackEvent",
+    "Task",
+    "TaskKind",
+    "TaskSeries",
+    "TaskState",
     "UTCDateTime",
     "WallLink",
 ]

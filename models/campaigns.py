@@ -42,6 +42,7 @@ class Campaign(SQLModel, table=True):
     next_digest_at: datetime | None = utc_column(nullable=True, index=True)
     last_digest: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     next_retro_at: datetime | None = utc_column(nullable=True, index=True)
+    next_countdown_at: datetime | None = utc_column(nullable=True, index=True)
 
     def elapsed(self, now: datetime) -> float:
         """The share of the live period behind `now`, from 0 before it to 1 after it."""

@@ -64,6 +64,21 @@ class ActionStatus(StrEnum):
     DONE = "done"
 
 
+class TaskState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    SKIPPED = "skipped"  # with a reason: neither on time nor missed
+
+
+class TaskKind(StrEnum):
+    """A countdown milestone (from the template), a task someone added, or one occurrence of a
+    recurring task."""
+
+    MILESTONE = "milestone"
+    TASK = "task"
+    OCCURRENCE = "occurrence"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

@@ -33,6 +33,8 @@ from warroom_bot.metrics import pull
 from warroom_bot.models import Campaign
 from warroom_bot.retros import messages as retro_messages
 from warroom_bot.retros import schedule as retros
+from warroom_bot.tasks import messages as task_messages
+from warroom_bot.tasks import schedule as task_schedule
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,26 @@ async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime
     return expired is not None
 
 
+async def keep_tasks_on_time(runtime: Runtime, campaign_id: int, now: datetime) -> bool:
+    """The campaign's due task work (reminders, overdue raises, occurrences, key moments, the
+    countdown), each item claimed and told in a transaction of its own."""
+    async with runtime.sessions() as session:
+        work = await task_schedule.due_work(session, campaign_id, now)
+    did = False
+    for step, row_id in work:
+        try:
+            async with runtime.transaction() as session:
+                told = await step(session, row_id, now)
+                for outcome in told:
+                    with in_its_language(outcome):
+                        await task_messages.announce(session, outcome, now=now)
+        except Exception:
+            log.exception("task work %s %s failed; it is retried on the next tick", step.__name__, row_id)
+            continue
+        did = did or bool(told)
+    return did
+
+
 async def post_retro_prompt(runtime: Runtime, campaign_id: int, now: datetime) -> bool:
     async with runtime.transaction() as session:
         prompted = await retros.post_prompt(session, campaign_id=campaign_id, now=now)
@@ -179,6 +201,7 @@ DUE_WORK = [  # escalation steps first: they are what the war room cannot wait f
     DueWork("retro_prompt", retros.due_prompts, post_retro_prompt),
     DueWork("retro_reminder", retros.due_reminders, send_retro_reminders),
     DueWork("retro_summary", retros.due_summaries, post_retro_summary),
+    DueWork("task_work", task_schedule.due_campaigns, keep_tasks_on_time),
 ]
 
 

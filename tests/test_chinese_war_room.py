@@ -27,6 +27,8 @@ KEPT = set(
         "SKU",
         "UTC",
         "KPI",
+        "CRM",
+        "ERP",
         "MTTA",
         "MTTR",
         "JSON",
@@ -125,3 +127,57 @@ async def test_a_chinese_war_room_reads_chinese_from_help_to_report(bot: SlackDr
     assert len(read) > 60
     english = [f"{where}: {words} in {text[:200]!r}" for where, text in read if (words := english_words(text))]
     assert not english, "English left in a Chinese war room:\n" + "\n".join(english)
+
+
+async def test_a_chinese_countdown_and_its_tasks_read_chinese(bot: SlackDriver, clock: ManualClock) -> None:
+    """Started 20 days ahead: the milestones, a task's life (added, reminded, overdue, done), the
+    countdown and go/no-go; then during the sale a recurring task, a key moment and the digest's figures."""
+    read: list[tuple[str, str]] = []
+
+    async def ask(text: str, user: str = COMMANDER) -> dict[str, Any]:
+        answer = (await bot.command(text, user=user)).json()
+        read.extend((f"/warroom {text}", shown) for shown in [answer["text"], *readable(answer.get("blocks", []))])
+        return answer
+
+    for user, name in ((ANA, "ana"), (BEN, "ben"), (COMMANDER, "mei")):
+        bot.standin.add_user(user, name)
+    clock.set(local("2026-10-21T12:00"))
+    await ask('start "双11大促" 2026-11-10T00:00 2026-11-12T00:00 Asia/Shanghai')
+    await ask(f"role lead:marketing <@{BEN}>")
+    await ask(f'task add "门店海报" <@{ANA}> T-17')
+    await ask('task add "主图" 市场 明天 17:00')
+    listing = await ask("tasks")
+    assert "未完成的任务（15 项）" in listing["text"] + str(listing["blocks"])
+    await ask("task skip 3 代理商负责")
+    await ask("task done 99")
+    for moment in ("2026-10-22T10:00", "2026-10-23T10:00", "2026-10-24T10:00", "2026-10-24T18:00"):
+        clock.set(local(moment))
+        await bot.tick()
+    await ask("task done 14", user=ANA)
+    clock.set(local("2026-11-09T10:00"))
+    await bot.tick()
+    assert bot.posts("开售决策", channel=CHANNEL)
+
+    clock.set(local("2026-11-10T08:30"))
+    await ask("phase live")
+    await ask(f'task every 09:00 "检查门店物料" <@{ANA}>')
+    await ask('moment 10:00 "限时秒杀"')
+    await ask("metric gmv 100万")
+    for moment in ("2026-11-10T08:45", "2026-11-10T09:00", "2026-11-10T09:45", "2026-11-10T10:00"):
+        clock.set(local(moment))
+        await bot.tick()
+    await ask("metric gmv 180万")
+    clock.set(local("2026-11-10T11:00"))
+    await bot.tick()
+    assert bot.posts("即将开始", channel=CHANNEL) and bot.posts("检查门店物料", channel=ANA)
+
+    for call in bot.standin.calls:
+        if call.method in ("chat.postMessage", "chat.update"):
+            read += [(f"{call.method} to {call.args.get('channel')}", text) for text in readable(call.args)]
+    campaign_id = (await bot.campaigns())[0].id
+    report = await bot.http.get(f"/api/campaigns/{campaign_id}/report", headers=await bot.bearer(campaign_id))
+    read += [("report", line) for line in report.text.splitlines() if "里程碑" in line or "|" in line]
+    digest = bot.posts("战报", channel=CHANNEL)[-1]
+    assert "限时秒杀" in str(digest.args["blocks"]) and "今日任务" in str(digest.args["blocks"])
+    english = [f"{where}: {words} in {text[:200]!r}" for where, text in read if (words := english_words(text))]
+    assert not english, "English left in a Chinese countdown:\n" + "\n".join(english)

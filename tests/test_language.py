@@ -62,7 +62,8 @@ async def test_config_lang_answers_in_the_new_language_and_the_campaign_then_spe
     posts = await bot.standin.wait_for("chat.postMessage", 2)
     assert f"<@{COMMANDER}> 修改了设置 lang：`en` → `zh-CN`。" in posts[1].args["text"]
 
-    help_text = await bot.ephemeral("help")
+    blocks = (await bot.command("help")).json()["blocks"]  # the text, a fallback, stops at 4,000 characters
+    help_text = "\n".join(block["text"]["text"] for block in blocks)
     assert "*/warroom* —— 活动作战室" in help_text and "`/warroom start`" in help_text
     assert "`lang <en|zh-CN>` —— 作战室消息使用的语言（默认 `en`）" in help_text
     assert "`ack.red <时长>` —— 红色升级的确认时限" in help_text

@@ -18,10 +18,11 @@ from warroom_bot.cli import main
 from warroom_bot.core.clock import ManualClock
 from warroom_bot.core.ids import ActionId, BlockId, CallbackId, step_block
 from warroom_bot.core.settings import Settings
+from warroom_bot.core.yaml_files import FileProblems
 from warroom_bot.devtools.driver import ANA, BEN, CHANNEL, COMMANDER, DAN, SlackDriver
 from warroom_bot.devtools.standin import Call
 from warroom_bot.models import Campaign
-from warroom_bot.plans.library import PlanFileError, parse_plan_file
+from warroom_bot.plans.library import parse_plan_file
 
 STOCKOUT = "red plan:stockout SKU-9 below the safety line in South"
 LOGISTICS_LEAD, SALES_LEAD = "U0LOG00001", "U0SAL00001"
@@ -390,7 +391,7 @@ async def test_a_chinese_war_room_runs_the_shipped_plan_in_chinese(bot: SlackDri
     ],
 )
 def test_a_plan_file_is_refused_whole_with_each_mistake_named(text: str, problem: str) -> None:
-    with pytest.raises(PlanFileError) as refused:
+    with pytest.raises(FileProblems) as refused:
         parse_plan_file(text)
     assert any(problem in line for line in refused.value.problems), refused.value.problems
 

@@ -131,7 +131,7 @@ async def test_the_wall_says_it_is_stale_while_the_service_is_down_and_recovers(
 
 async def a_live_campaign(bot: SlackDriver, clock: ManualClock) -> str:
     """A live Double 11 with targets, a day of hourly readings (through the REST API), an
-    escalation and a budget; the wall's link."""
+    escalation, a budget, two tasks and a key moment; the wall's link."""
     bot.standin.add_user(BEN, "ben")
     clock.set(local("2026-11-11T14:20", SHANGHAI))
     await bot.ephemeral('start "Double 11" 2026-11-10T20:00 2026-11-12T00:00 Asia/Shanghai')
@@ -167,6 +167,10 @@ async def a_live_campaign(bot: SlackDriver, clock: ManualClock) -> str:
     await bot.ephemeral("spend online 210k search ads", command="/budget")
     await bot.ephemeral("orange Courier pickups late in the North", command="/escalate")
     await bot.ephemeral("ack 1", command="/escalate", user=BEN)
+    bot.standin.add_user(ANA, "ana")
+    await bot.ephemeral(f'task add "Recount SKU-9 in the South warehouse" <@{ANA}> 15:00')
+    await bot.ephemeral('task add "Brief the evening shift" lead:customer_service 18:00')
+    await bot.ephemeral('moment 20:00 "Evening flash sale"')
     answer = await bot.ephemeral("wall", user=COMMANDER)
     found = LINK.search(answer)
     assert found, answer

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.settings import Settings
@@ -18,8 +18,9 @@ from warroom_bot.core.settings import Settings
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-# How many of a rejected CSV's (or plan file's) bad lines are listed.
+# How many of a rejected CSV's (or plan file's, or template's) bad lines are listed.
 SHOWN_ERRORS = 50
+Parsed = TypeVar("Parsed")
 
 
 @contextlib.asynccontextmanager
@@ -80,21 +81,41 @@ async def import_readings(settings: Settings, campaign_id: int, rows: list[dict[
     return stored
 
 
+def _parsed(parse: Callable[[str], Parsed], text: str, what: str) -> Parsed:
+    """A team's YAML file parsed, or a `UserError` naming its first mistakes by line."""
+    from warroom_bot.core.yaml_files import FileProblems
+
+    try:
+        return parse(text)
+    except FileProblems as refused:
+        lines = "\n".join(f"  {problem}" for problem in refused.problems[:SHOWN_ERRORS])
+        raise UserError(f"The {what} was not loaded; nothing changed:\n{lines}") from None
+
+
 async def load_plans(settings: Settings, text: str) -> list[str]:
     """Make a YAML plan file the team's plans (all or nothing); the keys loaded."""
     from warroom_bot.core.clock import SystemClock
     from warroom_bot.plans import service as plans
-    from warroom_bot.plans.library import PlanFileError, parse_plan_file
+    from warroom_bot.plans.library import parse_plan_file
 
-    try:
-        loaded = parse_plan_file(text)
-    except PlanFileError as refused:
-        lines = "\n".join(f"  {problem}" for problem in refused.problems[:SHOWN_ERRORS])
-        raise UserError(f"The plan file was not loaded; nothing changed:\n{lines}") from None
+    loaded = _parsed(parse_plan_file, text, "plan file")
     async with database_session(settings) as session:
         await plans.replace(session, loaded, SystemClock().now())
         await session.commit()
     return [plan.key for plan in loaded]
+
+
+async def load_template(settings: Settings, text: str) -> int:
+    """Make a YAML countdown template the team's (all or nothing); how many milestones it has."""
+    from warroom_bot.core.clock import SystemClock
+    from warroom_bot.tasks import service as tasks
+    from warroom_bot.tasks.template import parse_template_file
+
+    loaded = _parsed(parse_template_file, text, "template")
+    async with database_session(settings) as session:
+        await tasks.replace_template(session, loaded, SystemClock().now())
+        await session.commit()
+    return len(loaded)
 
 
 async def wall_link(settings: Settings, campaign_id: int) -> str:

@@ -248,6 +248,20 @@ def plans_load(plan_file: TextIO) -> None:
     click.echo(f"Loaded {len(keys)} plans: {', '.join(keys)}.")
 
 
+@main.group()
+def template() -> None:
+    """The countdown template: the milestones a campaign started well ahead gets (README: Countdown and tasks)."""
+
+
+@template.command("load")
+@click.argument("template_file", type=click.File("r", encoding="utf-8-sig"))
+@_friendly_errors
+def template_load(template_file: TextIO) -> None:
+    """Validate a template file and make it the team's (for campaigns started from now on)."""
+    count = asyncio.run(admin.load_template(load_settings(), template_file.read()))
+    click.echo(f"Loaded a countdown template of {count} milestones; campaigns started from now on use it.")
+
+
 @main.command()
 @click.option("--campaign", "campaign_id", type=int, required=True, help="The campaign id (see GET /api/campaigns).")
 @_friendly_errors

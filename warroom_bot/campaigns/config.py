@@ -373,6 +373,20 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
         ConfigKey(
             "retro.summary", "<HH:MM>", "09:00", N_("next morning's retrospective summary"), _normalise_clock_time
         ),
+        ConfigKey(
+            "countdown.time",
+            "<HH:MM>",
+            "10:00",
+            N_("before launch: the daily countdown post, and the time of milestone reminders"),
+            _normalise_clock_time,
+        ),
+        ConfigKey(
+            "moment.lead",
+            DURATION,
+            "15m",
+            N_("how long before a key moment the channel is reminded of it"),
+            _normalise_duration,
+        ),
         ConfigKey("digest.every", "<1h|2h>", "1h", N_("status digest cadence"), _normalise_digest_every),
         ConfigKey(
             "lights",
@@ -434,6 +448,8 @@ def current_values(stored: dict[str, Any]) -> list[tuple[str, str]]:
 
 DIGEST_SCHEDULE_KEYS = {"digest.every", "quiet"}  # changing one moves the next digest slot
 RETRO_SCHEDULE_KEYS = {"retro.time"}  # changing it moves the next retrospective prompt
+COUNTDOWN_SCHEDULE_KEYS = {"countdown.time"}  # changing it moves the next countdown post
+MOMENT_SCHEDULE_KEYS = {"moment.lead"}  # changing it moves the key moments' reminders
 
 
 def _value(stored: dict[str, Any], key: str) -> str:
@@ -501,6 +517,14 @@ def retro_summary_time(stored: dict[str, Any]) -> time:
 
 def retro_reminder_delay(stored: dict[str, Any]) -> timedelta:
     return parse_duration(_value(stored, "retro.remind"))
+
+
+def countdown_time(stored: dict[str, Any]) -> time:
+    return parse_clock_time(_value(stored, "countdown.time"))
+
+
+def moment_lead(stored: dict[str, Any]) -> timedelta:
+    return parse_duration(_value(stored, "moment.lead"))
 
 
 def alert_action(stored: dict[str, Any], light: str | None) -> str:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from warroom_bot.campaigns.config import CONFIG_KEYS, current_values
-from warroom_bot.campaigns.roster import LEAD, Roster
+from warroom_bot.campaigns.roster import LEAD, Roster, is_role
 from warroom_bot.core import i18n
 from warroom_bot.core.blocks import (
     MAX_SECTION_TEXT,
@@ -71,7 +71,7 @@ def role_label(role: str) -> str:
 
 def owner_label(owner: str) -> str:
     """A KPI's owner as people read it: a role (`lead:supply_chain`, 供应链负责人), or a mention."""
-    return role_label(owner) if owner == Role.COMMANDER or owner.startswith(LEAD) else mention(owner)
+    return role_label(owner) if is_role(owner) else mention(owner)
 
 
 def period(campaign: Campaign) -> str:
@@ -226,6 +226,13 @@ WARROOM_HELP = N_(
 • `/warroom plans [key]` — the emergency plans, or one plan's steps
 • `/warroom drill <plan>` — rehearse a plan: a DRILL escalation paging the real roster, kept out of the figures
 • `/warroom wall` — a secret link to the live war-room wall for the big screen · `/warroom wall revoke`
+• `/warroom tasks` — open milestones and tasks, overdue first; tap Done to close one
+• `/warroom task add "<title>" <@owner|department> <due>` — due like `T-7` (days before launch), \
+`2026-11-03 14:00` or `17:00` · `/warroom task done <id>` · `/warroom task skip <id> <reason>`
+• `/warroom task every <HH:MM|hour> "<title>" <@owner|department>` — a task each day (or hour) of the sale \
+· `/warroom task stop R<id>`
+• `/warroom moment <HH:MM> "<title>" [@owner|department]` — a key moment of each sale day (a flash sale), \
+announced beforehand · `/warroom moment stop M<id>`
 • `/warroom help` — this list"""
 )
 

@@ -49,6 +49,11 @@ def normalise_role(text: str) -> str:
 COMMANDER = Role.COMMANDER.value
 
 
+def is_role(owner: str) -> bool:
+    """Whether an owner (of a KPI, a task) is a role, `commander` or `lead:<department>`, not a person."""
+    return owner == COMMANDER or owner.startswith(LEAD)
+
+
 def normalise_owner(text: str) -> str:
     """A KPI's owner: a person (`<@U123>`, kept as the user id), a department (`supply_chain`,
     `lead:supply_chain`, `供应链`: its lead's role) or `commander`; a `UserError` naming the forms."""
@@ -58,7 +63,7 @@ def normalise_owner(text: str) -> str:
     role = DEPARTMENT_ALIASES.get(word) or role_alias(word).replace("-", "_")
     if role in {d.value for d in Department}:
         role = LEAD + role
-    if role != COMMANDER and not role.startswith(LEAD):
+    if not is_role(role):
         raise UserError(
             tr(
                 "`{text}` is not an owner: name a department (like `supply_chain`), `commander`, or mention a person.",

@@ -23,7 +23,18 @@ from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.parsing import parse_timezone
-from warroom_bot.models import AuditEntry, Campaign, Escalation, Phase, RetroDay, Role, RoleAssignment
+from warroom_bot.models import (
+    AuditEntry,
+    Campaign,
+    Escalation,
+    KeyMoment,
+    Phase,
+    RetroDay,
+    Role,
+    RoleAssignment,
+    Task,
+    TaskSeries,
+)
 
 MAX_NAME = 80
 
@@ -214,9 +225,10 @@ async def set_phase(
     await audit.record(
         session, campaign, user_id=user_id, now=now, subject="phase", old=previous, new=phase, announce=False
     )
-    # Digests and retro prompts follow the phase; the tick schedules the next ones.
+    # Digests, retro prompts and the countdown follow the phase; the tick schedules the next ones.
     campaign.next_digest_at = None
     campaign.next_retro_at = None
+    campaign.next_countdown_at = None
     session.add(campaign)
     if phase == Phase.CLOSED:
         # Closing stops every page and reminder still to come, so nobody is paged weeks later.
@@ -228,6 +240,15 @@ async def set_phase(
         await session.exec(
             update(RetroDay).where(col(RetroDay.campaign_id) == campaign_id).values(remind_at=None, summary_at=None)
         )
+        await session.exec(
+            update(Task).where(col(Task.campaign_id) == campaign_id).values(remind_at=None, overdue_at=None)
+        )
+        for model in (TaskSeries, KeyMoment):
+            await session.exec(
+                update(model)
+                .where(col(model.campaign_id) == campaign_id, col(model.stopped_at).is_(None))
+                .values(stopped_at=now)
+            )
     return PhaseChanged(campaign, previous, user_id)
 
 
@@ -284,5 +305,11 @@ async def set_config(
         campaign.next_digest_at = None
     if key in config.RETRO_SCHEDULE_KEYS:
         campaign.next_retro_at = None
+    if key in config.COUNTDOWN_SCHEDULE_KEYS:
+        campaign.next_countdown_at = None
+    if key in config.MOMENT_SCHEDULE_KEYS:
+        await session.exec(
+            update(KeyMoment).where(col(KeyMoment.campaign_id) == campaign_id).values(remind_at=None, occurs_at=None)
+        )
     session.add(campaign)
     return ConfigSet(campaign, key, value, entry)

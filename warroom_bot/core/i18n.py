@@ -101,6 +101,13 @@ def in_chinese() -> bool:
     return current() == CHINESE
 
 
+def listing(items: list[str], separator: str = "; ") -> str:
+    """Items joined as the language joins them: `a; b` (`a；b`), `a, b` (`a、b`)."""
+    if in_chinese():
+        separator = {"; ": "；", ", ": "、"}.get(separator, separator)
+    return separator.join(items)
+
+
 def number(value: float | Decimal, decimals: int = 0) -> str:
     """A number with the current locale's grouping: `7,128`, `2.5`."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -128,6 +135,7 @@ _DATE_FORMS = {
     "medium": ("EEE dd MMM HH:mm", "M月d日 EEE HH:mm"),  # Tue 10 Nov 20:00; 11月10日 周二 20:00
     "day": ("EEE dd MMM", "M月d日 EEE"),  # Tue 10 Nov; 11月10日 周二
     "long_day": ("EEEE, dd MMMM", "M月d日 EEEE"),  # Tuesday, 10 November; 11月10日 星期二
+    "time": ("HH:mm", "HH:mm"),  # 20:00
 }
 
 

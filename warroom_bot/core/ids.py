@@ -66,6 +66,7 @@ class ActionId(StrEnum):
     REJECT = "budget_reject"
     WRITE_RETRO = "retro_write"
     CLOSE_ACTION_ITEM = "action_item_close"
+    TASK_DONE = "task_done"
 
 
 class ModalContext(BaseModel):
@@ -109,3 +110,19 @@ def retro_tap_value(campaign_id: int, day: date) -> str:
 def parse_retro_tap(value: str) -> tuple[int, date]:
     campaign_id, _, day = value.partition(":")
     return int(campaign_id), date.fromisoformat(day)
+
+
+def task_tap_value(task_id: int, *, in_list: bool) -> str:
+    """A task's Done button: which task, and whether it is on the `/warroom tasks` list (redrawn
+    after the tap) or a reminder (replaced by what happened)."""
+    return f"{task_id}:list" if in_list else str(task_id)
+
+
+def task_block(task_id: int) -> str:
+    """The block id of a task on the `/warroom tasks` list: `task12`."""
+    return f"task{task_id}"
+
+
+def parse_task_tap(value: str) -> tuple[int, bool]:
+    task_id, _, where = value.partition(":")
+    return int(task_id), where == "list"

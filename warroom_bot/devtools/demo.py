@@ -297,6 +297,8 @@ class Demo:
             f"config quiet {story.QUIET_HOURS[0]}-{story.QUIET_HOURS[1]}",
         ):
             await self.command(MEI, line)
+        flash_sale = tr("Evening livestream flash sale")
+        await self.command(MEI, f'moment 20:00 "{flash_sale}" <@{EVA}>')
         await self.command(MEI, "plan 500k", "/budget")
         await self.command(MEI, "spend materials 60k " + tr("posters and shelf talkers"), "/budget")
         await self.command(MEI, "digest")

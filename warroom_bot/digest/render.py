@@ -20,22 +20,16 @@ from warroom_bot.core.blocks import (
     section,
     sentence,
 )
-from warroom_bot.core.i18n import N_, in_chinese, tr, tr_n
+from warroom_bot.core.i18n import N_, listing, tr, tr_n
 from warroom_bot.core.parsing import say_duration
 from warroom_bot.digest.snapshot import Snapshot, SourceProblem
 from warroom_bot.escalations.render import open_counts, open_summary, severity_tag, status_word
 from warroom_bot.metrics.render import LIGHT_EMOJI, kpi_line, kpi_name, light_word, lower_is_better, percent
 from warroom_bot.metrics.status import KpiStatus
 from warroom_bot.models import Campaign
+from warroom_bot.tasks.render import completion_line, moment_line
 
 NO_LIGHT_YET, NO_OVERALL_LIGHT = N_("no light yet"), N_("none")
-
-
-def listing(items: list[str], separator: str = "; ") -> str:
-    """Items joined as the language joins them: `a; b` (`a；b`), `a, b` (`a、b`)."""
-    if in_chinese():
-        separator = {"; ": "；", ", ": "、"}.get(separator, separator)
-    return separator.join(items)
 
 
 def worsened_line(snapshot: Snapshot) -> str:
@@ -142,6 +136,8 @@ def digest(snapshot: Snapshot) -> Message:
         *([section(f":warning: {escape(source_problem(snapshot.source_problem))}")] if snapshot.source_problem else []),
         *digest_blocks(snapshot),
         *([section(actions_due(snapshot))] if snapshot.actions_due else []),
+        *(section(moment_line(change)) for change in snapshot.moments),
+        *([context(completion_line(tr("Today's tasks"), snapshot.tasks_today))] if snapshot.tasks_today.due else []),
         context(
             " · ".join(
                 filter(

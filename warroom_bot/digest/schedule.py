@@ -30,6 +30,7 @@ from warroom_bot.metrics import pull
 from warroom_bot.metrics import service as metrics
 from warroom_bot.metrics.pull import Pulled
 from warroom_bot.models import Campaign, Kpi, Phase
+from warroom_bot.tasks import views as task_views
 
 if TYPE_CHECKING:
     from warroom_bot.core.runtime import Runtime
@@ -127,6 +128,8 @@ async def post(session: AsyncSession, campaign: Campaign, now: datetime, pulled:
         problem = await _store_pulled(session, campaign, pulled, now) if pulled else None
         current = await snapshot(session, campaign, now, problem)
         await messages.post_digest(session, campaign, current, now=now)
+    if current.moments:
+        await task_views.reported(session, campaign, now)
     campaign.last_digest = {
         "at": now.isoformat(),
         "kpis": {status.key: {"value": status.value, "light": status.light} for status in current.kpis},

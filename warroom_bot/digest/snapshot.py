@@ -1,5 +1,6 @@
-"""The digest's read model: where every KPI stands, with the open escalations, the budget burn and
-the action items due, as data (the status JSON serves it; `digest.render` makes the message)."""
+"""The digest's read model: where every KPI stands, with the open escalations, the budget burn, the
+action items due, today's task figures and the key moments passed since the last digest, as data
+(the status JSON serves it; `digest.render` makes the message)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from warroom_bot.escalations.views import EscalationSummary
 from warroom_bot.metrics import service as metrics
 from warroom_bot.metrics.status import LIGHTS, KpiStatus, kpi_status
 from warroom_bot.models import Campaign, Kpi
+from warroom_bot.tasks import service as tasks
+from warroom_bot.tasks import views as task_views
+from warroom_bot.tasks.service import Completion
+from warroom_bot.tasks.views import MomentChange
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,8 @@ class Snapshot:
     source_problem: SourceProblem | None = None
     actions_due: list[DueAction] = field(default_factory=list)
     alerts: list[OpenAlert] = field(default_factory=list)
+    tasks_today: Completion = field(default_factory=Completion)
+    moments: list[MomentChange] = field(default_factory=list)  # key moments passed since the last digest
 
     @property
     def overall(self) -> str | None:
@@ -91,6 +98,7 @@ async def snapshot(
     keys = {kpi.id: kpi.key for kpi in kpis}
     burn = await budget_views.burn_of(session, campaign, now)
     today = actions.local_today(campaign, now)
+    passed = await task_views.moments_to_report(session, campaign, now)
     return Snapshot(
         campaign_name=campaign.name,
         campaign_id=stored_id(campaign),
@@ -119,6 +127,8 @@ async def snapshot(
             DueAction(stored_id(item), item.action, item.owner, item.due.isoformat(), item.due < today)
             for item in await actions.due_by(session, campaign, now)
         ],
+        tasks_today=await tasks.day_completion(session, campaign, today, now),
+        moments=await task_views.moment_changes(session, campaign, passed, now),
     )
 
 

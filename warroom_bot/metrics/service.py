@@ -483,6 +483,17 @@ async def dimension_targets(session: AsyncSession, kpi_ids: list[int]) -> dict[i
     return result
 
 
+async def value_at(session: AsyncSession, kpi_id: int, moment: datetime) -> float | None:
+    """The KPI's value as a whole at `moment`: its latest reading then (None before the first)."""
+    query = (
+        select(Reading.value)
+        .where(Reading.kpi_id == kpi_id, Reading.dimension == "", col(Reading.at) <= moment)
+        .order_by(col(Reading.at).desc())
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
+
+
 PACE_WINDOW = timedelta(hours=1)  # the landing forecast carries on the pace of the last hour
 
 

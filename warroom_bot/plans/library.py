@@ -15,11 +15,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from warroom_bot.campaigns.roster import LEAD, normalise_role
+from warroom_bot.core import yaml_files
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.parsing import format_duration, parse_duration
@@ -118,57 +117,9 @@ class PlanFile(BaseModel):
         return plans
 
 
-class PlanFileError(ValueError):
-    """A plan file that cannot be loaded; `problems` name the line of each mistake."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
 def parse_plan_file(text: str) -> list[Plan]:
-    """The plans of a YAML plan file, or a `PlanFileError` listing every mistake by line."""
-    if len(text.encode()) > MAX_FILE_BYTES:
-        raise PlanFileError([f"the file is larger than {MAX_FILE_BYTES // 1024} KiB"])
-    try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1 if event.start_mark else "?"
-                raise PlanFileError([f"line {line}: anchors and aliases (*name) are not accepted"])
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise PlanFileError([f"{line}not valid YAML: {error.problem}"]) from None
-    except yaml.YAMLError as error:
-        raise PlanFileError([f"not valid YAML: {error}"]) from None
-    if not isinstance(data, dict):
-        raise PlanFileError(["line 1: the file must be a mapping with a `plans:` list"])
-    try:
-        return PlanFile.model_validate(data).plans
-    except ValidationError as error:
-        raise PlanFileError([_located(root, problem) for problem in error.errors()]) from None
-
-
-def _message(problem: ErrorDetails) -> str:
-    return problem["msg"].removeprefix("Value error, ")
-
-
-def _located(root: yaml.Node | None, problem: ErrorDetails) -> str:
-    """`line 12: plans.2.steps.0.within: …`: the line of the deepest node the error's path reaches."""
-    node, path = root, [part for part in problem["loc"] if not str(part).startswith("function-")]
-    for part in path:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((value for key, value in node.value if key.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-        if child is None:
-            break
-        node = child
-    line = node.start_mark.line + 1 if node is not None else 1
-    return f"line {line}: {'.'.join(str(part) for part in path)}: {_message(problem)}"
+    """The plans of a YAML plan file, or `yaml_files.FileProblems` listing every mistake by line."""
+    return yaml_files.load(text, PlanFile, list_key="plans", max_bytes=MAX_FILE_BYTES).plans
 
 
 def _step(do: str, role: str, within: str | None = None) -> Step:

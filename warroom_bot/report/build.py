@@ -33,8 +33,10 @@ from warroom_bot.models import (
     EscalationEvent,
     LedgerEntry,
     PlanStep,
+    Task,
 )
 from warroom_bot.retros import service as retros
+from warroom_bot.tasks import service as tasks
 
 REVENUE_KPI = "gmv"
 
@@ -54,6 +56,7 @@ class Report:
     steps: dict[int, list[PlanStep]]  # each escalation's plan steps (by escalation id)
     days: list[retros.DayReview]
     action_items: list[ActionItem]
+    tasks: list[Task]  # milestones, tasks and occurrences of recurring tasks
     changes: list[AuditEntry]  # the audit trail: KPIs and targets, roster, settings, phase
     names: dict[str, str]  # user id → the name Slack gives, for readers outside Slack
 
@@ -128,6 +131,7 @@ async def build(session: AsyncSession, campaign: Campaign, now: datetime, people
         steps=await escalation_views.plan_steps(session, [stored_id(escalation) for escalation, _ in escalations]),
         days=days,
         action_items=action_items,
+        tasks=await tasks.all_tasks(session, campaign_id),
         changes=changes,
         names=await people.names(named),
     )

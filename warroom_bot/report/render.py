@@ -17,11 +17,12 @@ from markdown_it import MarkdownIt
 from warroom_bot.budget.render import VERBS, yuan
 from warroom_bot.campaigns.config import resolve_deadline, retro_time
 from warroom_bot.campaigns.render import audit_subject, phase_label, role_label
+from warroom_bot.campaigns.roster import is_role
 from warroom_bot.core.blocks import ago
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.i18n import N_, in_chinese, local_datetime, tr, tr_n
-from warroom_bot.digest.render import NO_OVERALL_LIGHT, listing
+from warroom_bot.core.i18n import N_, in_chinese, listing, local_datetime, tr, tr_n
+from warroom_bot.digest.render import NO_OVERALL_LIGHT
 from warroom_bot.escalations.render import severity_tag
 from warroom_bot.escalations.service import AUTOMATIC
 from warroom_bot.metrics.chart import attainment_png, chart_language
@@ -35,9 +36,10 @@ from warroom_bot.metrics.render import (
     score,
     shown_attainment,
 )
-from warroom_bot.models import Campaign, EscalationStatus, Role
+from warroom_bot.models import Campaign, EscalationStatus, Role, Task, TaskKind, TaskState
 from warroom_bot.report.build import Report
 from warroom_bot.retros.render import day_name, department, item_status, severity_word
+from warroom_bot.tasks.service import TARGET_RATE, Completion, completion, department_of
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 BAR_WIDTH = 20
@@ -432,6 +434,68 @@ def _by_day(report: Report, field: str, empty: str) -> list[str]:
     return lines or [empty, ""]
 
 
+def _tasks(report: Report) -> list[str]:
+    """The countdown's milestones and the tasks, done on time by department (skipped ones left out
+    of the rate), then the milestones one by one."""
+    heading = ["### " + tr("Milestones and tasks"), ""]
+    if not report.tasks:
+        return [*heading, tr("No milestones or tasks were set."), ""]
+    now = report.generated_at
+    groups: dict[str, tuple[Completion, Completion]] = {}
+    for task in report.tasks:
+        group = department_of(task.owner, report.roster)
+        milestones, others = groups.get(group, (Completion(), Completion()))
+        if task.kind == TaskKind.MILESTONE:
+            milestones += completion([task], now)
+        else:
+            others += completion([task], now)
+        groups[group] = (milestones, others)
+    rows = []
+    for group, (milestones, others) in sorted(groups.items()):
+        both = milestones + others
+        rows.append(
+            [
+                department(group),
+                _share(milestones.on_time, milestones.due - milestones.skipped),
+                _share(others.on_time, others.due - others.skipped),
+                str(both.late),
+                str(both.missed),
+                str(both.skipped),
+            ]
+        )
+    total = completion(report.tasks, now)
+    header = [tr("Department"), tr("Milestones on time"), tr("Tasks on time"), tr("Late"), tr("Missed"), tr("Skipped")]
+    overall = tr(
+        "On time overall: {share} (the playbooks' target is {target}).",
+        share=_share(total.on_time, total.due - total.skipped),
+        target=f"{TARGET_RATE:.0%}",
+    )
+    listed = [
+        [
+            md(task.title),
+            role_label(task.owner) if is_role(task.owner) else who(report, task.owner),
+            when(task.due_at, report.campaign),
+            task_state(task),
+            when(task.closed_at, report.campaign) if task.closed_at else "—",
+        ]
+        for task in report.tasks
+        if task.kind == TaskKind.MILESTONE
+    ]
+    milestone_table = (
+        table([tr("Milestone"), tr("Owner"), tr("Due"), tr("State"), tr("Closed")], listed) if listed else []
+    )
+    return [*heading, *table(header, rows), overall, "", *milestone_table]
+
+
+def task_state(task: Task) -> str:
+    if task.state == TaskState.SKIPPED:
+        return tr("skipped: {reason}", reason=md(task.skip_reason))
+    if task.state == TaskState.DONE:
+        late = task.closed_at is not None and task.closed_at > task.due_at
+        return tr("done late") if late else tr("done on time")
+    return tr("not done")
+
+
 def _actions(report: Report) -> list[str]:
     rows = [
         [md(i.problem), md(i.cause) or "—", md(i.action), who(report, i.owner), day_name(i.due), item_status(i.status)]
@@ -462,6 +526,7 @@ def markdown(report: Report, chart_png: bytes | None = None) -> str:
         *_timeline(report),
         *_changes(report),
         *_escalations(report),
+        *_tasks(report),
         *_results(report, chart_png),
         "## " + tr("4. Problems and challenges"),
         "",

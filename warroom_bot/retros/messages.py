@@ -62,7 +62,7 @@ async def _prompted(session: AsyncSession, prompted: Prompted, now: datetime) ->
     """Post the prompt; the figures it shows are kept with the day (the modal starts from them)."""
     campaign, retro_day = prompted.campaign, prompted.retro_day
     figures = prompted.figures
-    retro_day.figures = render.figures(figures.snapshot, figures.raised, spent_that_day=figures.spent_that_day)
+    retro_day.figures = render.figures(figures)
     post = await enqueue(
         session,
         render.prompt(campaign, retro_day, prompted.answered),
@@ -95,9 +95,7 @@ def modal(form: Form) -> dict[str, Any]:
     """The retro modal; a day without a prompt starts from its figures as they are now."""
     if form.live is not None:
         live = form.live
-        form = dataclasses.replace(
-            form, figures=render.figures(live.snapshot, live.raised, spent_that_day=live.spent_that_day)
-        )
+        form = dataclasses.replace(form, figures=render.figures(live))
     return render.modal(form)
 
 

@@ -23,7 +23,7 @@ from warroom_bot.core.blocks import (
     truncate,
 )
 from warroom_bot.core.db import stored_id
-from warroom_bot.core.i18n import N_, tr, tr_n
+from warroom_bot.core.i18n import N_, listing, tr, tr_n
 from warroom_bot.core.ids import (
     ActionId,
     ActionItemPart,
@@ -33,16 +33,15 @@ from warroom_bot.core.ids import (
     action_item_block,
     retro_tap_value,
 )
-from warroom_bot.digest.render import listing
 from warroom_bot.escalations.render import severity_count
 from warroom_bot.escalations.views import mtta
 from warroom_bot.metrics.render import NO_LIGHT, kpi_name, light_word, score, standing
-from warroom_bot.models import ActionItem, ActionStatus, Campaign, Escalation, RetroDay, Severity
+from warroom_bot.models import ActionItem, ActionStatus, Campaign, RetroDay, Severity
 from warroom_bot.retros.service import day_name
+from warroom_bot.tasks.render import completion_line
 
 if TYPE_CHECKING:
-    from warroom_bot.digest.snapshot import Snapshot
-    from warroom_bot.retros.service import DayReview, Form, Saved
+    from warroom_bot.retros.service import DayFigures, DayReview, Form, Saved
 
 MODAL_ACTION_ITEMS = 3
 THREE_STEPS = N_("1. targets vs actual · 2. problems and their causes · 3. adjustments for tomorrow")
@@ -85,8 +84,10 @@ def item_status(status: str) -> str:
 # -- the day's figures (plain text: they pre-fill a modal input) -------------------------------------
 
 
-def figures(snapshot: Snapshot, raised: list[Escalation], *, spent_that_day: int) -> str:
-    """KPI attainment, the escalations raised that day with their MTTA, and the budget used."""
+def figures(day: DayFigures) -> str:
+    """KPI attainment, the escalations raised that day with their MTTA, the budget used, and the day's
+    tasks done on time."""
+    snapshot, raised, spent_that_day = day.snapshot, day.raised, day.spent_that_day
     lines = [
         tr(
             "{kpi}: {standing} · {score} · {light}",
@@ -123,6 +124,8 @@ def figures(snapshot: Snapshot, raised: list[Escalation], *, spent_that_day: int
         lines.append(
             tr("Budget: {spent} spent that day; {burn}", spent=yuan(spent_that_day), burn=burn_line(snapshot.budget))
         )
+    if day.tasks.due:
+        lines.append(completion_line(tr("The day's tasks"), day.tasks, mark=False))
     return "\n".join(lines)
 
 

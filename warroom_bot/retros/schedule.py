@@ -23,12 +23,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.campaigns import service as campaigns
-from warroom_bot.campaigns.config import in_window, quiet_hours, retro_reminder_delay, retro_summary_time, retro_time
+from warroom_bot.campaigns.calendar import next_local, quiet_until
+from warroom_bot.campaigns.config import retro_reminder_delay, retro_summary_time, retro_time
 from warroom_bot.core import due
 from warroom_bot.core.db import stored_id
 from warroom_bot.models import Campaign, Phase, RetroDay
 from warroom_bot.retros import service as retros
-from warroom_bot.retros.service import DayFigures, DayReview, day_figures, next_local, review
+from warroom_bot.retros.service import DayFigures, DayReview, day_figures, review
 
 RETRO_PHASES = (Phase.LIVE, Phase.EXTENSION)
 
@@ -97,14 +98,6 @@ async def due_reminders(session: AsyncSession, now: datetime) -> list[due.Due]:
     )
 
 
-def _quiet_until(campaign: Campaign, now: datetime) -> datetime | None:
-    """The end of the quiet hours `now` falls in, or None when it is not quiet."""
-    window = quiet_hours(campaign.config)
-    if window is None or not in_window(now.astimezone(ZoneInfo(campaign.timezone)).time(), window):
-        return None
-    return next_local(window[1], campaign, now)
-
-
 @dataclass(frozen=True)
 class Reminded:
     """The day's reminder claimed: `users` (roster members without an entry) each get a DM."""
@@ -122,7 +115,7 @@ async def send_reminders(session: AsyncSession, *, retro_day_id: int, now: datet
     campaign = await session.get(Campaign, retro_day.campaign_id)
     if campaign is None:
         return None
-    quiet_end = _quiet_until(campaign, now)
+    quiet_end = quiet_until(campaign, now)
     # In quiet hours the reminder waits for their end, unless the summary comes first: then it is dropped.
     waits = quiet_end is not None and retro_day.summary_at is not None and quiet_end < retro_day.summary_at
     claimed = await due.claim(session, retro_day, "remind_at", now, remind_at=quiet_end if waits else None)

@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.actions import service as actions
 from warroom_bot.campaigns import service as campaigns
+from warroom_bot.campaigns.calendar import day_bounds
 from warroom_bot.campaigns.config import retro_summary_time
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
@@ -40,6 +41,8 @@ from warroom_bot.models import (
     RetroDay,
     RetroEntry,
 )
+from warroom_bot.tasks import service as tasks
+from warroom_bot.tasks.service import Completion
 
 MAX_TEXT = 3000
 
@@ -47,21 +50,6 @@ MAX_TEXT = 3000
 def day_name(day: date) -> str:
     """A retro day as people write it: `Tue 10 Nov` (`11月10日 周二`)."""
     return local_datetime(datetime.combine(day, time(12), tzinfo=UTC), "UTC", "day")
-
-
-def at_local(day: date, moment: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, moment, tzinfo=zone)
-
-
-def next_local(moment: time, campaign: Campaign, after: datetime) -> datetime:
-    """The first time it is `moment` o'clock in the campaign's time zone strictly after `after`."""
-    zone = ZoneInfo(campaign.timezone)
-    day = after.astimezone(zone).date()
-    candidate = at_local(day, moment, zone)
-    while candidate <= after:
-        day += timedelta(days=1)
-        candidate = at_local(day, moment, zone)
-    return candidate
 
 
 def retro_day_of(campaign: Campaign, now: datetime) -> date:
@@ -75,17 +63,18 @@ def retro_day_of(campaign: Campaign, now: datetime) -> date:
 
 @dataclass(frozen=True)
 class DayFigures:
-    """What the day's figures are drawn from: the KPIs now, the escalations raised, the money spent."""
+    """What the day's figures are drawn from: the KPIs now, the escalations raised, the money spent,
+    the tasks due that day."""
 
     snapshot: digest.Snapshot
     raised: list[Escalation]
     spent_that_day: int
+    tasks: Completion
 
 
 async def day_figures(session: AsyncSession, campaign: Campaign, day: date, now: datetime) -> DayFigures:
     """KPI attainment now, the escalations raised that day with their MTTA, and the budget used."""
-    zone = ZoneInfo(campaign.timezone)
-    start, end = at_local(day, time(0), zone), at_local(day + timedelta(days=1), time(0), zone)
+    start, end = day_bounds(campaign, day)
     raised = (
         await session.exec(
             select(Escalation).where(
@@ -103,7 +92,12 @@ async def day_figures(session: AsyncSession, campaign: Campaign, day: date, now:
             )
         )
     ).all()
-    return DayFigures(await digest.snapshot(session, campaign, now), list(raised), sum(spent_that_day))
+    return DayFigures(
+        await digest.snapshot(session, campaign, now),
+        list(raised),
+        sum(spent_that_day),
+        await tasks.day_completion(session, campaign, day, now),
+    )
 
 
 async def answered_by(session: AsyncSession, campaign_id: int, day: date) -> list[str]:

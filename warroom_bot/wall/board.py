@@ -1,7 +1,7 @@
 """The war-room wall as data, every text already in the campaign's language: the campaign's phase
 and countdown, the overall light, one tile per KPI (value, goal, attainment, light, change over the
 last hour, today's sparkline against the target to date), the worst dimensions, the open
-escalations, the budget's burn and the time of the latest reading. The templates only place it."""
+escalations, the budget's burn, today's tasks and the next key moment, and the time of the latest reading. The templates only place it."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from warroom_bot.budget.render import burn_figures
-from warroom_bot.campaigns.render import phase_label
+from warroom_bot.campaigns.calendar import day_bounds, local_date, next_local
+from warroom_bot.campaigns.render import phase_label, role_label
+from warroom_bot.campaigns.roster import is_role
 from warroom_bot.core.blocks import ago
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import local_datetime, tr
+from warroom_bot.core.parsing import parse_clock_time
 from warroom_bot.core.people import People
 from warroom_bot.digest.snapshot import snapshot
 from warroom_bot.escalations import views as escalation_views
@@ -26,6 +29,8 @@ from warroom_bot.metrics.chart import Series, series
 from warroom_bot.metrics.render import amount, goal, kpi_name, light_word, lower_is_better, percent, score
 from warroom_bot.metrics.status import KpiStatus
 from warroom_bot.models import Campaign, Kpi, KpiKind, Phase
+from warroom_bot.tasks import service as tasks
+from warroom_bot.tasks.render import completion_line
 
 SPARK_WIDTH, SPARK_HEIGHT = 300.0, 60.0
 MAX_ESCALATIONS = 8
@@ -68,6 +73,9 @@ class Board:
     budget_elapsed: float | None  # percent of the campaign elapsed (the bar's marker)
     latest_reading: str
     updated: str
+    tasks: list[Line] = field(default_factory=list)  # today's open tasks, overdue first (severity: `late` or ``)
+    tasks_summary: str = ""  # today's on-time figures
+    next_moment: str | None = None  # `Flash sale at 10:00 · in 45m`
     labels: dict[str, str] = field(default_factory=dict)
 
 
@@ -94,6 +102,7 @@ async def board(session: AsyncSession, campaign: Campaign, now: datetime, people
         for e in unresolved[:MAX_ESCALATIONS]
     ]
     latest = max((status.latest_at for status in snap.kpis if status.latest_at), default=None)
+    today = await _today(session, campaign, now, people)
     burn = snap.budget
     return Board(
         name=campaign.name,
@@ -109,7 +118,14 @@ async def board(session: AsyncSession, campaign: Campaign, now: datetime, people
         budget_elapsed=round(min(burn.elapsed, 1.0) * 100, 1) if burn else None,
         latest_reading=local_datetime(latest, campaign.timezone) if latest else "—",
         updated=local_datetime(now, campaign.timezone),
+        tasks=today,
+        tasks_summary=completion_line(tr("Today's tasks"), snap.tasks_today, mark=False)
+        if snap.tasks_today.due
+        else "",
+        next_moment=await _next_moment(session, campaign, now),
         labels={
+            "tasks": tr("Today's tasks"),
+            "no_tasks": tr("No open tasks today."),
             "escalations": tr("Open escalations"),
             "budget": tr("Budget"),
             "latest": tr("Latest reading"),
@@ -119,6 +135,40 @@ async def board(session: AsyncSession, campaign: Campaign, now: datetime, people
             "today": tr("today"),
         },
     )
+
+
+MAX_TASKS = 6
+
+
+async def _today(session: AsyncSession, campaign: Campaign, now: datetime, people: People) -> list[Line]:
+    """Open tasks due by the end of today (overdue ones first), as the wall lists them: a person by
+    the name Slack gives, a role as people read it."""
+    _, end = day_bounds(campaign, local_date(campaign, now))
+    due = [task for task in await tasks.open_tasks(session, stored_id(campaign), now) if task.due_at < end]
+    names = await people.names([task.owner for task in due if not is_role(task.owner)])
+    return [
+        Line(
+            "late" if task.due_at < now else "",
+            tr(
+                "#{id} {title} · {owner} · {due}",
+                id=task.id,
+                title=task.title,
+                owner=names.get(task.owner, role_label(task.owner)),
+                due=local_datetime(task.due_at, campaign.timezone, "time"),
+            ),
+        )
+        for task in due[:MAX_TASKS]
+    ]
+
+
+async def _next_moment(session: AsyncSession, campaign: Campaign, now: datetime) -> str | None:
+    """The next key moment of the sale, and how far off it is."""
+    _, moments = await tasks.schedules(session, stored_id(campaign))
+    if not moments or campaign.phase not in tasks.SCHEDULED_PHASES:
+        return None
+    soonest = min(moments, key=lambda moment: next_local(parse_clock_time(moment.at), campaign, now))
+    at = next_local(parse_clock_time(soonest.at), campaign, now)
+    return tr("Next: {title} at {time} · in {left}", title=soonest.title, time=soonest.at, left=_span(at - now))
 
 
 def _clock(campaign: Campaign, now: datetime) -> str:
