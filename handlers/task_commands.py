@@ -9,10 +9,10 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from warroom_bot.campaigns.calendar import local_date
 from warroom_bot.campaigns.roster import normalise_owner
-from warroom_bot.core.blocks import notice
+from warroom_bot.core.blocks import Message, notice
 from warroom_bot.core.db import stored_id
 from warroom_bot.core.errors import UserError
-from warroom_bot.core.i18n import tr
+from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.ids import parse_task_tap
 from warroom_bot.core.parsing import did_you_mean, parse_clock_time
 from warroom_bot.core.runtime import Runtime
@@ -22,12 +22,13 @@ from warroom_bot.models import Campaign, Task
 from warroom_bot.tasks import messages, render
 from warroom_bot.tasks import service as tasks
 
-ADD_USAGE = '/warroom task add "<title>" <@owner|department> <due: T-7, 2026-11-03 14:00, 17:00>'
-DONE_USAGE = "/warroom task done <id>"
-SKIP_USAGE = "/warroom task skip <id> <reason>"
-EVERY_USAGE = '/warroom task every <HH:MM|hour> "<title>" <@owner|department>'
-STOP_USAGE = "/warroom task stop R<id> | /warroom moment stop M<id>"
-MOMENT_USAGE = '/warroom moment <HH:MM> "<title>" [@owner|department]'
+# The right forms, shown under an error through `tr` (their placeholders are words to translate).
+ADD_USAGE = N_('/warroom task add "<title>" <@owner|department> <due: T-7, 2026-11-03 14:00, 17:00>')
+DONE_USAGE = N_("/warroom task done <id>")
+SKIP_USAGE = N_("/warroom task skip <id> <reason>")
+EVERY_USAGE = N_('/warroom task every <HH:MM|hour> "<title>" <@owner|department>')
+STOP_USAGE = N_("/warroom task stop R<id> | /warroom moment stop M<id>")
+MOMENT_USAGE = N_('/warroom moment <HH:MM> "<title>" [@owner|department]')
 
 
 async def list_tasks(call: Invocation) -> None:
@@ -35,7 +36,7 @@ async def list_tasks(call: Invocation) -> None:
     await call.reply(await _task_list(call.runtime, campaign))
 
 
-async def _task_list(runtime: Runtime, campaign: Campaign) -> Any:
+async def _task_list(runtime: Runtime, campaign: Campaign) -> Message:
     now = runtime.clock.now()
     async with runtime.sessions() as session:
         open_tasks = await tasks.open_tasks(session, stored_id(campaign), now)
@@ -49,7 +50,9 @@ async def task(call: Invocation) -> None:
     action = VERBS.get(verb)
     if action is None:
         hint = did_you_mean(verb, VERBS) if verb else ""
-        raise UserError(tr("`task` takes `add`, `done`, `skip`, `every` or `stop`.{hint}", hint=hint), usage=ADD_USAGE)
+        raise UserError(
+            tr("`task` takes `add`, `done`, `skip`, `every` or `stop`.{hint}", hint=hint), usage=tr(ADD_USAGE)
+        )
     await action(call, require_campaign(call.campaign), call.args[1:])
 
 
@@ -62,9 +65,9 @@ async def _owner(call: Invocation, text: str) -> str:
 
 async def add(call: Invocation, campaign: Campaign, args: list[str]) -> None:
     if len(args) < 3:
-        raise UserError(tr("`task add` takes a title, an owner and a due time."), usage=ADD_USAGE)
+        raise UserError(tr("`task add` takes a title, an owner and a due time."), usage=tr(ADD_USAGE))
     now = call.runtime.clock.now()
-    with amended(usage=ADD_USAGE):
+    with amended(usage=tr(ADD_USAGE)):
         owner = await _owner(call, args[1])
         due_at = tasks.parse_due(" ".join(args[2:]), campaign, now)
         async with call.runtime.transaction() as session:
@@ -84,14 +87,14 @@ def _task_id(text: str, usage: str) -> int:
 
 async def done(call: Invocation, campaign: Campaign, args: list[str]) -> None:
     if len(args) != 1:
-        raise UserError(tr("`task done` takes a task number."), usage=DONE_USAGE)
-    await _close(call, campaign, _task_id(args[0], DONE_USAGE), None)
+        raise UserError(tr("`task done` takes a task number."), usage=tr(DONE_USAGE))
+    await _close(call, campaign, _task_id(args[0], tr(DONE_USAGE)), None)
 
 
 async def skip(call: Invocation, campaign: Campaign, args: list[str]) -> None:
     if len(args) < 2:
-        raise UserError(tr("`task skip` takes a task number and the reason it is skipped."), usage=SKIP_USAGE)
-    await _close(call, campaign, _task_id(args[0], SKIP_USAGE), " ".join(args[1:]))
+        raise UserError(tr("`task skip` takes a task number and the reason it is skipped."), usage=tr(SKIP_USAGE))
+    await _close(call, campaign, _task_id(args[0], tr(SKIP_USAGE)), " ".join(args[1:]))
 
 
 async def _close(call: Invocation, campaign: Campaign, task_id: int, reason: str | None) -> None:
@@ -114,9 +117,9 @@ async def _close(call: Invocation, campaign: Campaign, task_id: int, reason: str
 
 async def every(call: Invocation, campaign: Campaign, args: list[str]) -> None:
     if len(args) != 3:
-        raise UserError(tr("`task every` takes when, a title and an owner."), usage=EVERY_USAGE)
+        raise UserError(tr("`task every` takes when, a title and an owner."), usage=tr(EVERY_USAGE))
     now = call.runtime.clock.now()
-    with amended(usage=EVERY_USAGE):
+    with amended(usage=tr(EVERY_USAGE)):
         rhythm = tasks.parse_every(args[0])
         owner = await _owner(call, args[2])
         async with call.runtime.transaction() as session:
@@ -137,11 +140,11 @@ async def stop(call: Invocation, campaign: Campaign, args: list[str]) -> None:
     """`task stop R3` or `moment stop M2`: the letter says which (a bare number is a recurring task
     after `task`, a key moment after `moment`)."""
     if len(args) != 1:
-        raise UserError(tr("Name what to stop, like `R3` or `M2`."), usage=STOP_USAGE)
+        raise UserError(tr("Name what to stop, like `R3` or `M2`."), usage=tr(STOP_USAGE))
     word = args[0].strip().upper()
     number = word.lstrip("RM")
     if not number.isdigit() or len(number) > 9:
-        raise UserError(tr("Name what to stop, like `R3` or `M2`."), usage=STOP_USAGE)
+        raise UserError(tr("Name what to stop, like `R3` or `M2`."), usage=tr(STOP_USAGE))
     now = call.runtime.clock.now()
     async with call.runtime.transaction() as session:
         stopped = await tasks.stop(
@@ -157,9 +160,9 @@ async def moment(call: Invocation) -> None:
         await stop(call, campaign, [f"M{word.lstrip('Mm')}" for word in call.args[1:]])
         return
     if len(call.args) not in (2, 3):
-        raise UserError(tr("`moment` takes a time of day, a title and optionally an owner."), usage=MOMENT_USAGE)
+        raise UserError(tr("`moment` takes a time of day, a title and optionally an owner."), usage=tr(MOMENT_USAGE))
     now = call.runtime.clock.now()
-    with amended(usage=MOMENT_USAGE):
+    with amended(usage=tr(MOMENT_USAGE)):
         at = parse_clock_time(call.args[0])
         owner = await _owner(call, call.args[2]) if len(call.args) == 3 else None
         async with call.runtime.transaction() as session:
