@@ -103,6 +103,19 @@ class Roster:
             if user
         }
 
+    def commanders(self, starter: str) -> list[str]:
+        """Who commands: the commander's primary, then backup; whoever started the campaign
+        (`starter`) while nobody holds the role."""
+        holder = self.holder(COMMANDER)
+        if holder is None:
+            return [starter]
+        return [holder.primary_user, *([holder.backup_user] if holder.backup_user else [])]
+
+    def answering_for(self, role: str | None, starter: str) -> str:
+        """Who answers for `role`: its primary, else the first of `commanders` (no role: them too)."""
+        holder = self.holder(role) if role else None
+        return holder.primary_user if holder is not None else self.commanders(starter)[0]
+
     def departments(self) -> dict[str, str]:
         """Each member's department (`lead:<department>`, written `supply chain`), else the first
         role they hold."""

@@ -119,11 +119,10 @@ def owners(campaign: Campaign, roster: Roster, owner: str | None) -> list[Respon
 
 
 def commanders(campaign: Campaign, roster: Roster) -> list[Responder]:
-    assignment = roster.holder(Role.COMMANDER)
-    if assignment is None:
-        return [Responder(campaign.created_by, "commander")]
-    backup = [Responder(assignment.backup_user, "commander backup")] if assignment.backup_user else []
-    return [Responder(assignment.primary_user, "commander"), *backup]
+    return [
+        Responder(user, label)
+        for user, label in zip(roster.commanders(campaign.created_by), ("commander", "commander backup"), strict=False)
+    ]
 
 
 def _clean(text: str | None, limit: int, what: str) -> str | None:
@@ -601,8 +600,7 @@ async def note_late_step(session: AsyncSession, *, step_id: int, now: datetime) 
     assert escalation is not None
     campaign = await campaigns.get(session, escalation.campaign_id)
     roster = await campaigns.roster(session, escalation.campaign_id)
-    holder = roster.holder(step.role) if step.role else None
-    told = [holder.primary_user] if holder else [commanders(campaign, roster)[0].user_id]
+    told = [roster.answering_for(step.role, campaign.created_by)]
     late = StepLate(escalation, campaign)
     data = {"position": step.position, "text": step.text, "role": step.role, "within_seconds": step.within_seconds}
     _record(session, late, now, EventKind.STEP_LATE, {**data, "told": told})

@@ -42,7 +42,6 @@ from warroom_bot.tasks.service import (
     HOURLY,
     OCCURRENCE_WINDOW,
     SCHEDULED_PHASES,
-    commanders,
     holder_of,
     launch_day,
     reminder_after,
@@ -93,7 +92,7 @@ async def keep_on_time(session: AsyncSession, task_id: int, now: datetime) -> li
             told.append(Reminded(campaign, task, holder, on_the_day))
     overdue = task.overdue_at is not None and task.overdue_at <= now
     if overdue and await due.claim(session, task, "overdue_at", now, overdue_at=quiet_end) and quiet_end is None:
-        told.append(Overdue(campaign, task, holder, commanders(roster, campaign)))
+        told.append(Overdue(campaign, task, holder, roster.commanders(campaign.created_by)))
     return told
 
 

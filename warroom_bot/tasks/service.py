@@ -117,20 +117,8 @@ def reminder_after(campaign: Campaign, due_at: datetime, after: datetime) -> dat
 
 
 def holder_of(roster: Roster, campaign: Campaign, owner: str) -> str:
-    """Who is told about a task: its person, or its role's primary (the commander, else whoever
-    started the campaign, when the role is not held)."""
-    if not is_role(owner):
-        return owner
-    for role in (owner, COMMANDER):
-        holder = roster.holder(role)
-        if holder is not None:
-            return holder.primary_user
-    return campaign.created_by
-
-
-def commanders(roster: Roster, campaign: Campaign) -> list[str]:
-    """Who an overdue task is raised to: the commander (and backup), else whoever started the campaign."""
-    return sorted(roster.people(COMMANDER)) or [campaign.created_by]
+    """Who is told about a task: its person, or whoever answers for its role."""
+    return roster.answering_for(owner, campaign.created_by) if is_role(owner) else owner
 
 
 def department_of(owner: str, roster: Roster) -> str:
