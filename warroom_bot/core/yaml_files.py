@@ -7,13 +7,17 @@ millions of nodes is the classic YAML bomb), and the file's size is capped by it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from warroom_bot.core.errors import UserError
+
 Schema = TypeVar("Schema", bound=BaseModel)
+Parsed = TypeVar("Parsed")
 
 
 class FileProblems(ValueError):
@@ -47,6 +51,15 @@ def load(text: str, schema: type[Schema], *, list_key: str, max_bytes: int) -> S
         return schema.model_validate(data)
     except ValidationError as error:
         raise FileProblems([_located(root, problem) for problem in error.errors()]) from None
+
+
+def field_value(parse: Callable[[str], Parsed], value: str) -> Parsed:
+    """A field read by one of the bot's own parsers (a role, a duration…) inside a schema's
+    validator: its refusal becomes the field's error, as a plain line (no Slack code marks)."""
+    try:
+        return parse(value)
+    except UserError as error:
+        raise ValueError(error.message.replace("`", "")) from None
 
 
 def _message(problem: ErrorDetails) -> str:

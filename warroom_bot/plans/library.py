@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from warroom_bot.campaigns.roster import LEAD, normalise_role
 from warroom_bot.core import yaml_files
-from warroom_bot.core.errors import UserError
 from warroom_bot.core.i18n import N_, tr
 from warroom_bot.core.parsing import format_duration, parse_duration
 from warroom_bot.models import Department, Severity
@@ -45,22 +44,12 @@ class Step(BaseModel):
     @field_validator("role")
     @classmethod
     def _role(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return normalise_role(value)
-        except UserError as error:
-            raise ValueError(error.message.replace("`", "")) from None
+        return None if value is None else yaml_files.field_value(normalise_role, value)
 
     @field_validator("within")
     @classmethod
     def _within(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return format_duration(parse_duration(str(value)))
-        except UserError as error:
-            raise ValueError(error.message.replace("`", "")) from None
+        return None if value is None else format_duration(yaml_files.field_value(parse_duration, str(value)))
 
     @property
     def time_box(self) -> timedelta | None:

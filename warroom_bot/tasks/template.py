@@ -54,18 +54,12 @@ class Milestone(BaseModel):
     def _owner(cls, value: str) -> str:
         if value.strip().startswith("<@"):
             raise ValueError("a template's owner is a role (lead:<department> or commander), not a person")
-        try:
-            return normalise_owner(value)
-        except UserError as error:
-            raise ValueError(error.message.replace("`", "")) from None
+        return yaml_files.field_value(normalise_owner, value)
 
     @field_validator("due")
     @classmethod
     def _due(cls, value: str) -> str:
-        try:
-            counted = parse_countdown(str(value))
-        except UserError as error:
-            raise ValueError(error.message.replace("`", "")) from None
+        counted = yaml_files.field_value(parse_countdown, str(value))
         if counted is None or counted[0] > 0:
             raise ValueError("a milestone is due before launch, written like T-7 or T-7 14:00")
         return str(value).strip().upper()
