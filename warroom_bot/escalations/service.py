@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -452,18 +452,17 @@ def _next_update(campaign: Campaign, escalation: Escalation, now: datetime) -> d
     return now + interval if interval else None
 
 
+def _past_time_box(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """A plan step past its time box and not done."""
+    return col(PlanStep.due_at) <= now, col(PlanStep.done_at).is_(None)
+
+
 async def due_deadlines(session: AsyncSession, now: datetime) -> list[due.Due]:
     """Unresolved escalations of running campaigns with a deadline of their own come: resolve-by
     (not yet announced), an update nudge (acknowledged ones), or a plan step's time box. One listing
     for the three, so the tick takes one connection for them (the fan-out bench measures the cost)."""
     late_step = (
-        select(PlanStep.id)
-        .where(
-            col(PlanStep.escalation_id) == col(Escalation.id),
-            col(PlanStep.due_at) <= now,
-            col(PlanStep.done_at).is_(None),
-        )
-        .exists()
+        select(PlanStep.id).where(col(PlanStep.escalation_id) == col(Escalation.id), *_past_time_box(now)).exists()
     )
     breach = (col(Escalation.resolve_by) <= now) & col(Escalation.breached_at).is_(None)
     nudge = (col(Escalation.status) == EscalationStatus.ACKNOWLEDGED) & (col(Escalation.update_due_at) <= now)
@@ -481,13 +480,7 @@ async def keep_moving(session: AsyncSession, *, escalation_id: int, now: datetim
     """Whatever deadlines of the escalation have come, each claimed on its own: its plan steps past
     their time boxes, its resolve-by breach, its update nudge."""
     steps = (
-        await session.exec(
-            select(PlanStep.id).where(
-                PlanStep.escalation_id == escalation_id,
-                col(PlanStep.due_at) <= now,
-                col(PlanStep.done_at).is_(None),
-            )
-        )
+        await session.exec(select(PlanStep.id).where(PlanStep.escalation_id == escalation_id, *_past_time_box(now)))
     ).all()
     changes: list[Outcome | None] = [
         await note_late_step(session, step_id=step_id, now=now) for step_id in steps if step_id is not None

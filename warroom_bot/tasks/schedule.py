@@ -42,6 +42,7 @@ from warroom_bot.tasks.service import (
     HOURLY,
     OCCURRENCE_WINDOW,
     SCHEDULED_PHASES,
+    Schedule,
     holder_of,
     launch_day,
     reminder_after,
@@ -114,6 +115,23 @@ def next_occurrence(series: TaskSeries, campaign: Campaign, after: datetime) -> 
     return moment
 
 
+async def _due_on_sale(
+    session: AsyncSession, model: type[Schedule], row_id: int, now: datetime
+) -> tuple[Schedule, Campaign] | None:
+    """A recurring task or key moment still running, its deadline come (or none scheduled yet),
+    of a campaign on sale; None when another worker got there first or there is nothing to do."""
+    row = await session.get(model, row_id, populate_existing=True)
+    if row is None or row.stopped_at is not None:
+        return None
+    deadline = row.next_at if isinstance(row, TaskSeries) else row.remind_at
+    if deadline is not None and deadline > now:
+        return None
+    campaign = await session.get(Campaign, row.campaign_id)
+    if campaign is None or campaign.phase not in SCHEDULED_PHASES:
+        return None
+    return row, campaign
+
+
 @dataclass(frozen=True)
 class Occurred:
     """An occurrence made: `holder` gets a DM with a Done button (not when it is already missed)."""
@@ -128,15 +146,11 @@ async def make_occurrence(session: AsyncSession, series_id: int, now: datetime) 
     """Claim the recurring task's due occurrence and create it; a series with none scheduled (just
     made, or its campaign just went live) is only scheduled. After downtime one occurrence is made,
     for the time that was due, and counts as missed; the times in between are skipped."""
-    series = await session.get(TaskSeries, series_id, populate_existing=True)
-    if series is None or series.stopped_at is not None:
+    running = await _due_on_sale(session, TaskSeries, series_id, now)
+    if running is None:
         return []
+    series, campaign = running
     seen = series.next_at
-    if seen is not None and seen > now:
-        return []
-    campaign = await session.get(Campaign, series.campaign_id)
-    if campaign is None or campaign.phase not in SCHEDULED_PHASES:
-        return []
     following = next_occurrence(series, campaign, now)
     if not await due.claim(session, series, "next_at", now, next_at=following) or seen is None:
         return []
@@ -173,15 +187,11 @@ async def remind_moment(session: AsyncSession, moment_id: int, now: datetime) ->
     """Claim the key moment's due reminder, and schedule the next occurrence's. The reminded
     occurrence is what the next digest after it reports on (`report_at`). A moment just made (or
     whose `moment.lead` changed) is only scheduled; one less than `moment.lead` away is reminded at once."""
-    moment = await session.get(KeyMoment, moment_id, populate_existing=True)
-    if moment is None or moment.stopped_at is not None:
+    running = await _due_on_sale(session, KeyMoment, moment_id, now)
+    if running is None:
         return []
+    moment, campaign = running
     seen = moment.remind_at
-    if seen is not None and seen > now:
-        return []
-    campaign = await session.get(Campaign, moment.campaign_id)
-    if campaign is None or campaign.phase not in SCHEDULED_PHASES:
-        return []
     clock, lead = parse_clock_time(moment.at), moment_lead(campaign.config)
     occurs = moment.occurs_at if seen is not None and moment.occurs_at is not None else None
     following = next_local(clock, campaign, max(now, occurs) if occurs is not None else now)
