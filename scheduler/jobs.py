@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -66,14 +66,49 @@ def in_its_language(outcome: _Outcome | None) -> AbstractContextManager[None]:
     return i18n.speaking(language(outcome.campaign.config) if outcome is not None else None)
 
 
-async def fire_escalation_step(runtime: Runtime, escalation_id: int, now: datetime) -> bool:
-    """Page the next responder of an escalation whose deadline passed."""
-    async with runtime.transaction() as session:
-        fired = await escalations.fire_step(session, escalation_id=escalation_id, now=now)
-        if fired is not None:
-            with in_its_language(fired):
-                await escalation_messages.publish(session, fired, now=now)
-    return fired is not None
+Told = TypeVar("Told", bound=_Outcome)
+
+
+class _Tell(Protocol):
+    """A domain's `messages.announce` (or `publish`): enqueue what an outcome tells, in the caller's transaction."""
+
+    async def __call__(self, session: AsyncSession, outcome: Any, /, *, now: datetime) -> None: ...
+
+
+def one_change(
+    change: Callable[[AsyncSession, int, datetime], Awaitable[Told | None]], tell: _Tell
+) -> Callable[[Runtime, int, datetime], Awaitable[bool]]:
+    """Due work that makes one change to a row (None: another worker claimed it first) and tells
+    it in its campaign's language, in one transaction."""
+
+    async def handle(runtime: Runtime, row_id: int, now: datetime) -> bool:
+        async with runtime.transaction() as session:
+            outcome = await change(session, row_id, now)
+            if outcome is not None:
+                with in_its_language(outcome):
+                    await tell(session, outcome, now=now)
+        return outcome is not None
+
+    return handle
+
+
+# Page the next responder of an escalation whose deadline passed; expire a budget request nobody
+# decided; the retro's prompt, reminder and morning summary.
+fire_escalation_step = one_change(
+    lambda s, row, now: escalations.fire_step(s, escalation_id=row, now=now), escalation_messages.publish
+)
+expire_budget_request = one_change(
+    lambda s, row, now: budget.expire(s, request_id=row, now=now), budget_messages.announce
+)
+post_retro_prompt = one_change(
+    lambda s, row, now: retros.post_prompt(s, campaign_id=row, now=now), retro_messages.announce
+)
+send_retro_reminders = one_change(
+    lambda s, row, now: retros.send_reminders(s, retro_day_id=row, now=now), retro_messages.announce
+)
+post_retro_summary = one_change(
+    lambda s, row, now: retros.post_summary(s, retro_day_id=row, now=now), retro_messages.announce
+)
 
 
 async def keep_escalation_moving(runtime: Runtime, escalation_id: int, now: datetime) -> bool:
@@ -131,14 +166,6 @@ async def pull_and_post_digest(runtime: Runtime, campaign: Campaign) -> None:
         log.exception("campaign digest %s failed; it is retried on the next tick", campaign.id)
 
 
-async def expire_budget_request(runtime: Runtime, request_id: int, now: datetime) -> bool:
-    async with runtime.transaction() as session:
-        expired = await budget.expire(session, request_id=request_id, now=now)
-        with in_its_language(expired):
-            await budget_messages.announce(session, expired, now=now)
-    return expired is not None
-
-
 async def keep_tasks_on_time(runtime: Runtime, campaign_id: int, now: datetime) -> bool:
     """The campaign's due task work (reminders, overdue raises, occurrences, key moments, the
     countdown), each item claimed and told in a transaction of its own."""
@@ -157,30 +184,6 @@ async def keep_tasks_on_time(runtime: Runtime, campaign_id: int, now: datetime) 
             continue
         did = did or bool(told)
     return did
-
-
-async def post_retro_prompt(runtime: Runtime, campaign_id: int, now: datetime) -> bool:
-    async with runtime.transaction() as session:
-        prompted = await retros.post_prompt(session, campaign_id=campaign_id, now=now)
-        with in_its_language(prompted):
-            await retro_messages.announce(session, prompted, now=now)
-    return prompted is not None
-
-
-async def send_retro_reminders(runtime: Runtime, retro_day_id: int, now: datetime) -> bool:
-    async with runtime.transaction() as session:
-        reminded = await retros.send_reminders(session, retro_day_id=retro_day_id, now=now)
-        with in_its_language(reminded):
-            await retro_messages.announce(session, reminded, now=now)
-    return reminded is not None
-
-
-async def post_retro_summary(runtime: Runtime, retro_day_id: int, now: datetime) -> bool:
-    async with runtime.transaction() as session:
-        summarized = await retros.post_summary(session, retro_day_id=retro_day_id, now=now)
-        with in_its_language(summarized):
-            await retro_messages.announce(session, summarized, now=now)
-    return summarized is not None
 
 
 @dataclass(frozen=True)
