@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -166,8 +165,10 @@ async def _next_moment(session: AsyncSession, campaign: Campaign, now: datetime)
     _, moments = await tasks.schedules(session, stored_id(campaign))
     if not moments or campaign.phase not in tasks.SCHEDULED_PHASES:
         return None
-    soonest = min(moments, key=lambda moment: next_local(parse_clock_time(moment.at), campaign, now))
-    at = next_local(parse_clock_time(soonest.at), campaign, now)
+    at, soonest = min(
+        ((next_local(parse_clock_time(moment.at), campaign, now), moment) for moment in moments),
+        key=lambda upcoming: upcoming[0],
+    )
     return tr("Next: {title} at {time} · in {left}", title=soonest.title, time=soonest.at, left=_span(at - now))
 
 
@@ -196,8 +197,7 @@ async def _tile(session: AsyncSession, campaign: Campaign, kpi: Kpi, status: Kpi
         actual, target = await series(session, campaign, kpi, now)
     except UserError:  # no readings yet
         actual, target = [], []
-    zone = ZoneInfo(campaign.timezone)
-    midnight = datetime.combine(now.astimezone(zone).date(), datetime.min.time(), zone)
+    midnight, _ = day_bounds(campaign, local_date(campaign, now))
     today = [point for point in actual if point[0] >= midnight]
     goal_today = [point for point in target if point[0] >= midnight]
     lower = lower_is_better(status)
