@@ -206,6 +206,17 @@ async def test_the_daily_countdown_and_the_go_no_go(bot: SlackDriver, clock: Man
     assert "*No-go*" in json.dumps(go.args["blocks"]) and "Sign off the price list" in json.dumps(go.args["blocks"])
 
 
+async def test_on_launch_day_the_countdown_says_launch_today(
+    bot: SlackDriver, clock: ManualClock, with_roster: Callable[[], Awaitable[None]]
+) -> None:
+    clock.set(local("2026-10-21T12:00"))
+    await bot.ephemeral('start "Double 11" 2026-10-25T20:00 2026-10-27T00:00 Asia/Shanghai')
+    await bot.tick()  # schedules the first countdown post
+    await at(bot, clock, "2026-10-25T10:00", zone="Asia/Shanghai")
+    (today,) = bot.posts("launch today", channel=CHANNEL)
+    assert today.args["text"].startswith("Double 11 — launch today, Sun 25 Oct 20:00.")
+
+
 async def test_closing_the_campaign_cancels_what_is_pending(
     bot: SlackDriver, clock: ManualClock, ahead: Campaign
 ) -> None:

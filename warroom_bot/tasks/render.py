@@ -262,7 +262,12 @@ def countdown(counted: Countdown) -> Message:
         if skipped:
             blocks.append(section(tr("*Skipped*") + "\n" + _skipped_lines(skipped)))
         return message(f"{escape(title)}. {summary}", blocks)
-    title = tr("{name} — {days} days to launch ({launch})", name=campaign.name, days=counted.days_left, launch=launch)
+    if counted.days_left > 0:
+        title = tr(
+            "{name} — {days} days to launch ({launch})", name=campaign.name, days=counted.days_left, launch=launch
+        )
+    else:  # the countdown post on launch day itself, before a launch later that day
+        title = tr("{name} — launch today, {launch}", name=campaign.name, launch=launch)
     blocks = [header(title), section(tr("*Milestones and tasks before launch:* {summary}", summary=summary))]
     if late:
         blocks.append(section(":warning: " + tr("*Overdue*") + "\n" + _lines(campaign, late, now)))
